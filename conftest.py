@@ -1,0 +1,190 @@
+"""Test set-up shared by tests/ and e2e/.
+
+The test database is created once per run: public schema, the base schema
+new tenants are cloned from, and two enterprises provisioned through the real
+provisioning service — Acme Metal (metal works) and Globex Foods — with a few
+named people whose roles the tests read like prose:
+
+* Acme: Wang Wei is the enterprise admin; Li Na is the team leader of the
+  stamping workshop; Zhang San is an operator there; Zhao Min is a
+  third-party verifier.
+* Globex: Chen Jie is the admin.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django_tenants.utils import tenant_context
+
+PASSWORD = "Safe-Loop-2026!"
+PIN = "2468"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from safeloop.platform.services import (
+        SignupData,
+        ensure_base_schema,
+        ensure_public_tenant,
+        provision_enterprise,
+    )
+
+    with django_db_blocker.unblock():
+        ensure_public_tenant()
+        ensure_base_schema()
+        acme = provision_enterprise(
+            SignupData(
+                "Acme Metal Works",
+                "acme",
+                "metal",
+                "Wang Wei",
+                "wang@acme.test",
+                PASSWORD,
+                "zh-hans",
+            )
+        )
+        globex = provision_enterprise(
+            SignupData(
+                "Globex Foods", "globex", "food", "Chen Jie", "chen@globex.test", PASSWORD, "en"
+            )
+        )
+        with tenant_context(acme):
+            _seed_acme_people()
+        with tenant_context(globex):
+            from safeloop.tenants.facilities.models import Person
+
+            Person.objects.update(pin_hash=_pin_hash())
+        connection.set_schema_to_public()
+
+
+def _pin_hash() -> str:
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PIN)
+
+
+def _seed_acme_people() -> None:
+    from safeloop.tenants.facilities.models import Area, JobRole, Person
+    from safeloop.tenants.facilities.services import create_person
+
+    wang = Person.objects.get(user__email="wang@acme.test")
+    Person.objects.filter(pk=wang.pk).update(pin_hash=_pin_hash())
+    workshop = Area.objects.filter(kind="workshop").order_by("code").first()
+    team_leader_job = JobRole.objects.get(code="team_leader")
+    operator_job = JobRole.objects.get(code="operator")
+    li = create_person(
+        by=wang.user,
+        email="li@acme.test",
+        full_name="Li Na",
+        employee_no="E1001",
+        password=PASSWORD,
+        pin=PIN,
+        roles=["team_leader"],
+        area=workshop,
+        job_role=team_leader_job,
+    )
+    create_person(
+        by=wang.user,
+        email="zhang@acme.test",
+        full_name="Zhang San",
+        employee_no="E1002",
+        password=PASSWORD,
+        pin=PIN,
+        roles=["operator"],
+        area=workshop,
+        job_role=operator_job,
+        superior=li,
+    )
+    create_person(
+        by=wang.user,
+        email="zhao@verify.test",
+        full_name="Zhao Min",
+        employee_no="V0001",
+        password=PASSWORD,
+        roles=["verifier"],
+    )
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_between_tests():
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def acme(db):
+    from safeloop.platform.models import Enterprise
+
+    return Enterprise.objects.get(slug="acme")
+
+
+@pytest.fixture
+def globex(db):
+    from safeloop.platform.models import Enterprise
+
+    return Enterprise.objects.get(slug="globex")
+
+
+@pytest.fixture
+def in_acme(acme):
+    """Run the test body inside Acme's schema."""
+    with tenant_context(acme):
+        yield acme
+
+
+@pytest.fixture
+def in_globex(globex):
+    with tenant_context(globex):
+        yield globex
+
+
+def _user(email: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.select_related("person").get(email=email)
+
+
+@pytest.fixture
+def wang(in_acme):
+    return _user("wang@acme.test")
+
+
+@pytest.fixture
+def li(in_acme):
+    return _user("li@acme.test")
+
+
+@pytest.fixture
+def zhang(in_acme):
+    return _user("zhang@acme.test")
+
+
+@pytest.fixture
+def zhao(in_acme):
+    return _user("zhao@verify.test")
+
+
+@pytest.fixture
+def acme_client(acme):
+    """A test client speaking to acme.<base domain>."""
+    from django.conf import settings
+    from django.test import Client
+
+    return Client(HTTP_HOST=f"acme.{settings.SAFELOOP_BASE_DOMAIN}")
+
+
+@pytest.fixture
+def globex_client(globex):
+    from django.conf import settings
+    from django.test import Client
+
+    return Client(HTTP_HOST=f"globex.{settings.SAFELOOP_BASE_DOMAIN}")
+
+
+@pytest.fixture
+def public_client(db):
+    from django.conf import settings
+    from django.test import Client
+
+    return Client(HTTP_HOST=settings.SAFELOOP_BASE_DOMAIN)

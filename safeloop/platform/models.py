@@ -1,0 +1,63 @@
+"""The tenant registry in the public schema."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Plan(models.TextChoices):
+    TRIAL = "trial", _("Free trial")
+    STANDARD = "standard", _("Standard")
+    ENTERPRISE = "enterprise", _("Enterprise")
+
+
+class Enterprise(TenantMixin):
+    """An enterprise (企业): one customer, one PostgreSQL schema."""
+
+    name = models.CharField(_("company name"), max_length=200)
+    slug = models.SlugField(_("sub-domain"), max_length=40, unique=True)
+    industry = models.CharField(_("industry"), max_length=40)
+    template_version = models.PositiveIntegerField(default=1)
+    default_language = models.CharField(
+        _("default language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
+    )
+    plan = models.CharField(max_length=20, choices=Plan.choices, default=Plan.TRIAL)
+    trial_ends_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Provisioning clones the base schema explicitly, inside one transaction,
+    # so that a failure leaves no orphan schema (see provisioning.py).
+    auto_create_schema = False
+    auto_drop_schema = True
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def start_trial(self, days: int | None = None) -> None:
+        days = settings.SAFELOOP_TRIAL_DAYS if days is None else days
+        self.plan = Plan.TRIAL
+        self.trial_ends_at = timezone.now() + timedelta(days=days)
+
+    @property
+    def trial_days_left(self) -> int | None:
+        if self.plan != Plan.TRIAL or not self.trial_ends_at:
+            return None
+        return max(0, (self.trial_ends_at - timezone.now()).days)
+
+    @property
+    def host(self) -> str:
+        return f"{self.slug}.{settings.SAFELOOP_BASE_DOMAIN}"
+
+
+class Domain(DomainMixin):
+    """A host name that routes to an enterprise."""

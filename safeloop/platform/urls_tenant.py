@@ -1,0 +1,15 @@
+"""URLs of an enterprise's host (<slug>.<base domain>)."""
+
+from django.urls import include, path
+
+from safeloop.tenants.accounts import views as account_views
+from safeloop.tenants.facilities import views as facility_views
+
+urlpatterns = [
+    path("", facility_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("auth/", include("safeloop.tenants.accounts.urls")),
+    path("w/", include("safeloop.tenants.facilities.urls")),
+]
+_ = account_views

@@ -1,0 +1,124 @@
+"""API tokens, one-time sign-in links and the quick phone login."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safeloop.platform.errors import field_error
+from safeloop.tenants.accounts.models import ApiToken, SignInLink, hash_secret
+from safeloop.tenants.audit.services import record_event
+from safeloop.tenants.facilities.models import Person
+from safeloop.tenants.facilities.permissions import Perm, ensure_can
+
+TOKEN_PREFIX = "slk_"
+
+
+@transaction.atomic
+def create_api_token(*, by, name: str) -> tuple[ApiToken, str]:
+    """Return the token row and the secret, which is never shown again."""
+    ensure_can(by, Perm.MANAGE_API_TOKENS)
+    name = (name or "").strip()
+    if not name:
+        raise field_error("name", _("Give the token a name."), "required")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(30)
+    token = ApiToken.objects.create(
+        user=by, name=name[:80], prefix=secret[:12], key_hash=hash_secret(secret)
+    )
+    record_event(token, "api_token.created", by=by, name=token.name)
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(token: ApiToken, *, by) -> None:
+    if token.user_id != by.pk:
+        ensure_can(by, Perm.MANAGE_PEOPLE)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record_event(token, "api_token.revoked", by=by)
+
+
+def user_for_api_token(secret: str):
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_secret(secret), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def create_signin_link(user, *, next_url: str = "/") -> str:
+    """Return the secret for a one-time link valid for SAFELOOP_SIGNIN_LINK_SECONDS."""
+    secret = secrets.token_urlsafe(32)
+    SignInLink.objects.create(
+        user=user,
+        key_hash=hash_secret(secret),
+        next_url=next_url,
+        expires_at=timezone.now() + timedelta(seconds=settings.SAFELOOP_SIGNIN_LINK_SECONDS),
+    )
+    return secret
+
+
+@transaction.atomic
+def consume_signin_link(secret: str):
+    """Return (user, next_url) once; None when the link is unknown, used or expired."""
+    link = (
+        SignInLink.objects.select_for_update()
+        .select_related("user")
+        .filter(key_hash=hash_secret(secret))
+        .first()
+    )
+    if link is None or not link.is_usable or not link.user.is_active:
+        return None
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    record_event(link.user, "signin_link.used", by=link.user)
+    return link.user, link.next_url
+
+
+class QuickLoginError(Exception):
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@transaction.atomic
+def quick_login(employee_no: str, pin: str):
+    """Check an employee number + PIN; lock the PIN after too many failures."""
+    from safeloop.tenants.facilities.services import check_pin
+
+    person = (
+        Person.objects.select_for_update()
+        .select_related("user")
+        .filter(employee_no__iexact=(employee_no or "").strip())
+        .first()
+    )
+    if person is None or not person.user.is_active or not person.pin_hash:
+        raise QuickLoginError(_("Unknown employee number or PIN."), "invalid")
+    if person.pin_failures >= settings.SAFELOOP_PIN_MAX_FAILURES:
+        raise QuickLoginError(
+            _("This PIN is locked after too many attempts. Ask your safety officer to reset it."),
+            "locked",
+        )
+    if not check_pin(person, (pin or "").strip()):
+        person.pin_failures += 1
+        person.save(update_fields=["pin_failures"])
+        record_event(person, "quick_login.failed", by=None)
+        raise QuickLoginError(_("Unknown employee number or PIN."), "invalid")
+    if person.pin_failures:
+        person.pin_failures = 0
+        person.save(update_fields=["pin_failures"])
+    return person.user
