@@ -168,6 +168,7 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 
 # --- Files ------------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or (embedded.STATE_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or (embedded.STATE_DIR / "media"))

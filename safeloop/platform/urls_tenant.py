@@ -2,7 +2,6 @@
 
 from django.urls import include, path
 
-from safeloop.tenants.accounts import views as account_views
 from safeloop.tenants.facilities import views as facility_views
 
 urlpatterns = [
@@ -11,5 +10,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("auth/", include("safeloop.tenants.accounts.urls")),
     path("w/", include("safeloop.tenants.facilities.urls")),
+    path("graphql/", include("safeloop.graphql.urls")),
 ]
-_ = account_views
