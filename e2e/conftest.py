@@ -1,0 +1,136 @@
+"""End-to-end tests: a real SafeLoop server process and Debian's Chromium.
+
+The server runs as its own process (gunicorn) on the pytest-django test
+database, so what the browser does is committed like in production and
+nothing is flushed between tests. Tenants the tests create use unique slugs.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+# Playwright runs an event loop in this thread; the Django ORM calls the tests
+# make for set-up are synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("SAFELOOP_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-results"
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
+         "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic", "--disable-dev-shm-usage"],
+    }
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def viewport_name(request):
+    return request.param
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args, viewport_name):
+    return {**browser_context_args, **(PHONE if viewport_name == "phone" else DESKTOP),
+            "locale": "zh-CN"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url(db: dict) -> str:
+    host = db.get("HOST") or "127.0.0.1"
+    if host.startswith("/"):
+        host = quote(host, safe="")
+    user = db.get("USER") or "postgres"
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{user}{password}@{host}{port}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def server(django_db_setup, django_db_blocker):
+    """Base URL parts of a gunicorn serving the test database: (scheme, port)."""
+    from django.conf import settings
+    from django.db import connection
+
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": _database_url(connection.settings_dict),
+           "DJANGO_SETTINGS_MODULE": "safeloop.platform.settings",
+           "CELERY_TASK_ALWAYS_EAGER": "true"}
+    log_path = ARTIFACTS / "e2e-server.log"
+    log_path.parent.mkdir(exist_ok=True)
+    log = log_path.open("w")
+    bin_dir = Path(sys.executable).parent
+    proc = subprocess.Popen(
+        [str(bin_dir / "gunicorn"), "safeloop.platform.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
+         "--timeout", "60"],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                break
+        except OSError as exc:
+            if getattr(exc, "code", None):
+                break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"e2e server did not start; see {log_path}") from exc
+            time.sleep(0.3)
+    yield {"port": port, "base": f"http://{settings.SAFELOOP_BASE_DOMAIN}:{port}"}
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture
+def tenant_url(server):
+    from django.conf import settings
+
+    def build(slug: str, path: str = "/") -> str:
+        return f"http://{slug}.{settings.SAFELOOP_BASE_DOMAIN}:{server['port']}{path}"
+
+    return build
+
+
+@pytest.fixture
+def screenshot(page, request, viewport_name):
+    def take(name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{request.node.name}-{name}.png".replace("/", "_")
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
