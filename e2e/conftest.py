@@ -92,7 +92,7 @@ def server(django_db_setup, django_db_blocker):
     proc = subprocess.Popen(
         [str(bin_dir / "gunicorn"), "safeloop.platform.wsgi:application",
          "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
-         "--timeout", "60"],
+         "--timeout", "60", "--graceful-timeout", "3"],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
@@ -109,9 +109,10 @@ def server(django_db_setup, django_db_blocker):
     yield {"port": port, "base": f"http://{settings.SAFELOOP_BASE_DOMAIN}:{port}"}
     proc.terminate()
     try:
-        proc.wait(timeout=10)
+        proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait()
     log.close()
 
 

@@ -1,2 +1,9 @@
-# Placeholder: the GraphQL endpoint is being built (issue 2, item 7).
-urlpatterns: list = []
+"""/graphql/ on enterprise hosts (included from safeloop/platform/urls_tenant.py)."""
+
+from django.urls import path
+
+from safeloop.graphql.views import graphql_view
+
+urlpatterns = [
+    path("", graphql_view, name="graphql"),
+]

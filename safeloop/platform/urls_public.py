@@ -6,5 +6,7 @@ from safeloop.platform import views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path("signup/", views.signup, name="signup"),
+    path("signup/check-slug/", views.check_slug, name="signup_check_slug"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

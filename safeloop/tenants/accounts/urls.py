@@ -5,4 +5,6 @@ from safeloop.tenants.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("link/<str:secret>/", views.signin_link, name="signin_link"),
+    path("quick/", views.quick_login_view, name="quick_login"),
+    path("language/", views.set_language, name="set_language"),
 ]

@@ -5,4 +5,16 @@ from safeloop.tenants.facilities import views
 app_name = "workspace"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("areas/", views.areas, name="areas"),
+    path("areas/new/", views.area_create, name="area_create"),
+    path("areas/<int:pk>/edit/", views.area_edit, name="area_edit"),
+    path("equipment/", views.equipment, name="equipment"),
+    path("equipment/new/", views.equipment_create, name="equipment_create"),
+    path("equipment/<int:pk>/edit/", views.equipment_edit, name="equipment_edit"),
+    path("equipment/import/", views.equipment_import, name="equipment_import"),
+    path("people/", views.people, name="people"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/import/", views.people_import, name="people_import"),
+    path("import/<str:kind>/sample.csv", views.import_sample, name="import_sample"),
 ]
