@@ -50,8 +50,23 @@ class Perm(StrEnum):
     VIEW_PEOPLE = "people.view"
     MANAGE_PEOPLE = "people.manage"
     MANAGE_API_TOKENS = "accounts.manage_own_tokens"
+    HAZARD_REPORT = "hazards.report"
+    HAZARD_VIEW_ALL = "hazards.view_all"
+    HAZARD_VIEW_WORKSHOP = "hazards.view_workshop"
+    HAZARD_REASSIGN = "hazards.reassign"
+    HAZARD_DISMISS = "hazards.dismiss"
+    HAZARD_DECIDE_EXTENSION = "hazards.decide_extension"
+    HAZARD_CONFIGURE = "hazards.configure"
+    HAZARD_EXPORT = "hazards.export"
 
 
+_HAZARD_OVERSIGHT = {
+    Perm.HAZARD_REPORT,
+    Perm.HAZARD_VIEW_ALL,
+    Perm.HAZARD_REASSIGN,
+    Perm.HAZARD_DECIDE_EXTENSION,
+    Perm.HAZARD_EXPORT,
+}
 _MANAGE_ALL = {
     Perm.VIEW_FACILITIES,
     Perm.MANAGE_AREAS,
@@ -59,20 +74,36 @@ _MANAGE_ALL = {
     Perm.VIEW_PEOPLE,
     Perm.MANAGE_PEOPLE,
     Perm.MANAGE_API_TOKENS,
+    *_HAZARD_OVERSIGHT,
+    Perm.HAZARD_DISMISS,
+    Perm.HAZARD_CONFIGURE,
 }
-_STAFF = {Perm.VIEW_FACILITIES, Perm.VIEW_PEOPLE, Perm.MANAGE_API_TOKENS}
+_STAFF = {Perm.VIEW_FACILITIES, Perm.VIEW_PEOPLE, Perm.MANAGE_API_TOKENS, Perm.HAZARD_REPORT}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(_MANAGE_ALL),
     Role.SAFETY_MANAGER: frozenset(_MANAGE_ALL),
-    Role.SAFETY_OFFICER: frozenset(_STAFF | {Perm.MANAGE_EQUIPMENT}),
-    Role.LEADER_IN_CHARGE: frozenset(_STAFF),
-    Role.WORKSHOP_DIRECTOR: frozenset(_STAFF | {Perm.MANAGE_EQUIPMENT}),
-    Role.TEAM_LEADER: frozenset(_STAFF),
+    Role.SAFETY_OFFICER: frozenset(
+        _STAFF | _HAZARD_OVERSIGHT | {Perm.MANAGE_EQUIPMENT, Perm.HAZARD_DISMISS}
+    ),
+    Role.LEADER_IN_CHARGE: frozenset(_STAFF | _HAZARD_OVERSIGHT),
+    Role.WORKSHOP_DIRECTOR: frozenset(_STAFF | _HAZARD_OVERSIGHT | {Perm.MANAGE_EQUIPMENT}),
+    Role.TEAM_LEADER: frozenset(_STAFF | {Perm.HAZARD_VIEW_WORKSHOP}),
     Role.MAINTENANCE: frozenset(_STAFF),
-    Role.OPERATOR: frozenset({Perm.VIEW_FACILITIES}),
+    Role.OPERATOR: frozenset({Perm.VIEW_FACILITIES, Perm.HAZARD_REPORT}),
     # A third-party verifier sees only what it is shown hazard by hazard.
     Role.VERIFIER: frozenset(),
+}
+
+
+# Who may sign off each acceptance level of a hazard (the level names are
+# hazards.models.AcceptanceLevel values). A team leader signs only for the
+# hazards of their own workshop; hazards/services checks that scope.
+ACCEPTANCE_LEVEL_ROLES: dict[str, frozenset[Role]] = {
+    "team_leader": frozenset({Role.TEAM_LEADER}),
+    "safety_officer": frozenset({Role.SAFETY_OFFICER, Role.SAFETY_MANAGER}),
+    "leader_in_charge": frozenset({Role.LEADER_IN_CHARGE}),
+    "verifier": frozenset({Role.VERIFIER}),
 }
 
 

@@ -1,0 +1,30 @@
+"""The GraphQL schema, composed from one module per area (Saleor's layout).
+
+The strawberry-django optimizer is always on: lists, lookups and nested
+relations load in a fixed number of queries however many rows there are.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.tools import merge_types
+from strawberry_django.optimizer import DjangoOptimizerExtension
+
+from safeloop.graphql.accounts.mutations import AccountsMutation
+from safeloop.graphql.accounts.queries import AccountsQuery
+from safeloop.graphql.facilities.mutations import FacilitiesMutation
+from safeloop.graphql.facilities.queries import FacilitiesQuery
+
+Query = merge_types("Query", (AccountsQuery, FacilitiesQuery))
+Mutation = merge_types("Mutation", (AccountsMutation, FacilitiesMutation))
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[DjangoOptimizerExtension],
+)
+
+
+def sdl() -> str:
+    """The schema as SDL, as committed in schema.graphql."""
+    return schema.as_str() + "\n"
