@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -52,7 +53,9 @@ class Enterprise(TenantMixin):
     def trial_days_left(self) -> int | None:
         if self.plan != Plan.TRIAL or not self.trial_ends_at:
             return None
-        return max(0, (self.trial_ends_at - timezone.now()).days)
+        seconds = (self.trial_ends_at - timezone.now()).total_seconds()
+        # Right after signup a 30-day trial has 30 days left, not 29.
+        return max(0, math.ceil(seconds / 86400))
 
     @property
     def host(self) -> str:

@@ -231,8 +231,8 @@ def test_admin_adds_a_person_and_changes_their_roles(as_wang):
         CREATE_PERSON,
         {
             "input": {
-                "email": "Sun@Acme.test",
-                "fullName": "Sun Li",
+                "email": "Song@Acme.test",
+                "fullName": "Song Li",
                 "employeeNo": "E1003",
                 "pin": "1357",
                 "roles": ["OPERATOR"],
@@ -251,8 +251,8 @@ def test_admin_adds_a_person_and_changes_their_roles(as_wang):
     assert created == {
         "person": {
             "employeeNo": "E1003",
-            "name": "Sun Li",
-            "email": "sun@acme.test",
+            "name": "Song Li",
+            "email": "song@acme.test",
             "roles": ["OPERATOR"],
             "area": {"code": "W3"},
             "jobRole": {"code": "welder"},
@@ -260,7 +260,7 @@ def test_admin_adds_a_person_and_changes_their_roles(as_wang):
         "errors": [],
     }
     assert updated == {
-        "person": {"name": "Sun Li", "roles": ["TEAM_LEADER"], "isActive": False},
+        "person": {"name": "Song Li", "roles": ["TEAM_LEADER"], "isActive": False},
         "errors": [],
     }
 

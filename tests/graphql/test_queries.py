@@ -138,7 +138,7 @@ def test_people_filters(as_wang):
     by_name = run(as_wang, PEOPLE, {"filters": {"search": "zhang san"}})["people"]
 
     assert codes(team_leaders, "employeeNo") == ["E1001"]
-    assert codes(in_stamping, "employeeNo") == ["E1001", "E1002"]
+    assert codes(in_stamping, "employeeNo") == ["D2001", "E1001", "E1002", "M3002"]
     assert codes(operators, "employeeNo") == ["E1002"]
     assert by_name["edges"][0]["node"] == {
         "employeeNo": "E1002",

@@ -95,9 +95,18 @@ class QuickLoginError(Exception):
         self.code = code
 
 
-@transaction.atomic
 def quick_login(employee_no: str, pin: str):
     """Check an employee number + PIN; lock the PIN after too many failures."""
+    user, error = _check_quick_login(employee_no, pin)
+    if error is not None:
+        # Raised only after the transaction has committed the failure count:
+        # raising inside it would roll the count back and the PIN would never lock.
+        raise error
+    return user
+
+
+@transaction.atomic
+def _check_quick_login(employee_no: str, pin: str) -> tuple[object, QuickLoginError | None]:
     from safeloop.tenants.facilities.services import check_pin
 
     person = (
@@ -107,9 +116,9 @@ def quick_login(employee_no: str, pin: str):
         .first()
     )
     if person is None or not person.user.is_active or not person.pin_hash:
-        raise QuickLoginError(_("Unknown employee number or PIN."), "invalid")
+        return None, QuickLoginError(_("Unknown employee number or PIN."), "invalid")
     if person.pin_failures >= settings.SAFELOOP_PIN_MAX_FAILURES:
-        raise QuickLoginError(
+        return None, QuickLoginError(
             _("This PIN is locked after too many attempts. Ask your safety officer to reset it."),
             "locked",
         )
@@ -117,8 +126,8 @@ def quick_login(employee_no: str, pin: str):
         person.pin_failures += 1
         person.save(update_fields=["pin_failures"])
         record_event(person, "quick_login.failed", by=None)
-        raise QuickLoginError(_("Unknown employee number or PIN."), "invalid")
+        return None, QuickLoginError(_("Unknown employee number or PIN."), "invalid")
     if person.pin_failures:
         person.pin_failures = 0
         person.save(update_fields=["pin_failures"])
-    return person.user
+    return person.user, None

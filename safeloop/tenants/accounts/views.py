@@ -97,13 +97,11 @@ def quick_login_view(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
     switching = request.GET.get("switch") == "1"
     remembered = None if switching else _remembered_person(request)
-    form = QuickLoginForm(
-        request.POST if request.method == "POST" else None, remembered=remembered
-    )
+    form = QuickLoginForm(request.POST if request.method == "POST" else None, remembered=remembered)
     locked = False
     if request.method == "POST" and form.is_valid():
         try:
-            user = quick_login(form.employee_no, form.cleaned_data["pin"])
+            user = quick_login(form.who, form.cleaned_data["pin"])
         except QuickLoginError as exc:
             locked = exc.code == "locked"
             form.add_error(None, exc.message)

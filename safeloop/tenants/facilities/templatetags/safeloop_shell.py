@@ -1,0 +1,43 @@
+"""Template tags of the web shell: navigation and permission checks."""
+
+from __future__ import annotations
+
+from django import template
+
+from safeloop.tenants.facilities.nav import NavLink, nav_for
+from safeloop.tenants.facilities.permissions import ROLE_LABELS, Perm, Role
+from safeloop.tenants.facilities.permissions import can as user_can
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def nav_entries(context) -> list[NavLink]:
+    """``{% nav_entries as entries %}``: the navigation the current user may see."""
+    request = context.get("request")
+    if request is None:
+        return []
+    return nav_for(getattr(request, "user", None), request.path)
+
+
+@register.filter
+def can(user, perm: str) -> bool:
+    """``{% if user|can:"people.manage" %}``: whether ``user`` holds the permission."""
+    return user_can(user, Perm(perm))
+
+
+@register.filter
+def person_name(user) -> str:
+    """The user's full name, or their email when they have none."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    return user.get_full_name() or user.email or user.get_username()
+
+
+@register.filter
+def role_label(value: str) -> str:
+    """``{{ role|role_label }}``: a role's name in the current language."""
+    try:
+        return str(ROLE_LABELS[Role(value)])
+    except ValueError:
+        return value
