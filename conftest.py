@@ -6,8 +6,10 @@ provisioning service — Acme Metal (metal works) and Globex Foods — with a fe
 named people whose roles the tests read like prose:
 
 * Acme: Wang Wei is the enterprise admin; Li Na is the team leader of the
-  stamping workshop; Zhang San is an operator there; Zhao Min is a
-  third-party verifier.
+  stamping workshop (W1); Zhang San is an operator there; Ma Jun is its
+  maintenance fitter and Qian Li its electrician; Liu Qiang directs the
+  workshop; Sun Hao is the safety officer; Zhou Lei is the leader in charge;
+  Zhao Min is a third-party verifier.
 * Globex: Chen Jie is the admin.
 """
 
@@ -105,6 +107,63 @@ def _seed_acme_people() -> None:
         roles=["verifier"],
     )
 
+    liu = create_person(
+        by=wang.user,
+        email="liu@acme.test",
+        full_name="Liu Qiang",
+        employee_no="D2001",
+        password=PASSWORD,
+        pin=PIN,
+        roles=["workshop_director"],
+        area=workshop,
+        job_role=JobRole.objects.get(code="workshop_director"),
+    )
+    Person.objects.filter(pk=li.pk).update(superior=liu)
+    first_area = Area.objects.filter(parent=workshop).order_by("code").first()
+    create_person(
+        by=wang.user,
+        email="ma@acme.test",
+        full_name="Ma Jun",
+        employee_no="M3001",
+        password=PASSWORD,
+        pin=PIN,
+        roles=["maintenance"],
+        area=first_area,
+        job_role=JobRole.objects.get(code="maintenance_fitter"),
+        superior=li,
+    )
+    create_person(
+        by=wang.user,
+        email="qian@acme.test",
+        full_name="Qian Li",
+        employee_no="M3002",
+        password=PASSWORD,
+        pin=PIN,
+        roles=["maintenance"],
+        area=workshop,
+        job_role=JobRole.objects.get(code="electrician"),
+        superior=li,
+    )
+    create_person(
+        by=wang.user,
+        email="sun@acme.test",
+        full_name="Sun Hao",
+        employee_no="S4001",
+        password=PASSWORD,
+        pin=PIN,
+        roles=["safety_officer"],
+        job_role=JobRole.objects.get(code="safety_officer"),
+    )
+    create_person(
+        by=wang.user,
+        email="zhou@acme.test",
+        full_name="Zhou Lei",
+        employee_no="L0001",
+        password=PASSWORD,
+        pin=PIN,
+        roles=["leader_in_charge"],
+    )
+
 
 @pytest.fixture(autouse=True)
 def _public_schema_between_tests():
@@ -163,6 +222,31 @@ def zhang(in_acme):
 @pytest.fixture
 def zhao(in_acme):
     return _user("zhao@verify.test")
+
+
+@pytest.fixture
+def liu(in_acme):
+    return _user("liu@acme.test")
+
+
+@pytest.fixture
+def ma(in_acme):
+    return _user("ma@acme.test")
+
+
+@pytest.fixture
+def qian(in_acme):
+    return _user("qian@acme.test")
+
+
+@pytest.fixture
+def sun(in_acme):
+    return _user("sun@acme.test")
+
+
+@pytest.fixture
+def zhou(in_acme):
+    return _user("zhou@acme.test")
 
 
 @pytest.fixture

@@ -25,8 +25,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("SAFELOOP_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-results"
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
-         "is_mobile": True, "has_touch": True}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 
 
@@ -42,9 +46,16 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "headless": True,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic", "--disable-dev-shm-usage"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+            "--disable-dev-shm-usage",
+        ],
     }
 
 
@@ -55,8 +66,11 @@ def viewport_name(request):
 
 @pytest.fixture
 def browser_context_args(browser_context_args, viewport_name):
-    return {**browser_context_args, **(PHONE if viewport_name == "phone" else DESKTOP),
-            "locale": "zh-CN"}
+    return {
+        **browser_context_args,
+        **(PHONE if viewport_name == "phone" else DESKTOP),
+        "locale": "zh-CN",
+    }
 
 
 def _free_port() -> int:
@@ -82,18 +96,34 @@ def server(django_db_setup, django_db_blocker):
     from django.db import connection
 
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": _database_url(connection.settings_dict),
-           "DJANGO_SETTINGS_MODULE": "safeloop.platform.settings",
-           "CELERY_TASK_ALWAYS_EAGER": "true"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "DJANGO_SETTINGS_MODULE": "safeloop.platform.settings",
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+    }
     log_path = ARTIFACTS / "e2e-server.log"
     log_path.parent.mkdir(exist_ok=True)
     log = log_path.open("w")
     bin_dir = Path(sys.executable).parent
     proc = subprocess.Popen(
-        [str(bin_dir / "gunicorn"), "safeloop.platform.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
-         "--timeout", "60", "--graceful-timeout", "3"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(bin_dir / "gunicorn"),
+            "safeloop.platform.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "3",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while True:

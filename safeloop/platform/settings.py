@@ -31,6 +31,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [SAFELOOP_BASE_DOMAIN, f".{SAFELOOP_BA
 # Public URLs use this scheme; the port is taken from the request so that
 # `acme.localhost:8000` works in development.
 SAFELOOP_SCHEME = env_str("SAFELOOP_SCHEME", "http")
+# The port users reach SafeLoop on, for links in emails and chat messages.
+SAFELOOP_PUBLIC_PORT = env_str("SAFELOOP_PUBLIC_PORT", "")
 SAFELOOP_TRIAL_DAYS = env_int("SAFELOOP_TRIAL_DAYS", 30)
 SAFELOOP_SIGNIN_LINK_SECONDS = env_int("SAFELOOP_SIGNIN_LINK_SECONDS", 120)
 
@@ -70,6 +72,8 @@ TENANT_APPS = [
     "safeloop.tenants.facilities",
     "safeloop.tenants.accounts",
     "safeloop.tenants.audit",
+    "safeloop.tenants.alerts",
+    "safeloop.tenants.hazards",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -164,6 +168,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    # Beat runs in the public schema and fans out one task per tenant.
+    "hazard-deadlines": {
+        "task": "safeloop.platform.tasks.fan_out_to_tenants",
+        "schedule": env_int("SAFELOOP_DEADLINE_SCAN_SECONDS", 120),
+        "args": ["safeloop.tenants.hazards.tasks.scan_hazard_deadlines"],
+    },
+}
+SAFELOOP_SMS_BACKEND = env_str(
+    "SAFELOOP_SMS_BACKEND", "safeloop.tenants.alerts.channels.sms.ConsoleSmsBackend"
+)
 CELERY_TIMEZONE = "Asia/Shanghai"
 
 # --- Files ------------------------------------------------------------------

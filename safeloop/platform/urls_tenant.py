@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from safeloop.tenants.facilities import views as facility_views
+from safeloop.tenants.hazards.urls import qr_urlpatterns
 
 urlpatterns = [
     path("", facility_views.home, name="home"),
@@ -11,4 +12,6 @@ urlpatterns = [
     path("auth/", include("safeloop.tenants.accounts.urls")),
     path("w/", include("safeloop.tenants.facilities.urls")),
     path("graphql/", include("safeloop.graphql.urls")),
+    path("h/", include("safeloop.tenants.hazards.urls")),
+    path("q/", include((qr_urlpatterns, "qr"))),
 ]

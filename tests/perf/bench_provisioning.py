@@ -52,8 +52,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     args = parser.parse_args()
 
-    url = os.environ.get("BENCH_DATABASE_URL",
-                         "postgres://postgres@127.0.0.1:5432/safeloop_bench")
+    url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safeloop_bench")
     _fresh_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeloop.platform.settings")
@@ -76,24 +75,37 @@ def main() -> None:
 
         def signup(i: int, prefix: str) -> float:
             t0 = time.perf_counter()
-            provision_enterprise(SignupData(
-                company_name=f"Bench {prefix} {i}", slug=f"{prefix}{i:04d}", industry="metal",
-                admin_name="Bench Admin", admin_email=f"admin{i}@bench.test",
-                admin_password="Bench-pass-2026!"))
+            provision_enterprise(
+                SignupData(
+                    company_name=f"Bench {prefix} {i}",
+                    slug=f"{prefix}{i:04d}",
+                    industry="metal",
+                    admin_name="Bench Admin",
+                    admin_email=f"admin{i}@bench.test",
+                    admin_password="Bench-pass-2026!",
+                )
+            )
             return time.perf_counter() - t0
 
         times = [signup(i, "bench") for i in range(args.tenants)]
         median = statistics.median(times)
         p95 = percentile(times, 95)
-        print(f"signup-to-ready by cloning, {args.tenants} tenants: "
-              f"median {median:.3f} s, p95 {p95:.3f} s, max {max(times):.3f} s")
+        print(
+            f"signup-to-ready by cloning, {args.tenants} tenants: "
+            f"median {median:.3f} s, p95 {p95:.3f} s, max {max(times):.3f} s"
+        )
 
         # The same tenant made the slow way: an empty schema and every migration.
         t0 = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute('CREATE SCHEMA "bench_migrated"')
-        call_command("migrate_schemas", tenant=True, schema_name="bench_migrated",
-                     interactive=False, verbosity=0)
+        call_command(
+            "migrate_schemas",
+            tenant=True,
+            schema_name="bench_migrated",
+            interactive=False,
+            verbosity=0,
+        )
         connection.set_schema_to_public()
         migrated = time.perf_counter() - t0
         print(f"one tenant by running all migrations (no template, no admin): {migrated:.2f} s")
@@ -107,10 +119,12 @@ def main() -> None:
             landing = client.get("/")
             health = client.get("/healthz")
             tenant = Client(HTTP_HOST=f"bulk{args.bulk - 1:04d}.localhost").get("/accounts/login/")
-            print(f"{args.bulk} tenants in a row: {total:.1f} s "
-                  f"(median {statistics.median(bulk):.3f} s, p95 {percentile(bulk, 95):.3f} s, "
-                  f"last {bulk[-1]:.3f} s); public site {landing.status_code}, "
-                  f"/healthz {health.status_code}, last tenant's login page {tenant.status_code}")
+            print(
+                f"{args.bulk} tenants in a row: {total:.1f} s "
+                f"(median {statistics.median(bulk):.3f} s, p95 {percentile(bulk, 95):.3f} s, "
+                f"last {bulk[-1]:.3f} s); public site {landing.status_code}, "
+                f"/healthz {health.status_code}, last tenant's login page {tenant.status_code}"
+            )
     finally:
         from django.db import connections
 

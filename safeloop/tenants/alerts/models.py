@@ -1,0 +1,109 @@
+"""Notifications (通知): one outbox row per recipient and channel."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    INBOX = "inbox", _("In-app inbox")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk group robot")
+    FEISHU = "feishu", _("Feishu group robot")
+
+
+PERSONAL_CHANNELS = (Channel.INBOX, Channel.EMAIL, Channel.SMS)
+ROBOT_CHANNELS = (Channel.WECOM, Channel.DINGTALK, Channel.FEISHU)
+DEFAULT_CHANNELS = [Channel.INBOX.value, Channel.EMAIL.value]
+
+
+class Delivery(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class ChannelPreference(models.Model):
+    """The channels one person wants; the inbox is always on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_preference"
+    )
+    channels = ArrayField(models.CharField(max_length=10), default=list)
+
+    def __str__(self) -> str:
+        return f"channels of {self.user_id}"
+
+
+class Robot(models.Model):
+    """A group chat robot (WeCom / DingTalk / Feishu webhook) the enterprise posts to."""
+
+    kind = models.CharField(max_length=10, choices=[(c.value, c.label) for c in ROBOT_CHANNELS])
+    name = models.CharField(max_length=80)
+    webhook_url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=200, blank=True, help_text=_("Signing secret, if set"))
+    events = ArrayField(
+        models.CharField(max_length=40),
+        default=list,
+        blank=True,
+        help_text=_("Event kinds to post; empty means all"),
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    robot = models.ForeignKey(
+        Robot, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    event = models.CharField(max_length=40)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    urgent = models.BooleanField(default=False)
+    # Same key + recipient/robot + channel is sent once, whatever retries or restarts happen.
+    dedupe_key = models.CharField(max_length=120)
+    state = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key", "recipient", "channel"],
+                condition=models.Q(recipient__isnull=False),
+                name="notify_user_once",
+            ),
+            models.UniqueConstraint(
+                fields=["dedupe_key", "robot", "channel"],
+                condition=models.Q(robot__isnull=False),
+                name="notify_robot_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "channel", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.subject}"

@@ -1,0 +1,95 @@
+"""Reminders before a deadline and escalation after it, each sent once per deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from safeloop.tenants.audit.services import record_event
+from safeloop.tenants.hazards import notices
+from safeloop.tenants.hazards.models import (
+    DeadlineMark,
+    DeadlineSignal,
+    GradePolicy,
+    Hazard,
+    State,
+)
+from safeloop.tenants.hazards.routing import escalation_chain
+
+# The fixer's clock stops once the fix is submitted; acceptance has its own flow.
+RUNNING_STATES = (State.REPORTED, State.ASSIGNED, State.RECTIFYING)
+
+
+@dataclass
+class ScanResult:
+    reminders: int = 0
+    escalations: int = 0
+    checked: int = 0
+    sent: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _due_signal(hazard: Hazard, policy: GradePolicy, now: datetime) -> list[str]:
+    deadline = hazard.deadline
+    second = deadline + timedelta(hours=policy.second_escalation_after_hours)
+    first = deadline + timedelta(hours=policy.escalate_after_hours)
+    if now >= second:
+        return [DeadlineSignal.ESCALATION_1, DeadlineSignal.ESCALATION_2]
+    if now >= first:
+        return [DeadlineSignal.ESCALATION_1]
+    if deadline - timedelta(hours=policy.reminder_before_hours) <= now < deadline:
+        return [DeadlineSignal.REMINDER]
+    return []
+
+
+def _claim(hazard: Hazard, signal: str) -> bool:
+    """Record the signal for this deadline; False if it was already sent."""
+    try:
+        with transaction.atomic():
+            DeadlineMark.objects.create(hazard=hazard, signal=signal, deadline=hazard.deadline)
+        return True
+    except IntegrityError:
+        return False
+
+
+def scan_deadlines(now: datetime | None = None) -> ScanResult:
+    """Run by Celery beat every few minutes in each tenant's schema."""
+    now = now or timezone.now()
+    policies = {p.grade: p for p in GradePolicy.objects.all()}
+    result = ScanResult()
+    horizon = now + timedelta(
+        hours=max([p.reminder_before_hours for p in policies.values()] or [12])
+    )
+    hazards = Hazard.objects.filter(
+        state__in=RUNNING_STATES, deadline__isnull=False, deadline__lte=horizon
+    ).select_related("area__parent", "assignee__user")
+    for hazard in hazards:
+        result.checked += 1
+        policy = policies.get(hazard.grade)
+        if policy is None:
+            continue
+        for signal in _due_signal(hazard, policy, now):
+            with transaction.atomic():
+                if not _claim(hazard, signal):
+                    continue
+                if signal == DeadlineSignal.REMINDER:
+                    users = [hazard.assignee.user] if hazard.assignee else []
+                    result.reminders += 1
+                else:
+                    chain = escalation_chain(hazard)
+                    users = chain[0] if signal == DeadlineSignal.ESCALATION_1 else chain[1]
+                    if hazard.assignee:
+                        users = [hazard.assignee.user, *users]
+                    result.escalations += 1
+                notices.deadline_signal(hazard, signal, users)
+                record_event(
+                    hazard,
+                    f"hazard.{signal}",
+                    by=None,
+                    deadline=hazard.deadline,
+                    told=[u.email for u in users],
+                )
+                result.sent.append((hazard.number, signal))
+    return result

@@ -1,0 +1,126 @@
+"""Who fixes a hazard and who signs it off — decided by rules, never picked by hand."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from safeloop.tenants.facilities.models import Area, AreaKind, Person
+from safeloop.tenants.facilities.permissions import ACCEPTANCE_LEVEL_ROLES, Role, roles_of
+from safeloop.tenants.hazards.models import AcceptanceLevel, Hazard, RoutingRule
+
+User = get_user_model()
+
+
+def workshop_of(area: Area | None) -> Area | None:
+    while area is not None and area.kind != AreaKind.WORKSHOP:
+        if area.kind == AreaKind.SITE:
+            return None
+        area = area.parent
+    return area
+
+
+def areas_of_workshop(workshop: Area) -> list[int]:
+    return [workshop.pk, *Area.objects.filter(parent=workshop).values_list("pk", flat=True)]
+
+
+def _active_people() -> Q:
+    return Q(user__is_active=True)
+
+
+def people_with_role(role: Role, workshop: Area | None = None):
+    qs = Person.objects.filter(_active_people(), roles__contains=[role.value])
+    if workshop is not None:
+        qs = qs.filter(area_id__in=areas_of_workshop(workshop))
+    return qs.select_related("user").order_by("id")
+
+
+def _matching_rules(hazard: Hazard) -> list[RoutingRule]:
+    area_ids = [
+        a
+        for a in [
+            hazard.area_id,
+            hazard.area.parent_id,
+            getattr(hazard.area.parent, "parent_id", None),
+        ]
+        if a
+    ]
+    equipment_type_id = hazard.equipment.equipment_type_id if hazard.equipment_id else None
+    rules = (
+        RoutingRule.objects.filter(is_active=True)
+        .filter(Q(category__isnull=True) | Q(category_id=hazard.category_id))
+        .filter(Q(area__isnull=True) | Q(area_id__in=area_ids))
+        .filter(Q(equipment_type__isnull=True) | Q(equipment_type_id=equipment_type_id))
+        .select_related("assignee__user", "assignee_job_role")
+    )
+
+    def specificity(rule: RoutingRule) -> tuple:
+        matched = sum(
+            x is not None for x in (rule.category_id, rule.area_id, rule.equipment_type_id)
+        )
+        return (-matched, rule.priority, rule.pk)
+
+    return sorted(rules, key=specificity)
+
+
+def resolve_assignee(hazard: Hazard) -> Person | None:
+    """The most specific matching rule's person; fallbacks keep a hazard from being orphaned."""
+    workshop = workshop_of(hazard.area)
+    for rule in _matching_rules(hazard):
+        if rule.assignee_id and rule.assignee.user.is_active:
+            return rule.assignee
+        if rule.assignee_job_role_id:
+            qs = Person.objects.filter(_active_people(), job_role_id=rule.assignee_job_role_id)
+            if workshop is not None:
+                in_workshop = qs.filter(area_id__in=areas_of_workshop(workshop)).first()
+                if in_workshop:
+                    return in_workshop
+    for role, scoped in (
+        (Role.TEAM_LEADER, True),
+        (Role.WORKSHOP_DIRECTOR, True),
+        (Role.SAFETY_OFFICER, False),
+        (Role.SAFETY_MANAGER, False),
+    ):
+        if scoped and workshop is None:
+            continue
+        person = people_with_role(role, workshop if scoped else None).first()
+        if person:
+            return person
+    return None
+
+
+def acceptors_for(hazard: Hazard, level: str) -> list:
+    """The users who may sign off ``level`` for this hazard."""
+    workshop = workshop_of(hazard.area)
+    users = []
+    for role in ACCEPTANCE_LEVEL_ROLES.get(level, ()):
+        scoped = workshop if level == AcceptanceLevel.TEAM_LEADER else None
+        users += [p.user for p in people_with_role(role, scoped)]
+    return users
+
+
+def can_accept_level(user, hazard: Hazard, level: str) -> bool:
+    roles = roles_of(user) & ACCEPTANCE_LEVEL_ROLES.get(level, frozenset())
+    if not roles:
+        return False
+    if level == AcceptanceLevel.TEAM_LEADER:
+        workshop = workshop_of(hazard.area)
+        person = getattr(user, "person", None)
+        return (
+            workshop is not None
+            and person is not None
+            and person.area_id in areas_of_workshop(workshop)
+        )
+    return True
+
+
+def escalation_chain(hazard: Hazard) -> list[list]:
+    """Who hears of an overdue hazard: first the workshop director, then the leader in charge."""
+    workshop = workshop_of(hazard.area)
+    first = [p.user for p in people_with_role(Role.WORKSHOP_DIRECTOR, workshop)] if workshop else []
+    if not first:
+        first = [p.user for p in people_with_role(Role.SAFETY_MANAGER)]
+    second = [p.user for p in people_with_role(Role.LEADER_IN_CHARGE)] or [
+        p.user for p in people_with_role(Role.SAFETY_MANAGER)
+    ]
+    return [first, second]

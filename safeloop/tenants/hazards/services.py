@@ -1,0 +1,477 @@
+"""The hazard closed loop. Every transition checks who may do it, writes the
+audit trail and tells whoever is next; views, resolvers and tasks call these.
+
+reported → assigned → rectifying → awaiting acceptance → (one sign-off per
+level of the grade) → closed; a rejection sends it back to rectifying.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safeloop.platform.errors import field_error
+from safeloop.tenants.audit.services import record_event
+from safeloop.tenants.facilities.models import Area, Equipment, Person
+from safeloop.tenants.facilities.permissions import Perm, can, ensure_can
+from safeloop.tenants.hazards import notices
+from safeloop.tenants.hazards.models import (
+    Acceptance,
+    DeadlineExtension,
+    Decision,
+    ExtensionState,
+    Grade,
+    GradePolicy,
+    Hazard,
+    HazardPhoto,
+    HazardSettings,
+    LibraryEntry,
+    PhotoStage,
+    Rectification,
+    State,
+)
+from safeloop.tenants.hazards.photos import decode_signature, process_photo
+from safeloop.tenants.hazards.routing import can_accept_level, resolve_assignee
+
+MAX_REPORT_PHOTOS = 3
+MAX_AFTER_PHOTOS = 6
+
+
+class HazardErrorCode:
+    ILLEGAL_TRANSITION = "illegal_transition"
+    REQUIRED = "required"
+    INVALID = "invalid"
+    TOO_MANY_PHOTOS = "too_many_photos"
+    NOT_ASSIGNEE = "not_assignee"
+    NOT_YOUR_LEVEL = "not_your_level"
+
+
+def _require_state(hazard: Hazard, *allowed: str) -> None:
+    if hazard.state not in allowed:
+        raise ValidationError(
+            _("This hazard is %(state)s; that step is not possible now.")
+            % {"state": hazard.get_state_display()},
+            code=HazardErrorCode.ILLEGAL_TRANSITION,
+        )
+
+
+def _lock(hazard: Hazard) -> Hazard:
+    """Re-read the hazard under a row lock: two phones tapping at once can't both win."""
+    return Hazard.objects.select_for_update().get(pk=hazard.pk)
+
+
+def policy_for(grade: str) -> GradePolicy:
+    policy = GradePolicy.objects.filter(grade=grade).first()
+    if policy is None:
+        from safeloop.tenants.hazards.template_section import DEFAULT_GRADE_POLICIES
+
+        defaults = next(p for p in DEFAULT_GRADE_POLICIES if p["grade"] == grade)
+        policy = GradePolicy.objects.create(**defaults)
+    return policy
+
+
+def _coordinate(value, field: str, limit: int) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except InvalidOperation:
+        raise field_error(field, _("Not a valid coordinate."), HazardErrorCode.INVALID) from None
+    if abs(number) > limit:
+        raise field_error(field, _("Not a valid coordinate."), HazardErrorCode.INVALID)
+    return number
+
+
+@transaction.atomic
+def report_hazard(
+    *,
+    by,
+    area: Area,
+    photos: Sequence = (),
+    library_entry: LibraryEntry | None = None,
+    description: str = "",
+    equipment: Equipment | None = None,
+    grade: str | None = None,
+    is_near_miss: bool = False,
+    shift: str = "",
+    latitude=None,
+    longitude=None,
+    gps_accuracy_m: float | None = None,
+    anonymous: bool = False,
+    reported_at: datetime | None = None,
+) -> Hazard:
+    """Record a report ("3 photos + 1 pick") and route it to whoever fixes it."""
+    ensure_can(by, Perm.HAZARD_REPORT)
+    description = (description or "").strip()
+    if library_entry is None and not description:
+        raise field_error(
+            "description",
+            _("Pick a hazard from the list or describe it."),
+            HazardErrorCode.REQUIRED,
+        )
+    if len(photos) > MAX_REPORT_PHOTOS:
+        raise field_error(
+            "photos",
+            _("At most %(n)d photos.") % {"n": MAX_REPORT_PHOTOS},
+            HazardErrorCode.TOO_MANY_PHOTOS,
+        )
+    if equipment is not None and equipment.area_id != area.pk:
+        area = equipment.area  # the machine's own area wins over a stale form value
+    if grade is not None and grade not in Grade.values:
+        raise field_error("grade", _("Unknown grade."), HazardErrorCode.INVALID)
+    if anonymous:
+        if not HazardSettings.current().anonymous_reporting:
+            raise field_error(
+                "anonymous", _("Anonymous reporting is switched off."), HazardErrorCode.INVALID
+            )
+    reported_at = reported_at or timezone.now()
+    lat = _coordinate(latitude, "latitude", 90)
+    lng = _coordinate(longitude, "longitude", 180)
+    title = library_entry.title if library_entry else description.splitlines()[0][:160]
+    hazard = Hazard(
+        title=title,
+        description=description,
+        library_entry=library_entry,
+        category=library_entry.category if library_entry else None,
+        grade=grade or (library_entry.grade if library_entry else Grade.GENERAL),
+        is_near_miss=is_near_miss,
+        area=area,
+        equipment=equipment,
+        shift=shift or "",
+        reporter=None if anonymous else by,
+        is_anonymous=anonymous,
+        reported_at=reported_at,
+        latitude=lat,
+        longitude=lng,
+        gps_accuracy_m=gps_accuracy_m,
+        number="pending",
+    )
+    from safeloop.tenants.hazards.routing import workshop_of
+
+    hazard.workshop = workshop_of(area)
+    policy = policy_for(hazard.grade)
+    hazard.acceptance_levels = list(policy.acceptance_levels)
+    hazard.save()
+    hazard.number = f"H{reported_at:%y%m}-{hazard.pk:05d}"
+    hazard.save(update_fields=["number"])
+    who = _("anonymous") if anonymous else (by.get_full_name() or by.email)
+    for upload in photos:
+        _store_photo(hazard, upload, PhotoStage.REPORT, by=by, who=who, latitude=lat, longitude=lng)
+    record_event(
+        hazard,
+        "hazard.reported",
+        by=None if anonymous else by,
+        number=hazard.number,
+        grade=hazard.grade,
+        area=area.code,
+        near_miss=is_near_miss,
+        photos=len(photos),
+    )
+    _assign(hazard, resolve_assignee(hazard), by=None, policy=policy, reason="routing rule")
+    notices.reported(hazard, policy)
+    return hazard
+
+
+def _store_photo(
+    hazard: Hazard, upload, stage: str, *, by, who: str, latitude=None, longitude=None
+) -> HazardPhoto:
+    processed = process_photo(
+        upload,
+        reported_at=timezone.now(),
+        latitude=latitude,
+        longitude=longitude,
+        who=f"{hazard.number} · {who}",
+    )
+    photo = HazardPhoto(
+        hazard=hazard,
+        stage=stage,
+        width=processed.width,
+        height=processed.height,
+        taken_at=processed.taken_at,
+        is_stale=processed.is_stale,
+        uploaded_by=by,
+    )
+    photo.image.save(f"{hazard.number}-{stage}.jpg", processed.content, save=False)
+    photo.save()
+    return photo
+
+
+def _assign(hazard: Hazard, person: Person | None, *, by, policy: GradePolicy, reason: str) -> None:
+    if person is None:
+        record_event(hazard, "hazard.unrouted", by=by)
+        return
+    hazard.assignee = person
+    hazard.state = State.ASSIGNED
+    if hazard.deadline is None:
+        hazard.deadline = hazard.reported_at + timedelta(hours=policy.deadline_hours)
+    hazard.save(update_fields=["assignee", "state", "deadline"])
+    record_event(
+        hazard,
+        "hazard.assigned",
+        by=by,
+        assignee=person.employee_no,
+        deadline=hazard.deadline,
+        reason=reason,
+    )
+    notices.assigned(hazard)
+
+
+@transaction.atomic
+def reassign(hazard: Hazard, *, by, assignee: Person, reason: str) -> Hazard:
+    ensure_can(by, Perm.HAZARD_REASSIGN)
+    hazard = _lock(hazard)
+    _require_state(hazard, State.REPORTED, State.ASSIGNED, State.RECTIFYING)
+    if not (reason or "").strip():
+        raise field_error("reason", _("Say why it is reassigned."), HazardErrorCode.REQUIRED)
+    if not assignee.user.is_active:
+        raise field_error(
+            "assignee", _("This person is no longer active."), HazardErrorCode.INVALID
+        )
+    if hazard.state == State.RECTIFYING:
+        hazard.state = State.ASSIGNED
+    _assign(hazard, assignee, by=by, policy=policy_for(hazard.grade), reason=reason.strip())
+    return hazard
+
+
+def _ensure_assignee(hazard: Hazard, by) -> None:
+    if hazard.assignee is None or hazard.assignee.user_id != by.pk:
+        raise PermissionDenied(_("Only the person this hazard is assigned to can do this."))
+
+
+@transaction.atomic
+def start_rectification(hazard: Hazard, *, by) -> Hazard:
+    hazard = _lock(hazard)
+    _ensure_assignee(hazard, by)
+    _require_state(hazard, State.ASSIGNED)
+    hazard.state = State.RECTIFYING
+    hazard.save(update_fields=["state"])
+    record_event(hazard, "hazard.rectifying", by=by)
+    return hazard
+
+
+@transaction.atomic
+def submit_rectification(
+    hazard: Hazard,
+    *,
+    by,
+    description: str,
+    after_photos: Sequence,
+    signature_data_url: str,
+    test_result: str = "",
+) -> Hazard:
+    """The fix with its proof: after-photos, what was done, the fixer's signature."""
+    hazard = _lock(hazard)
+    _ensure_assignee(hazard, by)
+    _require_state(hazard, State.ASSIGNED, State.RECTIFYING)
+    description = (description or "").strip()
+    errors = {}
+    if not description:
+        errors["description"] = [
+            ValidationError(_("Describe what was done."), code=HazardErrorCode.REQUIRED)
+        ]
+    if not after_photos:
+        errors["after_photos"] = [
+            ValidationError(
+                _("Add at least one photo after the fix."), code=HazardErrorCode.REQUIRED
+            )
+        ]
+    elif len(after_photos) > MAX_AFTER_PHOTOS:
+        errors["after_photos"] = [
+            ValidationError(_("Too many photos."), code=HazardErrorCode.TOO_MANY_PHOTOS)
+        ]
+    if errors:
+        raise ValidationError(errors)
+    signature = decode_signature(signature_data_url)
+    who = by.get_full_name() or by.email
+    for upload in after_photos:
+        _store_photo(hazard, upload, PhotoStage.RECTIFICATION, by=by, who=who)
+    rectification = Rectification(
+        hazard=hazard, by=by, description=description, test_result=(test_result or "").strip()[:200]
+    )
+    rectification.signature.save(f"{hazard.number}-signature.png", signature, save=False)
+    rectification.save()
+    hazard.state = State.AWAITING_ACCEPTANCE
+    hazard.accepted_count = 0
+    hazard.save(update_fields=["state", "accepted_count"])
+    record_event(
+        hazard,
+        "hazard.rectified",
+        by=by,
+        photos=len(after_photos),
+        test_result=rectification.test_result,
+    )
+    notices.awaiting_acceptance(hazard)
+    return hazard
+
+
+def _ensure_acceptor(hazard: Hazard, by) -> str:
+    _require_state(hazard, State.AWAITING_ACCEPTANCE)
+    level = hazard.next_acceptance_level
+    if level is None or not can_accept_level(by, hazard, level):
+        raise PermissionDenied(_("You cannot sign off this level of acceptance."))
+    if hazard.assignee and hazard.assignee.user_id == by.pk:
+        raise PermissionDenied(_("You cannot accept your own rectification."))
+    return level
+
+
+@transaction.atomic
+def accept(hazard: Hazard, *, by, note: str = "") -> Hazard:
+    """Sign off the next acceptance level; the last one closes the hazard."""
+    hazard = _lock(hazard)
+    level = _ensure_acceptor(hazard, by)
+    Acceptance.objects.create(
+        hazard=hazard, level=level, decision=Decision.ACCEPT, by=by, note=(note or "").strip()
+    )
+    hazard.accepted_count += 1
+    if hazard.accepted_count >= len(hazard.acceptance_levels):
+        hazard.state = State.CLOSED
+        hazard.closed_at = timezone.now()
+    hazard.save(update_fields=["accepted_count", "state", "closed_at"])
+    record_event(hazard, "hazard.accepted", by=by, level=level, note=note)
+    if hazard.state == State.CLOSED:
+        record_event(hazard, "hazard.closed", by=by)
+        notices.closed(hazard)
+    else:
+        notices.awaiting_acceptance(hazard)
+    return hazard
+
+
+@transaction.atomic
+def reject(hazard: Hazard, *, by, reason: str) -> Hazard:
+    """Send the fix back: the assignee rectifies again and every level signs again."""
+    hazard = _lock(hazard)
+    level = _ensure_acceptor(hazard, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", _("Say what is still wrong."), HazardErrorCode.REQUIRED)
+    Acceptance.objects.create(
+        hazard=hazard, level=level, decision=Decision.REJECT, by=by, note=reason
+    )
+    hazard.state = State.RECTIFYING
+    hazard.accepted_count = 0
+    hazard.save(update_fields=["state", "accepted_count"])
+    record_event(hazard, "hazard.rejected", by=by, level=level, reason=reason)
+    notices.rejected(hazard, reason)
+    return hazard
+
+
+@transaction.atomic
+def dismiss(hazard: Hazard, *, by, reason: str) -> Hazard:
+    """A report that is not a hazard is closed by a safety officer, with a reason."""
+    ensure_can(by, Perm.HAZARD_DISMISS)
+    hazard = _lock(hazard)
+    _require_state(hazard, State.REPORTED, State.ASSIGNED)
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", _("Say why this is not a hazard."), HazardErrorCode.REQUIRED)
+    hazard.state = State.DISMISSED
+    hazard.dismissed_reason = reason
+    hazard.closed_at = timezone.now()
+    hazard.save(update_fields=["state", "dismissed_reason", "closed_at"])
+    record_event(hazard, "hazard.dismissed", by=by, reason=reason)
+    return hazard
+
+
+@transaction.atomic
+def request_extension(
+    hazard: Hazard, *, by, new_deadline: datetime, reason: str
+) -> DeadlineExtension:
+    hazard = _lock(hazard)
+    _ensure_assignee(hazard, by)
+    _require_state(hazard, State.ASSIGNED, State.RECTIFYING)
+    if not (reason or "").strip():
+        raise field_error("reason", _("Say why more time is needed."), HazardErrorCode.REQUIRED)
+    if hazard.deadline and new_deadline <= hazard.deadline:
+        raise field_error(
+            "new_deadline",
+            _("The new deadline must be later than the current one."),
+            HazardErrorCode.INVALID,
+        )
+    if hazard.extensions.filter(state=ExtensionState.PENDING).exists():
+        raise field_error(
+            "new_deadline",
+            _("An extension is already waiting for approval."),
+            HazardErrorCode.INVALID,
+        )
+    extension = DeadlineExtension.objects.create(
+        hazard=hazard, requested_by=by, new_deadline=new_deadline, reason=reason.strip()
+    )
+    record_event(
+        hazard,
+        "hazard.extension_requested",
+        by=by,
+        new_deadline=new_deadline,
+        reason=extension.reason,
+    )
+    notices.extension_requested(hazard, extension)
+    return extension
+
+
+@transaction.atomic
+def decide_extension(
+    extension: DeadlineExtension, *, by, approve: bool, note: str = ""
+) -> DeadlineExtension:
+    ensure_can(by, Perm.HAZARD_DECIDE_EXTENSION)
+    extension = DeadlineExtension.objects.select_for_update().get(pk=extension.pk)
+    if extension.state != ExtensionState.PENDING:
+        raise ValidationError(
+            _("This request was already decided."), code=HazardErrorCode.ILLEGAL_TRANSITION
+        )
+    if extension.requested_by_id == by.pk:
+        raise PermissionDenied(_("You cannot approve your own extension."))
+    hazard = _lock(extension.hazard)
+    extension.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
+    extension.decided_by = by
+    extension.decided_at = timezone.now()
+    extension.save(update_fields=["state", "decided_by", "decided_at"])
+    if approve:
+        hazard.deadline = extension.new_deadline
+        hazard.save(update_fields=["deadline"])
+    record_event(
+        hazard,
+        "hazard.extension_decided",
+        by=by,
+        approved=approve,
+        new_deadline=extension.new_deadline,
+        note=note,
+    )
+    notices.extension_decided(hazard, extension)
+    return extension
+
+
+def can_view(user, hazard: Hazard) -> bool:
+    from safeloop.tenants.hazards.selectors import visible_hazards
+
+    return visible_hazards(user).filter(pk=hazard.pk).exists()
+
+
+def allowed_actions(user, hazard: Hazard) -> set[str]:
+    """What the hazard page offers this user (the services still check again)."""
+    actions: set[str] = set()
+    is_assignee = hazard.assignee is not None and hazard.assignee.user_id == user.pk
+    if is_assignee and hazard.state == State.ASSIGNED:
+        actions.add("start")
+    if is_assignee and hazard.state in (State.ASSIGNED, State.RECTIFYING):
+        actions |= {"rectify", "extend"}
+    level = hazard.next_acceptance_level
+    if level and not is_assignee and can_accept_level(user, hazard, level):
+        actions |= {"accept", "reject"}
+    if hazard.state in (State.REPORTED, State.ASSIGNED) and can(user, Perm.HAZARD_DISMISS):
+        actions.add("dismiss")
+    if (
+        hazard.is_open
+        and hazard.state != State.AWAITING_ACCEPTANCE
+        and can(user, Perm.HAZARD_REASSIGN)
+    ):
+        actions.add("reassign")
+    if hazard.extensions.filter(state=ExtensionState.PENDING).exists() and can(
+        user, Perm.HAZARD_DECIDE_EXTENSION
+    ):
+        actions.add("decide_extension")
+    return actions

@@ -1,0 +1,89 @@
+"""The ``[hazards]`` section of industry templates: categories, library, routing, grades."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safeloop.platform.industry import TemplateError, section
+from safeloop.tenants.facilities.models import EquipmentType, JobRole
+from safeloop.tenants.hazards.models import (
+    AcceptanceLevel,
+    Grade,
+    GradePolicy,
+    HazardCategory,
+    LibraryEntry,
+    RoutingRule,
+)
+
+# Defaults every enterprise starts with; each is editable afterwards.
+DEFAULT_GRADE_POLICIES = [
+    {
+        "grade": Grade.GENERAL,
+        "deadline_hours": 72,
+        "notify_roles": [],
+        "acceptance_levels": [AcceptanceLevel.TEAM_LEADER],
+    },
+    {
+        "grade": Grade.SERIOUS,
+        "deadline_hours": 48,
+        "notify_roles": ["safety_officer"],
+        "acceptance_levels": [AcceptanceLevel.TEAM_LEADER, AcceptanceLevel.SAFETY_OFFICER],
+    },
+    # Seed 004: a major hazard reaches the workshop director and the safety
+    # manager at once.
+    {
+        "grade": Grade.MAJOR,
+        "deadline_hours": 24,
+        "notify_roles": ["workshop_director", "safety_manager"],
+        "acceptance_levels": [
+            AcceptanceLevel.TEAM_LEADER,
+            AcceptanceLevel.SAFETY_OFFICER,
+            AcceptanceLevel.LEADER_IN_CHARGE,
+        ],
+    },
+]
+
+
+@section("hazards", order=20)
+def apply_hazards(enterprise: Any, data: dict[str, Any]) -> None:
+    GradePolicy.objects.bulk_create(GradePolicy(**row) for row in DEFAULT_GRADE_POLICIES)
+    categories = {
+        c.code: c
+        for c in HazardCategory.objects.bulk_create(
+            HazardCategory(code=row["code"], name=row["name"], name_en=row.get("name_en", ""))
+            for row in data.get("categories", [])
+        )
+    }
+    types = {t.code: t for t in EquipmentType.objects.all()}
+    roles = {r.code: r for r in JobRole.objects.all()}
+
+    def lookup(table: dict, code: str | None, what: str):
+        if not code:
+            return None
+        try:
+            return table[code]
+        except KeyError:
+            raise TemplateError(f"hazards: unknown {what} {code!r}") from None
+
+    LibraryEntry.objects.bulk_create(
+        LibraryEntry(
+            code=row["code"],
+            title=row["title"],
+            title_en=row.get("title_en", ""),
+            category=lookup(categories, row["category"], "category"),
+            grade=row.get("grade", Grade.GENERAL),
+            equipment_type=lookup(types, row.get("equipment_type"), "equipment type"),
+            accident_type=row.get("accident_type", ""),
+            rectification_hint=row.get("rectification_hint", ""),
+            rectification_hint_en=row.get("rectification_hint_en", ""),
+        )
+        for row in data.get("library", [])
+    )
+    RoutingRule.objects.bulk_create(
+        RoutingRule(
+            priority=200,  # template rules are the fallbacks; the enterprise's own go first
+            category=lookup(categories, row.get("category"), "category"),
+            assignee_job_role=lookup(roles, row.get("assignee_job_role"), "job role"),
+        )
+        for row in data.get("routing", [])
+    )
