@@ -23,7 +23,8 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("SAFELOOP_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-results"
+# Not "test-results": pytest-playwright empties that folder.
+ARTIFACTS = Path(__file__).resolve().parents[1] / "e2e-artifacts"
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
