@@ -38,3 +38,21 @@ def test_chain_verifies_then_names_the_tampered_event(in_acme):
     assert not report.ok
     assert report.broken_id == victim.id
     assert AuditEvent.objects.count() >= 3
+
+
+def test_verify_audit_command_names_the_first_broken_event(in_acme, acme):
+    from django.core.management import CommandError, call_command
+
+    victim = record_event(
+        None, "hazard.accepted", object_type="hazards.hazard", object_id=7, level="team_leader"
+    )
+    call_command("verify_audit", "acme")  # intact: no error
+
+    # As the database superuser, with the trigger disabled, someone rewrites history.
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_append_only")
+        cursor.execute("UPDATE audit_auditevent SET actor_id = 999 WHERE id = %s", [victim.id])
+        cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_auditevent_append_only")
+
+    with pytest.raises(CommandError, match=rf"broken at event #{victim.id}\b"):
+        call_command("verify_audit", "acme")
