@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HazardsConfig(AppConfig):
@@ -7,4 +8,8 @@ class HazardsConfig(AppConfig):
     verbose_name = "Hazards"
 
     def ready(self) -> None:
+        from safeloop.tenants.facilities.nav import register_nav
+        from safeloop.tenants.facilities.permissions import Perm
         from safeloop.tenants.hazards import template_section  # noqa: F401  (registers)
+
+        register_nav("hazards", _("Hazards"), "hazards:board", perm=Perm.HAZARD_REPORT, order=10)
