@@ -204,49 +204,30 @@ def _user(email: str):
     return get_user_model().objects.select_related("person").get(email=email)
 
 
-@pytest.fixture
-def wang(in_acme):
-    return _user("wang@acme.test")
+ACME_PEOPLE = {
+    "wang": "wang@acme.test",
+    "li": "li@acme.test",
+    "zhang": "zhang@acme.test",
+    "zhao": "zhao@verify.test",
+    "liu": "liu@acme.test",
+    "ma": "ma@acme.test",
+    "qian": "qian@acme.test",
+    "sun": "sun@acme.test",
+    "zhou": "zhou@acme.test",
+}
 
 
-@pytest.fixture
-def li(in_acme):
-    return _user("li@acme.test")
+def _person_fixture(email: str):
+    @pytest.fixture
+    def fixture(in_acme):
+        return _user(email)
+
+    return fixture
 
 
-@pytest.fixture
-def zhang(in_acme):
-    return _user("zhang@acme.test")
-
-
-@pytest.fixture
-def zhao(in_acme):
-    return _user("zhao@verify.test")
-
-
-@pytest.fixture
-def liu(in_acme):
-    return _user("liu@acme.test")
-
-
-@pytest.fixture
-def ma(in_acme):
-    return _user("ma@acme.test")
-
-
-@pytest.fixture
-def qian(in_acme):
-    return _user("qian@acme.test")
-
-
-@pytest.fixture
-def sun(in_acme):
-    return _user("sun@acme.test")
-
-
-@pytest.fixture
-def zhou(in_acme):
-    return _user("zhou@acme.test")
+# One fixture per named person (`wang`, `li`, ...): the User, inside Acme's schema.
+for _name, _email in ACME_PEOPLE.items():
+    globals()[_name] = _person_fixture(_email)
 
 
 @pytest.fixture
