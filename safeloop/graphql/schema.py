@@ -12,11 +12,17 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from safeloop.graphql.accounts.mutations import AccountsMutation
 from safeloop.graphql.accounts.queries import AccountsQuery
+from safeloop.graphql.alerts.mutations import AlertsMutation
+from safeloop.graphql.alerts.queries import AlertsQuery
 from safeloop.graphql.facilities.mutations import FacilitiesMutation
 from safeloop.graphql.facilities.queries import FacilitiesQuery
+from safeloop.graphql.hazards.mutations import HazardsMutation
+from safeloop.graphql.hazards.queries import HazardsQuery
 
-Query = merge_types("Query", (AccountsQuery, FacilitiesQuery))
-Mutation = merge_types("Mutation", (AccountsMutation, FacilitiesMutation))
+Query = merge_types("Query", (AccountsQuery, FacilitiesQuery, HazardsQuery, AlertsQuery))
+Mutation = merge_types(
+    "Mutation", (AccountsMutation, FacilitiesMutation, HazardsMutation, AlertsMutation)
+)
 
 schema = strawberry.Schema(
     query=Query,

@@ -40,5 +40,8 @@ class SafeLoopGraphQLView(GraphQLView):
 # Queries over GET would bypass CSRF and land in logs and caches; a GET from a
 # browser gets GraphiQL instead.
 graphql_view = SafeLoopGraphQLView.as_view(
-    schema=schema, allow_queries_via_get=False, graphql_ide="graphiql"
+    schema=schema,
+    allow_queries_via_get=False,
+    graphql_ide="graphiql",
+    multipart_uploads_enabled=True,  # photos: GraphQL multipart request spec; CSRF still applies
 )

@@ -1,0 +1,48 @@
+"""GraphQL enums over the hazard loop's own choices (one definition each)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from safeloop.tenants.hazards import models
+
+HazardGrade = strawberry.enum(
+    models.Grade,
+    name="HazardGrade",
+    description="How dangerous a hazard is: general (一般), serious (较大), major (重大).",
+)
+HazardState = strawberry.enum(
+    models.State,
+    name="HazardState",
+    description="Where a hazard is in its loop: reported → assigned → rectifying → "
+    "awaiting acceptance → closed (or dismissed).",
+)
+AcceptanceLevel = strawberry.enum(
+    models.AcceptanceLevel,
+    name="AcceptanceLevel",
+    description="Who signs a fix off, in order: team leader, safety officer, leader in charge "
+    "(and a third-party verifier where the grade policy asks for one).",
+)
+AcceptanceDecision = strawberry.enum(models.Decision, name="AcceptanceDecision")
+PhotoStage = strawberry.enum(
+    models.PhotoStage,
+    name="PhotoStage",
+    description="REPORT: taken when the hazard was reported (before); "
+    "RECTIFICATION: taken after the fix.",
+)
+ExtensionState = strawberry.enum(models.ExtensionState, name="ExtensionState")
+Shift = strawberry.enum(models.Shift, name="Shift")
+
+
+@strawberry.enum(description="A step the viewer may take on a hazard now.")
+class HazardAction(Enum):
+    START = "start"
+    RECTIFY = "rectify"
+    EXTEND = "extend"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    DISMISS = "dismiss"
+    REASSIGN = "reassign"
+    DECIDE_EXTENSION = "decide_extension"

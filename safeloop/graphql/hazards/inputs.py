@@ -1,0 +1,145 @@
+"""Inputs and payloads of the hazard mutations.
+
+Photos are files sent with the GraphQL multipart request spec (``Upload``);
+the fixer's signature is the PNG data URL a canvas gives
+(``data:image/png;base64,...``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import strawberry
+from strawberry import UNSET, Info, relay
+from strawberry.file_uploads import Upload
+from strawberry_django.optimizer import optimize
+
+from safeloop.graphql.errors import MutationError
+from safeloop.graphql.hazards.enums import HazardGrade, Shift
+from safeloop.graphql.hazards.types import DeadlineExtensionType, HazardType
+from safeloop.graphql.nodes import visible
+
+
+@strawberry.input
+class ReportHazardInput:
+    area: relay.GlobalID = strawberry.field(description="Where it was found.")
+    equipment: relay.GlobalID | None = strawberry.field(
+        default=UNSET, description="The machine, if any; its own area wins over `area`."
+    )
+    library_entry: relay.GlobalID | None = strawberry.field(
+        default=UNSET, description="The library entry picked; or give a description."
+    )
+    description: str = strawberry.field(default="", description="Required without an entry.")
+    grade: HazardGrade | None = strawberry.field(
+        default=UNSET, description="Leave out to take the entry's grade (GENERAL without one)."
+    )
+    is_near_miss: bool = False
+    shift: Shift | None = UNSET
+    latitude: Decimal | None = UNSET
+    longitude: Decimal | None = UNSET
+    gps_accuracy_m: float | None = UNSET
+    anonymous: bool = strawberry.field(
+        default=False, description="Only where the enterprise allows anonymous reports."
+    )
+    photos: list[Upload] = strawberry.field(
+        default_factory=list, description="Up to 3 photos: site, nameplate, surroundings."
+    )
+
+
+@strawberry.input
+class HazardIdInput:
+    id: relay.GlobalID
+
+
+@strawberry.input
+class SubmitRectificationInput:
+    id: relay.GlobalID
+    description: str = strawberry.field(description="What was done.")
+    after_photos: list[Upload] = strawberry.field(description="1 to 6 photos after the fix.")
+    signature: str = strawberry.field(
+        description="The fixer's signature as a PNG data URL (data:image/png;base64,...)."
+    )
+    test_result: str = ""
+
+
+@strawberry.input
+class AcceptHazardInput:
+    id: relay.GlobalID
+    note: str = ""
+
+
+@strawberry.input
+class RejectHazardInput:
+    id: relay.GlobalID
+    reason: str = strawberry.field(description="What is still wrong.")
+
+
+@strawberry.input
+class ReassignHazardInput:
+    id: relay.GlobalID
+    assignee: relay.GlobalID = strawberry.field(description="The person who fixes it now.")
+    reason: str
+
+
+@strawberry.input
+class RequestDeadlineExtensionInput:
+    id: relay.GlobalID
+    new_deadline: datetime = strawberry.field(description="Later than the current deadline.")
+    reason: str
+
+
+@strawberry.input
+class DecideDeadlineExtensionInput:
+    id: relay.GlobalID = strawberry.field(description="The extension request (not the hazard).")
+    approve: bool
+    note: str = ""
+
+
+@strawberry.input
+class DismissHazardInput:
+    id: relay.GlobalID
+    reason: str = strawberry.field(description="Why this is not a hazard.")
+
+
+def _visible_hazard(info: Info, pk: int | None) -> HazardType | None:
+    if pk is None:
+        return None
+    return optimize(visible(HazardType, info).filter(pk=pk), info).first()
+
+
+@strawberry.type(description="The hazard after the step, or why the step was not taken.")
+class HazardPayload:
+    hazard_pk: strawberry.Private[int | None] = None
+    errors: list[MutationError] = strawberry.field(default_factory=list)
+
+    @strawberry.field(description="Null on errors, or when the hazard is no longer visible to you.")
+    def hazard(self, info: Info) -> HazardType | None:
+        return _visible_hazard(info, self.hazard_pk)
+
+
+@strawberry.type
+class ReportHazardPayload(HazardPayload):
+    number: str | None = strawberry.field(
+        default=None,
+        description="The new hazard's number; the receipt of an anonymous report, whose "
+        "hazard you may not see afterwards.",
+    )
+
+
+@strawberry.type
+class DeadlineExtensionPayload:
+    extension_pk: strawberry.Private[int | None] = None
+    hazard_pk: strawberry.Private[int | None] = None
+    errors: list[MutationError] = strawberry.field(default_factory=list)
+
+    @strawberry.field
+    def extension(self, info: Info) -> DeadlineExtensionType | None:
+        if self.extension_pk is None:
+            return None
+        queryset = visible(DeadlineExtensionType, info).filter(pk=self.extension_pk)
+        return optimize(queryset, info).first()
+
+    @strawberry.field
+    def hazard(self, info: Info) -> HazardType | None:
+        return _visible_hazard(info, self.hazard_pk)

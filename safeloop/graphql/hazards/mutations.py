@@ -1,0 +1,177 @@
+"""Hazard mutations: one per step of the loop, each a thin call into
+``tenants/hazards/services.py``.
+
+The services check who may take the step, enforce the state machine, write the
+audit trail and notify; here we only turn IDs into visible rows (an unknown or
+invisible ID is ``not_found``) and exceptions into payload errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import strawberry
+from strawberry import UNSET, Info, relay
+
+from safeloop.graphql.errors import EXPECTED_ERRORS, MutationError, errors_from, find
+from safeloop.graphql.facilities.types import AreaType, EquipmentNode, PersonType
+from safeloop.graphql.hazards.inputs import (
+    AcceptHazardInput,
+    DeadlineExtensionPayload,
+    DecideDeadlineExtensionInput,
+    DismissHazardInput,
+    HazardIdInput,
+    HazardPayload,
+    ReassignHazardInput,
+    RejectHazardInput,
+    ReportHazardInput,
+    ReportHazardPayload,
+    RequestDeadlineExtensionInput,
+    SubmitRectificationInput,
+)
+from safeloop.graphql.hazards.types import DeadlineExtensionType, HazardType, LibraryEntryType
+from safeloop.graphql.permissions import current_user
+from safeloop.tenants.hazards import services
+from safeloop.tenants.hazards.models import Hazard
+
+
+def _set(value):
+    return None if value is UNSET else value
+
+
+def _step(info: Info, hazard_id: relay.GlobalID, step: Callable[[Hazard], Hazard]):
+    """Find the visible hazard, take the step, and report the outcome."""
+    try:
+        hazard = find(HazardType, hazard_id, info, field="id")
+        hazard = step(hazard)
+    except EXPECTED_ERRORS as exc:
+        return HazardPayload(errors=errors_from(exc))
+    return HazardPayload(hazard_pk=hazard.pk)
+
+
+def _after_photo_errors(errors: list[MutationError]) -> list[MutationError]:
+    # The photo checks name their field "photos"; here the input field is afterPhotos.
+    for error in errors:
+        if error.field == "photos":
+            error.field = "afterPhotos"
+    return errors
+
+
+@strawberry.type
+class HazardsMutation:
+    @strawberry.mutation(
+        description="Report a hazard or near miss (needs hazards.report): up to 3 photos and a "
+        "library entry or a description; it is routed to whoever fixes it at once."
+    )
+    def report_hazard(self, info: Info, input: ReportHazardInput) -> ReportHazardPayload:
+        try:
+            hazard = services.report_hazard(
+                by=current_user(info),
+                area=find(AreaType, input.area, info, field="area"),
+                equipment=find(EquipmentNode, _set(input.equipment), info, field="equipment"),
+                library_entry=find(
+                    LibraryEntryType, _set(input.library_entry), info, field="library_entry"
+                ),
+                photos=list(input.photos),
+                description=input.description,
+                grade=input.grade.value if input.grade else None,
+                is_near_miss=input.is_near_miss,
+                shift=input.shift.value if input.shift else "",
+                latitude=_set(input.latitude),
+                longitude=_set(input.longitude),
+                gps_accuracy_m=_set(input.gps_accuracy_m),
+                anonymous=input.anonymous,
+            )
+        except EXPECTED_ERRORS as exc:
+            return ReportHazardPayload(errors=errors_from(exc))
+        return ReportHazardPayload(hazard_pk=hazard.pk, number=hazard.number)
+
+    @strawberry.mutation(description="The assignee starts fixing: ASSIGNED → RECTIFYING.")
+    def start_rectification(self, info: Info, input: HazardIdInput) -> HazardPayload:
+        user = current_user(info)
+        return _step(info, input.id, lambda h: services.start_rectification(h, by=user))
+
+    @strawberry.mutation(
+        description="The assignee submits the fix with after-photos and a signature: "
+        "→ AWAITING_ACCEPTANCE."
+    )
+    def submit_rectification(self, info: Info, input: SubmitRectificationInput) -> HazardPayload:
+        user = current_user(info)
+        payload = _step(
+            info,
+            input.id,
+            lambda h: services.submit_rectification(
+                h,
+                by=user,
+                description=input.description,
+                after_photos=list(input.after_photos),
+                signature_data_url=input.signature,
+                test_result=input.test_result,
+            ),
+        )
+        payload.errors = _after_photo_errors(payload.errors)
+        return payload
+
+    @strawberry.mutation(
+        description="Sign off the next acceptance level; the last one closes the hazard."
+    )
+    def accept_hazard(self, info: Info, input: AcceptHazardInput) -> HazardPayload:
+        user = current_user(info)
+        return _step(info, input.id, lambda h: services.accept(h, by=user, note=input.note))
+
+    @strawberry.mutation(
+        description="Send the fix back with a reason: → RECTIFYING, every level signs again."
+    )
+    def reject_hazard(self, info: Info, input: RejectHazardInput) -> HazardPayload:
+        user = current_user(info)
+        return _step(info, input.id, lambda h: services.reject(h, by=user, reason=input.reason))
+
+    @strawberry.mutation(
+        description="Give an open hazard to someone else (needs hazards.reassign)."
+    )
+    def reassign_hazard(self, info: Info, input: ReassignHazardInput) -> HazardPayload:
+        user = current_user(info)
+
+        def step(hazard: Hazard) -> Hazard:
+            assignee = find(PersonType, input.assignee, info, field="assignee")
+            return services.reassign(hazard, by=user, assignee=assignee, reason=input.reason)
+
+        return _step(info, input.id, step)
+
+    @strawberry.mutation(
+        description="Close a report that is not a hazard, with a reason (needs hazards.dismiss)."
+    )
+    def dismiss_hazard(self, info: Info, input: DismissHazardInput) -> HazardPayload:
+        user = current_user(info)
+        return _step(info, input.id, lambda h: services.dismiss(h, by=user, reason=input.reason))
+
+    @strawberry.mutation(description="The assignee asks for a later deadline, with a reason.")
+    def request_deadline_extension(
+        self, info: Info, input: RequestDeadlineExtensionInput
+    ) -> DeadlineExtensionPayload:
+        try:
+            hazard = find(HazardType, input.id, info, field="id")
+            extension = services.request_extension(
+                hazard,
+                by=current_user(info),
+                new_deadline=input.new_deadline,
+                reason=input.reason,
+            )
+        except EXPECTED_ERRORS as exc:
+            return DeadlineExtensionPayload(errors=errors_from(exc))
+        return DeadlineExtensionPayload(extension_pk=extension.pk, hazard_pk=hazard.pk)
+
+    @strawberry.mutation(
+        description="Approve or refuse a request for more time (needs hazards.decide_extension)."
+    )
+    def decide_deadline_extension(
+        self, info: Info, input: DecideDeadlineExtensionInput
+    ) -> DeadlineExtensionPayload:
+        try:
+            extension = find(DeadlineExtensionType, input.id, info, field="id")
+            extension = services.decide_extension(
+                extension, by=current_user(info), approve=input.approve, note=input.note
+            )
+        except EXPECTED_ERRORS as exc:
+            return DeadlineExtensionPayload(errors=errors_from(exc))
+        return DeadlineExtensionPayload(extension_pk=extension.pk, hazard_pk=extension.hazard_id)
