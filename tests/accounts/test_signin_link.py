@@ -36,7 +36,8 @@ def test_link_signs_wang_in_and_lands_on_the_workspace_with_a_welcome(acme, acme
     assert response["Location"] == "/w/"
     welcome = [str(m) for m in get_messages(response.wsgi_request)]
     assert len(welcome) == 1
-    assert welcome[0].startswith("Welcome to SafeLoop, Wang Wei! The workspace of Acme Metal")
+    # Wang saved Chinese as his language at signup: it beats the browser's English.
+    assert welcome[0].startswith("Wang Wei，欢迎使用 SafeLoop！Acme Metal Works 的工作空间")
     assert _signed_in_email(acme_client) == "wang@acme.test"
 
 
@@ -52,7 +53,7 @@ def test_link_works_only_once(acme, acme_client, client_for):
     link = _link_for(acme, "wang@acme.test")
     acme_client.get(link)
 
-    second = client_for(acme).get(link)
+    second = client_for(acme).get(link, HTTP_ACCEPT_LANGUAGE="en")
 
     assert second.status_code == 410
     assert b"expired or was already used" in second.content

@@ -1,0 +1,231 @@
+"""The action forms of the hazard page: each parses its input and calls one service.
+
+Fields whose emptiness is a business rule (a rejection's reason, the fix's
+description) are optional here so the service's own message is the one shown.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from safeloop.tenants.facilities.forms import PersonChoiceField, ShellForm, apply_service_error
+from safeloop.tenants.facilities.models import Person
+from safeloop.tenants.hazards import services
+from safeloop.tenants.hazards.models import ExtensionState, Hazard, State
+
+REQUIRED = {"required": True}
+
+
+def _text(label, *, rows: int = 3, required_in_browser: bool = False) -> forms.CharField:
+    attrs = {"rows": rows, **(REQUIRED if required_in_browser else {})}
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs=attrs))
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several files under one name; the service checks that they are photos."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not isinstance(data, list | tuple):
+            data = [data] if data else []
+        return [super(PhotosField, self).clean(item, initial) for item in data if item]
+
+
+class ActionForm(ShellForm):
+    """One action of the hazard page; ``submit`` returns the success message or None."""
+
+    action = ""
+    label = ""
+    # Where an error the service attaches to no field of this form is shown.
+    default_field: str | None = None
+    # The service's name of a field, where this form calls it differently.
+    field_aliases: dict[str, str] = {}
+
+    def __init__(self, *args, hazard: Hazard, user, **kwargs):
+        kwargs.setdefault("prefix", self.action)
+        super().__init__(*args, **kwargs)
+        self.hazard = hazard
+        self.user = user
+
+    def submit(self) -> str | None:
+        if not self.is_valid():
+            return None
+        try:
+            return self.run(self.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and self.field_aliases:
+                exc = ValidationError(
+                    {self.field_aliases.get(k, k): v for k, v in exc.error_dict.items()}
+                )
+            apply_service_error(self, exc, self.default_field)
+            return None
+
+    def run(self, data: dict) -> str:
+        raise NotImplementedError
+
+
+class StartForm(ActionForm):
+    action = "start"
+    label = gettext_lazy("Start rectification")
+
+    def run(self, data: dict) -> str:
+        services.start_rectification(self.hazard, by=self.user)
+        return _("Rectification started.")
+
+
+class RectifyForm(ActionForm):
+    action = "rectify"
+    label = gettext_lazy("Submit the fix")
+    description = _text(gettext_lazy("what was done"), required_in_browser=True)
+    test_result = forms.CharField(
+        label=gettext_lazy("test result"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("For example: the guard stops the press when opened."),
+    )
+    after_photos = PhotosField(label=gettext_lazy("photos after the fix"), required=False)
+    signature = forms.CharField(required=False, widget=forms.HiddenInput)
+    field_aliases = {"photos": "after_photos"}
+    # The page shows this many photo inputs, each opening the camera.
+    photo_slots = (1, 2, 3)
+
+    def run(self, data: dict) -> str:
+        services.submit_rectification(
+            self.hazard,
+            by=self.user,
+            description=data["description"],
+            after_photos=data["after_photos"],
+            signature_data_url=data["signature"],
+            test_result=data["test_result"],
+        )
+        return _("The fix is submitted for acceptance.")
+
+
+class AcceptForm(ActionForm):
+    action = "accept"
+    label = gettext_lazy("Accept")
+    note = _text(gettext_lazy("note"), rows=2)
+
+    def run(self, data: dict) -> str:
+        hazard = services.accept(self.hazard, by=self.user, note=data["note"])
+        if hazard.state == State.CLOSED:
+            return _("Accepted. The hazard is closed.")
+        return _("Accepted. The next level signs off now.")
+
+
+class RejectForm(ActionForm):
+    action = "reject"
+    label = gettext_lazy("Reject")
+    default_field = "reason"
+    reason = _text(gettext_lazy("what is still wrong"), required_in_browser=True)
+
+    def run(self, data: dict) -> str:
+        services.reject(self.hazard, by=self.user, reason=data["reason"])
+        return _("Rejected. The hazard goes back for rectification.")
+
+
+class ReassignForm(ActionForm):
+    action = "reassign"
+    label = gettext_lazy("Reassign")
+    default_field = "assignee"
+    assignee = PersonChoiceField(label=gettext_lazy("new assignee"), queryset=Person.objects.none())
+    reason = _text(gettext_lazy("reason"), rows=2, required_in_browser=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = (
+            Person.objects.filter(user__is_active=True)
+            .select_related("user")
+            .order_by("employee_no")
+        )
+
+    def run(self, data: dict) -> str:
+        services.reassign(
+            self.hazard, by=self.user, assignee=data["assignee"], reason=data["reason"]
+        )
+        return _("Reassigned to %(name)s.") % {"name": data["assignee"].full_name}
+
+
+class ExtendForm(ActionForm):
+    action = "extend"
+    label = gettext_lazy("Ask for more time")
+    default_field = "new_deadline"
+    new_deadline = forms.DateTimeField(
+        label=gettext_lazy("new deadline"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reason = _text(gettext_lazy("why more time is needed"), rows=2, required_in_browser=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.hazard.deadline:
+            self.initial.setdefault(
+                "new_deadline", timezone.localtime(self.hazard.deadline + timedelta(days=1))
+            )
+
+    def run(self, data: dict) -> str:
+        services.request_extension(
+            self.hazard, by=self.user, new_deadline=data["new_deadline"], reason=data["reason"]
+        )
+        return _("Extension requested.")
+
+
+class DecideExtensionForm(ActionForm):
+    action = "decide_extension"
+    label = gettext_lazy("Decide on the extension")
+    decision = forms.ChoiceField(
+        choices=[("approve", gettext_lazy("Approve")), ("refuse", gettext_lazy("Refuse"))],
+        widget=forms.HiddenInput,
+    )
+    note = _text(gettext_lazy("note"), rows=2)
+
+    @property
+    def extension(self):
+        return self.hazard.extensions.filter(state=ExtensionState.PENDING).first()
+
+    def run(self, data: dict) -> str:
+        extension = self.extension
+        if extension is None:
+            raise ValidationError(_("No extension is waiting for a decision."))
+        approve = data["decision"] == "approve"
+        services.decide_extension(extension, by=self.user, approve=approve, note=data["note"])
+        return _("Extension approved.") if approve else _("Extension refused.")
+
+
+class DismissForm(ActionForm):
+    action = "dismiss"
+    label = gettext_lazy("Dismiss")
+    default_field = "reason"
+    reason = _text(gettext_lazy("why this is not a hazard"), rows=2, required_in_browser=True)
+
+    def run(self, data: dict) -> str:
+        services.dismiss(self.hazard, by=self.user, reason=data["reason"])
+        return _("Dismissed.")
+
+
+# In the order the page offers them.
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    form.action: form
+    for form in (
+        StartForm,
+        RectifyForm,
+        AcceptForm,
+        RejectForm,
+        DecideExtensionForm,
+        ExtendForm,
+        ReassignForm,
+        DismissForm,
+    )
+}
