@@ -176,6 +176,8 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["safeloop.tenants.hazards.tasks.scan_hazard_deadlines"],
     },
 }
+# Chat robots may only post to their vendor's host, plus these (e.g. a company relay).
+SAFELOOP_ROBOT_EXTRA_HOSTS = env_list("SAFELOOP_ROBOT_EXTRA_HOSTS", [])
 SAFELOOP_SMS_BACKEND = env_str(
     "SAFELOOP_SMS_BACKEND", "safeloop.tenants.alerts.channels.sms.ConsoleSmsBackend"
 )

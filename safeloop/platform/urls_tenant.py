@@ -14,4 +14,5 @@ urlpatterns = [
     path("graphql/", include("safeloop.graphql.urls")),
     path("h/", include("safeloop.tenants.hazards.urls")),
     path("q/", include((qr_urlpatterns, "qr"))),
+    path("inbox/", include("safeloop.tenants.alerts.urls")),
 ]

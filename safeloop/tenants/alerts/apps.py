@@ -1,7 +1,17 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AlertsConfig(AppConfig):
     name = "safeloop.tenants.alerts"
     label = "alerts"
     verbose_name = "Alerts and notifications"
+
+    def ready(self) -> None:
+        from safeloop.tenants.facilities.nav import register_nav
+        from safeloop.tenants.facilities.permissions import Perm
+
+        register_nav("inbox", _("Notifications"), "alerts:inbox", order=5)
+        register_nav(
+            "robots", _("Chat robots"), "alerts:robots", perm=Perm.HAZARD_CONFIGURE, order=85
+        )

@@ -23,6 +23,20 @@ ROBOT_CHANNELS = (Channel.WECOM, Channel.DINGTALK, Channel.FEISHU)
 DEFAULT_CHANNELS = [Channel.INBOX.value, Channel.EMAIL.value]
 
 
+class RobotEvent(models.TextChoices):
+    """The events a group robot can be told about (its ``events`` filter)."""
+
+    HAZARD_REPORTED = "hazard.reported", _("Hazard reported")
+    HAZARD_MAJOR_REPORTED = "hazard.major_reported", _("Major hazard reported")
+    HAZARD_REMINDER = "hazard.reminder", _("Hazard deadline coming up")
+    HAZARD_ESCALATION_1 = "hazard.escalation_1", _("Hazard overdue: first escalation")
+    HAZARD_ESCALATION_2 = "hazard.escalation_2", _("Hazard overdue: second escalation")
+
+
+# The event of the message "send a test message" posts; it ignores the filter.
+ROBOT_TEST_EVENT = "robot.test"
+
+
 class Delivery(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENT = "sent", _("Sent")

@@ -1,21 +1,33 @@
-"""One service to tell people things, whatever the channel."""
+"""One service to tell people things, whatever the channel; and who wants which channel."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from safeloop.platform.errors import field_error
 from safeloop.tenants.alerts.models import (
     DEFAULT_CHANNELS,
+    PERSONAL_CHANNELS,
     Channel,
     ChannelPreference,
     Delivery,
     Notification,
     Robot,
 )
+from safeloop.tenants.audit.services import record_event
+
+
+class AlertErrorCode:
+    INVALID = "invalid"
+    NO_PHONE = "no_phone"
+    WRONG_HOST = "wrong_host"
+    UNSUPPORTED = "unsupported"
 
 
 @dataclass(frozen=True)
@@ -27,31 +39,83 @@ class Message:
     urgent: bool = False
 
 
-def channels_for(user) -> list[str]:
+# --- Channel choice -------------------------------------------------------------
+
+
+def phone_of(user) -> str:
+    """The mobile number SMS goes to ("" when there is none on file)."""
+    person = getattr(user, "person", None)
+    return (getattr(person, "phone", "") or "").strip()
+
+
+def preferred_channels(user) -> list[str]:
+    """The channels ``user`` chose (the defaults until they choose); the inbox always first."""
     pref = ChannelPreference.objects.filter(user=user).first()
-    chosen = list(pref.channels) if pref else list(DEFAULT_CHANNELS)
-    if Channel.INBOX.value not in chosen:
-        chosen.insert(0, Channel.INBOX.value)
-    return chosen
+    chosen = [c for c in (pref.channels if pref else DEFAULT_CHANNELS) if c != Channel.INBOX]
+    return [Channel.INBOX.value, *chosen]
+
+
+def channels_for(user) -> list[str]:
+    """The channels a message to ``user`` goes out on now.
+
+    A channel without an address (no email, no phone number) is left out rather
+    than queued to fail five times.
+    """
+    usable = []
+    for channel in preferred_channels(user):
+        if channel == Channel.EMAIL and not user.email:
+            continue
+        if channel == Channel.SMS and not phone_of(user):
+            continue
+        usable.append(channel)
+    return usable
 
 
 @transaction.atomic
 def set_channels(user, channels: list[str]) -> ChannelPreference:
-    allowed = {Channel.INBOX.value, Channel.EMAIL.value, Channel.SMS.value}
-    cleaned = sorted({c for c in channels if c in allowed} | {Channel.INBOX.value})
+    """Choose the personal channels of ``user`` (the inbox is always on)."""
+    channels = [str(c) for c in channels]
+    allowed = {c.value for c in PERSONAL_CHANNELS}
+    unknown = sorted(set(channels) - allowed)
+    if unknown:
+        raise field_error(
+            "channels",
+            _("Unknown channel: %(names)s.") % {"names": ", ".join(unknown)},
+            AlertErrorCode.INVALID,
+        )
+    if Channel.SMS in channels and not phone_of(user):
+        raise field_error(
+            "channels",
+            _("There is no phone number on file for you; ask your safety manager to add it."),
+            AlertErrorCode.NO_PHONE,
+        )
+    cleaned = sorted(set(channels) | {Channel.INBOX.value})
     pref, _created = ChannelPreference.objects.update_or_create(
         user=user, defaults={"channels": cleaned}
     )
+    record_event(pref, "alerts.channels_set", by=user, channels=cleaned)
     return pref
 
 
+# --- Queueing and delivery ---------------------------------------------------------
+
+
 def notify(
-    recipients: Iterable, message: Message, *, dedupe_key: str, robots: bool = True
+    recipients: Iterable,
+    message: Message,
+    *,
+    dedupe_key: str,
+    robots: bool | Iterable[Robot] = True,
 ) -> list[Notification]:
     """Queue ``message`` for each recipient on their channels and for the robots.
 
+    ``robots``: True posts to every active robot whose event filter takes the
+    message, False to none, and a list to exactly those robots (the test
+    message of the robots page).
+
     Idempotent per ``dedupe_key``: calling it again (a retried task, a second
-    beat tick) queues nothing new. Delivery happens after the commit, in Celery.
+    beat tick) queues nothing new. Delivery happens after the commit, in Celery,
+    in the schema this is called in.
     """
     created: list[Notification] = []
     seen: set[int] = set()
@@ -61,17 +125,31 @@ def notify(
         seen.add(user.pk)
         for channel in channels_for(user):
             created += _queue(dict(recipient=user, channel=channel), message, dedupe_key)
-    if robots:
-        for robot in Robot.objects.filter(is_active=True):
-            if robot.events and message.event not in robot.events:
-                continue
-            created += _queue(dict(robot=robot, channel=robot.kind), message, dedupe_key)
+    for robot in _robots_for(message, robots):
+        created += _queue(dict(robot=robot, channel=robot.kind), message, dedupe_key)
     to_send = [n.pk for n in created if n.channel != Channel.INBOX]
     if to_send:
         from safeloop.tenants.alerts.tasks import deliver_notifications
 
-        transaction.on_commit(lambda: deliver_notifications.delay(to_send))
+        # The commit may come after the caller has left the tenant's context:
+        # name the schema now instead of trusting the connection then.
+        headers = {"_schema_name": connection.schema_name}
+        transaction.on_commit(
+            lambda: deliver_notifications.apply_async(args=[to_send], headers=headers)
+        )
     return created
+
+
+def _robots_for(message: Message, robots: bool | Iterable[Robot]) -> list[Robot]:
+    if robots is False:
+        return []
+    if robots is True:
+        return [
+            robot
+            for robot in Robot.objects.filter(is_active=True)
+            if not robot.events or message.event in robot.events
+        ]
+    return list(robots)
 
 
 def _queue(target: dict, message: Message, dedupe_key: str) -> list[Notification]:
@@ -85,7 +163,7 @@ def _queue(target: dict, message: Message, dedupe_key: str) -> list[Notification
                     event=message.event,
                     subject=message.subject[:200],
                     body=message.body,
-                    link=message.link,
+                    link=message.link[:300],
                     urgent=message.urgent,
                     dedupe_key=dedupe_key[:120],
                     # The inbox is the database itself: delivered on commit.
@@ -98,7 +176,11 @@ def _queue(target: dict, message: Message, dedupe_key: str) -> list[Notification
 
 
 def deliver(notification: Notification) -> None:
-    """Send one pending notification through its channel; record the outcome."""
+    """Send one pending notification through its channel; record the outcome.
+
+    A failure marks the row FAILED with the error and re-raises, so the task
+    retries it; a later success marks it SENT.
+    """
     from safeloop.tenants.alerts.channels.registry import backend_for
 
     if notification.state == Delivery.SENT:
@@ -115,6 +197,16 @@ def deliver(notification: Notification) -> None:
     notification.sent_at = timezone.now()
     notification.error = ""
     notification.save(update_fields=["state", "attempts", "error", "sent_at"])
+
+
+# --- The inbox -----------------------------------------------------------------------
+
+
+def inbox_for(user) -> QuerySet[Notification]:
+    """The in-app notifications of ``user``, newest first."""
+    return Notification.objects.filter(recipient=user, channel=Channel.INBOX).order_by(
+        "-created_at", "-id"
+    )
 
 
 def mark_read(user, notification_ids: Iterable[int] | None = None) -> int:

@@ -24,11 +24,14 @@ MAX_EDGE_PX = 1600
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF", "MPO"}
 # A photo whose camera time is this much older than the report is flagged.
 STALE_AFTER = timedelta(hours=24)
-FONT_CANDIDATES = [
+# Fonts for the stamp: Latin text (dates, GPS, numbers) in DejaVu; lines with
+# Chinese (names) in a CJK font. Droid's fallback font has CJK glyphs only, so it
+# must never draw the Latin lines.
+LATIN_FONTS = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"]
+CJK_FONTS = [
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
 ]
 
 try:  # HEIC from iPhones, when the plugin is installed (it ships with Wagtail's deps)
@@ -66,8 +69,9 @@ def _exif_time(image: Image.Image) -> datetime | None:
     return timezone.make_aware(naive, timezone.get_current_timezone())
 
 
-def _font(size: int):
-    for candidate in FONT_CANDIDATES:
+def _font(size: int, text: str = ""):
+    candidates = CJK_FONTS + LATIN_FONTS if not text.isascii() else LATIN_FONTS + CJK_FONTS
+    for candidate in candidates:
         if Path(candidate).exists():
             try:
                 return ImageFont.truetype(candidate, size)
@@ -134,14 +138,13 @@ def process_photo(
 
 def _draw_stamp(image: Image.Image, lines: list[str]) -> None:
     size = max(14, image.width // 40)
-    font = _font(size)
     band = (size + 6) * len(lines) + 8
     overlay = Image.new("RGBA", (image.width, band), (0, 0, 0, 150))
     image.paste(overlay, (0, image.height - band), overlay)
     draw = ImageDraw.Draw(image)
     y = image.height - band + 4
     for line in lines:
-        draw.text((8, y), line, fill=(255, 255, 255), font=font)
+        draw.text((8, y), line, fill=(255, 255, 255), font=_font(size, line))
         y += size + 6
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from safeloop.tenants.facilities.permissions import Perm, can
-from safeloop.tenants.hazards.models import Hazard
+from safeloop.tenants.facilities.permissions import ACCEPTANCE_LEVEL_ROLES, Perm, can, roles_of
+from safeloop.tenants.hazards.models import AcceptanceLevel, Hazard
 from safeloop.tenants.hazards.routing import workshop_of
 
 
@@ -26,3 +26,19 @@ def visible_hazards(user) -> QuerySet[Hazard]:
     if not can(user, Perm.HAZARD_REPORT) and person is None:
         return qs.none()
     return qs.filter(rule)
+
+
+def hazards_open_to(user, verifier_token: str = "") -> QuerySet[Hazard]:
+    """The visible hazards, plus the one a third-party verifier holds the QR token of.
+
+    A verifier sees nothing by default (seed 004: "only this hazard's history");
+    the hazard's own token opens that hazard alone, and only when its
+    acceptance path has a verifier level.
+    """
+    qs = visible_hazards(user)
+    if verifier_token and roles_of(user) & ACCEPTANCE_LEVEL_ROLES[AcceptanceLevel.VERIFIER]:
+        qs = qs | Hazard.objects.filter(
+            verifier_token=verifier_token,
+            acceptance_levels__contains=[AcceptanceLevel.VERIFIER],
+        )
+    return qs

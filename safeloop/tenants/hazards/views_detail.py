@@ -30,8 +30,7 @@ from safeloop.tenants.hazards.models import (
     PhotoStage,
     State,
 )
-from safeloop.tenants.hazards.routing import can_accept_level
-from safeloop.tenants.hazards.selectors import visible_hazards
+from safeloop.tenants.hazards.selectors import hazards_open_to, visible_hazards
 from safeloop.tenants.hazards.views_board import countdown, countdown_labels
 
 HAZARD_RELATED = ("area__parent", "equipment", "category", "library_entry", "reporter")
@@ -237,18 +236,13 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 def _hazard_for_token(user, token: str) -> Hazard:
-    """A verifier reaches a hazard whose path includes a verifier; others need to see it."""
     hazard = (
-        Hazard.objects.select_related(*HAZARD_RELATED, "assignee__user")
+        hazards_open_to(user, token)
+        .select_related(*HAZARD_RELATED, "assignee__user")
         .filter(verifier_token=token)
         .first()
     )
     if hazard is None:
-        raise Http404
-    as_verifier = AcceptanceLevel.VERIFIER in hazard.acceptance_levels and can_accept_level(
-        user, hazard, AcceptanceLevel.VERIFIER
-    )
-    if not (as_verifier or services.can_view(user, hazard)):
         raise Http404
     return hazard
 

@@ -1,5 +1,193 @@
-from django.http import Http404
+"""The QR point page (/q/<token>/): a hazard reported on a phone in a few taps.
+
+Scanning the QR code of an area or a machine opens this page; the report
+form is right there, with the place prefilled. Posting calls report_hazard
+and redirects to the same URL with ``?done=<pk>`` (POST/redirect/GET).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import pgettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from safeloop.tenants.facilities.models import Area, Equipment
+from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.tenants.hazards.forms_report import (
+    ReportForm,
+    library_sections,
+    real_uploads,
+    shift_for,
+)
+from safeloop.tenants.hazards.models import Hazard, HazardSettings, PhotoStage
+from safeloop.tenants.hazards.selectors import visible_hazards
+from safeloop.tenants.hazards.services import MAX_REPORT_PHOTOS, report_hazard
+
+# The hazards this browser session reported lately: the confirmation page shows
+# only those (an anonymous report is not "visible" to its reporter afterwards).
+RECENT_REPORTS_KEY = "hazards.recent_reports"
+RECENT_REPORTS_KEPT = 20
+# The three photos a report asks for ("3 photos + 1 pick"), each one optional.
+PHOTO_SLOTS = (
+    (1, pgettext_lazy("photo slot", "Site")),
+    (2, pgettext_lazy("photo slot", "Nameplate")),
+    (3, pgettext_lazy("photo slot", "Surroundings")),
+)
 
 
-def point(request, token: str):
-    raise Http404
+def _resolve(token: str) -> tuple[Area, Equipment | None] | None:
+    equipment = (
+        Equipment.objects.select_related("area__parent", "equipment_type")
+        .filter(qr_token=token)
+        .first()
+    )
+    if equipment is not None:
+        return equipment.area, equipment
+    area = Area.objects.select_related("parent").filter(qr_token=token).first()
+    return (area, None) if area is not None else None
+
+
+def _is_xhr(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+@require_http_methods(["GET", "POST"])
+def point(request: HttpRequest, token: str) -> HttpResponse:
+    found = _resolve(token)
+    if found is None:
+        # Another enterprise's QR code is unknown here too: its token lives in its schema.
+        return render(request, "hazards/report_invalid.html", status=404)
+    if not request.user.is_authenticated:
+        query = urlencode({"next": request.get_full_path()})
+        return redirect(f"{reverse('accounts:quick_login')}?{query}")
+    if not can(request.user, Perm.HAZARD_REPORT):
+        return _forbidden(request)
+    area, equipment = found
+    if request.method == "GET" and "done" in request.GET:
+        return _done(request, request.GET["done"])
+    allow_anonymous = HazardSettings.current().anonymous_reporting
+    if request.method == "GET":
+        form = ReportForm(initial={"shift": shift_for()}, allow_anonymous=allow_anonymous)
+        return _form_page(request, form, area, equipment)
+
+    form = ReportForm(request.POST, allow_anonymous=allow_anonymous)
+    photos = real_uploads(request.FILES.getlist("photos"))
+    photo_errors: list[str] = []
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            hazard = report_hazard(
+                by=request.user,
+                area=area,
+                equipment=equipment,
+                library_entry=data["library_entry"],
+                description=data["description"],
+                photos=photos,
+                is_near_miss=data["is_near_miss"],
+                shift=data["shift"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                gps_accuracy_m=data["gps_accuracy_m"],
+                anonymous=data.get("anonymous", False),
+            )
+        except PermissionDenied:
+            return _forbidden(request)
+        except ValidationError as exc:
+            photo_errors = _apply_errors(form, exc)
+        else:
+            _remember(request, hazard)
+            return redirect(f"{request.path}?{urlencode({'done': hazard.pk})}")
+    return _form_page(
+        request,
+        form,
+        area,
+        equipment,
+        photo_errors=photo_errors,
+        photos_lost=bool(photos),
+        status=400 if _is_xhr(request) else 200,
+    )
+
+
+def _apply_errors(form: ReportForm, exc: ValidationError) -> list[str]:
+    """Put a service's errors beside the fields they name; photo errors go to the photo slots."""
+    photo_errors: list[str] = []
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return photo_errors
+    for name, errors in exc.error_dict.items():
+        if name == "photos":
+            photo_errors += [message for error in errors for message in error.messages]
+        else:
+            form.add_error(name if name in form.fields else None, errors)
+    return photo_errors
+
+
+def _form_page(
+    request: HttpRequest,
+    form: ReportForm,
+    area: Area,
+    equipment: Equipment | None,
+    *,
+    photo_errors: list[str] = (),
+    photos_lost: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    picked = form["library_entry"].value() if form.is_bound else None
+    return render(
+        request,
+        "hazards/point.html",
+        {
+            "form": form,
+            "area": area,
+            "equipment": equipment,
+            "sections": library_sections(equipment),
+            "picked": str(picked or ""),
+            "photo_slots": PHOTO_SLOTS,
+            "max_photos": MAX_REPORT_PHOTOS,
+            "photo_errors": photo_errors,
+            "photos_lost": photos_lost,
+            "has_errors": bool(form.errors or photo_errors),
+        },
+        status=status,
+    )
+
+
+def _remember(request: HttpRequest, hazard: Hazard) -> None:
+    recent = [pk for pk in request.session.get(RECENT_REPORTS_KEY, []) if pk != hazard.pk]
+    request.session[RECENT_REPORTS_KEY] = [hazard.pk, *recent][:RECENT_REPORTS_KEPT]
+
+
+def _done(request: HttpRequest, raw_pk: str) -> HttpResponse:
+    try:
+        pk = int(raw_pk)
+    except ValueError:
+        pk = None
+    if pk is None or pk not in request.session.get(RECENT_REPORTS_KEY, []):
+        return redirect(request.path)
+    hazard = (
+        Hazard.objects.select_related("assignee__user", "assignee__job_role", "area", "equipment")
+        .filter(pk=pk)
+        .first()
+    )
+    if hazard is None:
+        return redirect(request.path)
+    can_open = visible_hazards(request.user).filter(pk=hazard.pk).exists()
+    return render(
+        request,
+        "hazards/report_done.html",
+        {
+            "hazard": hazard,
+            "can_open": can_open,
+            "photos": list(hazard.photos.filter(stage=PhotoStage.REPORT)) if can_open else [],
+            "again_url": request.path,
+        },
+    )
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(request, "hazards/report_forbidden.html", status=403)

@@ -11,12 +11,15 @@ import hashlib
 import hmac
 import json
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
 from safeloop.tenants.alerts.models import Notification
 
 TIMEOUT_SECONDS = 5
+# WeCom refuses markdown content over 4096 bytes of UTF-8 (about 1,300 Chinese characters).
+WECOM_MAX_BYTES = 4096
 
 
 class RobotError(Exception):
@@ -32,8 +35,22 @@ def _markdown(notification: Notification) -> str:
     return "\n\n".join(lines)
 
 
+def _fit(text: str, max_bytes: int) -> str:
+    """Cut ``text`` to ``max_bytes`` of UTF-8 without splitting a character."""
+    data = text.encode()
+    if len(data) <= max_bytes:
+        return text
+    return data[: max_bytes - 3].decode(errors="ignore") + "…"
+
+
 def _plain(notification: Notification) -> str:
     return "\n".join(filter(None, [notification.subject, notification.body, notification.link]))
+
+
+def _vendor_error(vendor: str, code, message, answer: dict) -> str:
+    if code is None:
+        return f"{vendor} answered without a result code: {json.dumps(answer)[:200]}"
+    return f"{vendor} error {code}: {message or ''}"
 
 
 def _post(url: str, payload: dict) -> dict:
@@ -43,8 +60,14 @@ def _post(url: str, payload: dict) -> dict:
         headers={"Content-Type": "application/json; charset=utf-8"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-        body = response.read().decode() or "{}"
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            body = response.read().decode(errors="replace") or "{}"
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode(errors="replace")[:200]
+        raise RobotError(f"robot answered HTTP {exc.code}: {detail}") from exc
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise RobotError(f"robot unreachable: {getattr(exc, 'reason', exc)}") from exc
     try:
         return json.loads(body)
     except json.JSONDecodeError as exc:
@@ -52,10 +75,15 @@ def _post(url: str, payload: dict) -> dict:
 
 
 def send_wecom(notification: Notification) -> None:
-    payload = {"msgtype": "markdown", "markdown": {"content": _markdown(notification)}}
+    payload = {
+        "msgtype": "markdown",
+        "markdown": {"content": _fit(_markdown(notification), WECOM_MAX_BYTES)},
+    }
     answer = _post(notification.robot.webhook_url, payload)
     if answer.get("errcode") != 0:
-        raise RobotError(f"WeCom: {answer}")
+        raise RobotError(
+            _vendor_error("WeCom", answer.get("errcode"), answer.get("errmsg"), answer)
+        )
 
 
 def dingtalk_signed_url(url: str, secret: str, timestamp_ms: int) -> str:
@@ -77,7 +105,9 @@ def send_dingtalk(notification: Notification) -> None:
     }
     answer = _post(url, payload)
     if answer.get("errcode") != 0:
-        raise RobotError(f"DingTalk: {answer}")
+        raise RobotError(
+            _vendor_error("DingTalk", answer.get("errcode"), answer.get("errmsg"), answer)
+        )
 
 
 def feishu_sign(secret: str, timestamp_s: int) -> str:
@@ -96,5 +126,7 @@ def send_feishu(notification: Notification) -> None:
             **payload,
         }
     answer = _post(robot.webhook_url, payload)
-    if answer.get("code", answer.get("StatusCode")) != 0:
-        raise RobotError(f"Feishu: {answer}")
+    code = answer.get("code", answer.get("StatusCode"))
+    if code != 0:
+        message = answer.get("msg", answer.get("StatusMessage"))
+        raise RobotError(_vendor_error("Feishu", code, message, answer))
