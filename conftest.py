@@ -19,6 +19,8 @@ import pytest
 from django.db import connection
 from django_tenants.utils import tenant_context
 
+from tests.support.worker import celery_worker  # noqa: E402,F401  (a session fixture)
+
 PASSWORD = "Safe-Loop-2026!"
 PIN = "2468"
 
@@ -165,6 +167,19 @@ def _seed_acme_people() -> None:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_media_root(tmp_path_factory):
+    """Uploaded files of the test run go to a temporary folder, not the dev state/."""
+    from django.conf import settings
+    from django.core.files.storage import default_storage, storages
+    from django.utils.functional import empty
+
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    storages._storages = {}
+    default_storage._wrapped = empty
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture(autouse=True)
 def _public_schema_between_tests():
     yield
@@ -225,9 +240,34 @@ def _person_fixture(email: str):
     return fixture
 
 
-# One fixture per named person (`wang`, `li`, ...): the User, inside Acme's schema.
+def _signed_in_fixture(name: str):
+    @pytest.fixture
+    def fixture(acme_client, request):
+        acme_client.force_login(request.getfixturevalue(name))
+        return acme_client
+
+    return fixture
+
+
+# Per named person: `wang` is the User (inside Acme's schema) and `as_wang` a test
+# client signed in as him on acme.<base domain>.
 for _name, _email in ACME_PEOPLE.items():
     globals()[_name] = _person_fixture(_email)
+    globals()[f"as_{_name}"] = _signed_in_fixture(_name)
+
+
+@pytest.fixture
+def chen(globex):
+    """Chen Jie, Globex's admin."""
+    with tenant_context(globex):
+        return _user("chen@globex.test")
+
+
+@pytest.fixture
+def as_chen(globex_client, chen, globex):
+    with tenant_context(globex):
+        globex_client.force_login(chen)
+    return globex_client
 
 
 @pytest.fixture

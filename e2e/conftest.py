@@ -14,9 +14,10 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
+
+from tests.support.worker import database_url
 
 # Playwright runs an event loop in this thread; the Django ORM calls the tests
 # make for set-up are synchronous and safe here.
@@ -80,16 +81,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _database_url(db: dict) -> str:
-    host = db.get("HOST") or "127.0.0.1"
-    if host.startswith("/"):
-        host = quote(host, safe="")
-    user = db.get("USER") or "postgres"
-    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{user}{password}@{host}{port}/{db['NAME']}"
-
-
 @pytest.fixture(scope="session")
 def server(django_db_setup, django_db_blocker):
     """Base URL parts of a gunicorn serving the test database: (scheme, port)."""
@@ -99,9 +90,10 @@ def server(django_db_setup, django_db_blocker):
     port = _free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(connection.settings_dict),
+        "DATABASE_URL": database_url(connection.settings_dict),
         "DJANGO_SETTINGS_MODULE": "safeloop.platform.settings",
         "CELERY_TASK_ALWAYS_EAGER": "true",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     log_path = ARTIFACTS / "e2e-server.log"
     log_path.parent.mkdir(exist_ok=True)

@@ -15,9 +15,9 @@ from django.core.management import call_command
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
-from django_tenants.clone import CloneSchema
 from django_tenants.utils import get_tenant_base_schema, schema_exists, tenant_context
 
+from safeloop.platform.cloning import clone_schema
 from safeloop.platform.errors import field_error
 from safeloop.platform.industry import TemplateError, apply_template, get_template
 from safeloop.platform.models import Domain, Enterprise
@@ -232,9 +232,9 @@ def clone_base_schema(schema_name: str) -> None:
         raise RuntimeError(
             f"The base schema {base!r} does not exist: run `safeloop migrate` first."
         )
-    # Data mode copies django_migrations and Wagtail's root page/site/locale too,
+    # The copy carries django_migrations and Wagtail's root page/site/locale too,
     # so the clone needs no migration run of its own.
-    CloneSchema().clone_schema(base, schema_name, "DATA", set_connection=False)
+    clone_schema(base, schema_name)
 
 
 def migrate_all(*, verbosity: int = 1) -> None:

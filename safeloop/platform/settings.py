@@ -164,6 +164,9 @@ else:
         embedded.embedded_broker_options() if CELERY_BROKER_URL == "filesystem://" else {}
     )
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Results are not needed in production (tasks write to the database); tests and
+# operators replaying a scan can ask for them.
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
-from django_tenants.utils import tenant_context
 
 from tests.alerts.robot_server import RobotServer
 
@@ -37,34 +35,3 @@ def eager_celery():
     app.conf.task_always_eager = True
     yield app
     app.conf.task_always_eager = before
-
-
-@pytest.fixture
-def chen(globex):
-    with tenant_context(globex):
-        return get_user_model().objects.select_related("person").get(email="chen@globex.test")
-
-
-@pytest.fixture
-def as_wang(acme_client, wang):
-    acme_client.force_login(wang)
-    return acme_client
-
-
-@pytest.fixture
-def as_li(acme_client, li):
-    acme_client.force_login(li)
-    return acme_client
-
-
-@pytest.fixture
-def as_zhang(acme_client, zhang):
-    acme_client.force_login(zhang)
-    return acme_client
-
-
-@pytest.fixture
-def as_chen(globex_client, chen, globex):
-    with tenant_context(globex):
-        globex_client.force_login(chen)
-    return globex_client

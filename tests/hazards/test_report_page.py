@@ -27,12 +27,6 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-@pytest.fixture
-def as_zhang(acme_client, zhang):
-    acme_client.force_login(zhang)
-    return acme_client
-
-
 def _url(point) -> str:
     return f"/q/{point.qr_token}/"
 
