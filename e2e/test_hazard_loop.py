@@ -1,0 +1,151 @@
+"""The closed loop on a phone, in a real Chromium: scan → report in ≤ 5 taps → routed →
+fixed with after-photos and a signature → accepted at each level → closed.
+
+Zhang (operator) reports a crack in lifting gear (major) at the stamping workshop;
+routing gives it to the fitter Ma; Li (team leader), Sun (safety officer) and Zhou
+(leader in charge) accept in turn, each on their own phone.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Browser, Page, expect
+
+pytestmark = pytest.mark.django_db
+
+PIN = "2468"
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+}
+
+
+@pytest.fixture(params=["phone"])
+def viewport_name(request):
+    """The loop is done on phones (the issue's acceptance test)."""
+    return request.param
+
+
+def _photo(path, color) -> str:
+    Image.effect_noise((1200, 900), 40).convert("RGB").save(path, "JPEG")
+    Image.open(path).point(lambda v: (v + color) % 256).save(path, "JPEG")
+    return str(path)
+
+
+def _w1_area_token() -> str:
+    from django_tenants.utils import schema_context
+
+    from safeloop.tenants.facilities.models import Area
+
+    with schema_context("acme"):
+        return Area.objects.filter(parent__code="W1").order_by("code").first().qr_token
+
+
+def _quick_login(page: Page, tenant_url, employee_no: str, next_path: str) -> None:
+    page.goto(tenant_url("acme", f"/auth/quick/?next={next_path}"))
+    page.fill("input[name=employee_no]", employee_no)
+    page.fill("input[name=pin]", PIN)
+    page.locator("#quick-login-form button[type=submit]").click()
+    page.wait_for_url(f"**{next_path}")
+
+
+def _phone(browser: Browser) -> Page:
+    return browser.new_context(**PHONE).new_page()
+
+
+def _sign(page: Page) -> None:
+    pad = page.get_by_test_id("signature-pad")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.7)
+    page.mouse.down()
+    for x, y in [(0.3, 0.2), (0.5, 0.8), (0.7, 0.3), (0.9, 0.6)]:
+        page.mouse.move(box["x"] + box["width"] * x, box["y"] + box["height"] * y, steps=5)
+    page.mouse.up()
+
+
+def _accept_as(
+    browser: Browser, tenant_url, employee_no: str, hazard_path: str, screenshot=None
+) -> str:
+    page = _phone(browser)
+    _quick_login(page, tenant_url, employee_no, hazard_path)
+    page.get_by_test_id("action-accept").click()
+    page.fill("textarea[name=accept-note], input[name=accept-note]", "现场复查合格")
+    page.get_by_test_id("accept-submit").click()
+    state = page.get_by_test_id("hazard-state").inner_text()
+    page.context.close()
+    return state
+
+
+def test_phone_loop_report_in_five_taps_fix_with_signature_accept_three_levels(
+    page: Page, browser: Browser, tenant_url, tmp_path, screenshot
+):
+    # Zhang scans the QR code at W1's first area and signs in with his PIN.
+    point = f"/q/{_w1_area_token()}/"
+    page.goto(tenant_url("acme", point))
+    page.fill("input[name=employee_no]", "E1002")
+    page.fill("input[name=pin]", PIN)
+    page.locator("#quick-login-form button[type=submit]").click()
+    expect(page.get_by_test_id("report-submit")).to_be_visible()
+
+    # The report: three photos, one pick, send — counted from the opened page.
+    taps = 0
+    for slot, color in ((1, 0), (2, 60), (3, 120)):
+        page.get_by_test_id(f"photo-slot-{slot}").set_input_files(
+            _photo(tmp_path / f"before{slot}.jpg", color)
+        )
+        taps += 1  # one tap on the slot opens the camera
+    page.get_by_test_id("library-entry-LIFT-002").click()
+    taps += 1
+    page.get_by_test_id("report-submit").click()
+    taps += 1
+    expect(page.get_by_test_id("report-done")).to_be_visible(timeout=30_000)
+    assert taps <= 5
+    number = page.get_by_test_id("hazard-number").inner_text().strip()
+    screenshot("reported")
+
+    from django_tenants.utils import schema_context
+
+    from safeloop.tenants.hazards.models import Hazard
+
+    with schema_context("acme"):
+        hazard = Hazard.objects.select_related("assignee").get(number=number)
+        assert hazard.grade == "major" and hazard.photos.count() == 3
+        assert hazard.assignee.employee_no == "M3001"  # routed to the fitter Ma
+        hazard_path = f"/h/{hazard.pk}/"
+
+    # Ma fixes it: after-photo, what was done, his signature drawn with a finger.
+    fixer = _phone(browser)
+    _quick_login(fixer, tenant_url, "M3001", hazard_path)
+    fixer.get_by_test_id("action-start").click()
+    fixer.get_by_test_id("action-rectify").click()
+    fixer.get_by_test_id("after-photo-1").set_input_files(_photo(tmp_path / "after.jpg", 200))
+    fixer.fill("textarea[name=rectify-description]", "更换吊具，探伤检测合格")
+    fixer.fill("input[name=rectify-test_result]", "磁粉探伤无裂纹")
+    _sign(fixer)
+    fixer.get_by_test_id("rectify-submit").click()
+    expect(fixer.get_by_test_id("signature-image")).to_be_visible()
+    expect(fixer.get_by_test_id("photos-after")).to_be_visible()
+    fixer.context.close()
+
+    # Team leader, safety officer, leader in charge: one level each.
+    assert "closed" not in _accept_as(browser, tenant_url, "E1001", hazard_path).lower()
+    assert "closed" not in _accept_as(browser, tenant_url, "S4001", hazard_path).lower()
+    _accept_as(browser, tenant_url, "L0001", hazard_path)
+
+    with schema_context("acme"):
+        hazard.refresh_from_db()
+        assert hazard.state == "closed"
+        assert list(hazard.acceptances.values_list("level", flat=True)) == [
+            "team_leader",
+            "safety_officer",
+            "leader_in_charge",
+        ]
+        assert hazard.rectifications.get().signature.name.startswith("acme/")
+    page.goto(tenant_url("acme", hazard_path))
+    expect(page.get_by_test_id("timeline")).to_be_visible()
+    screenshot("closed")
