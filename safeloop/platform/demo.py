@@ -32,7 +32,12 @@ DEMO_PEOPLE = [
     ("Sun Hao 孙浩", "sun@demo.test", "S4001", ["safety_officer"], "safety_officer"),
     ("Zhang San 张三", "zhang@demo.test", "E5001", ["operator"], "welder"),
     ("Zhou Lei 周磊", "zhou@demo.test", "M6001", ["maintenance"], "maintenance_fitter"),
+    ("Qian Li 钱力", "qian@demo.test", "E5002", ["maintenance"], "electrician"),
+    ("Zheng Hua 郑华", "zheng@demo.test", "L7001", ["leader_in_charge"], "safety_manager"),
+    ("Zhao Min 赵敏", "zhao@demo.test", "V8001", ["verifier"], "safety_officer"),
 ]
+# A few hazards so the board is not empty: (library code, reporter's employee no.).
+DEMO_HAZARDS = [("MECH-001", "E5001"), ("ELEC-001", "E5001"), ("LIFT-002", "T3001")]
 
 DEMO_EQUIPMENT = [
     ("PR-001", "250吨冲压机 250t punch press", "PRESS"),
@@ -86,6 +91,7 @@ def _seed(admin_employee_no: str) -> None:
             job_role=JobRole.objects.filter(code=job).first(),
             superior=people.get("D2001") if no != "D2001" else None,
         )
+    _seed_hazards(first_area or workshop)
     types = {t.code: t for t in EquipmentType.objects.all()}
     for code, name, type_code in DEMO_EQUIPMENT:
         equipment_type = types.get(type_code) or next(iter(types.values()))
@@ -96,6 +102,19 @@ def _seed(admin_employee_no: str) -> None:
             equipment_type=equipment_type,
             area=first_area or workshop,
         )
+
+
+def _seed_hazards(area) -> None:
+    from safeloop.tenants.facilities.models import Person
+    from safeloop.tenants.hazards.models import LibraryEntry
+    from safeloop.tenants.hazards.services import report_hazard
+
+    for code, reporter in DEMO_HAZARDS:
+        entry = LibraryEntry.objects.filter(code=code).first()
+        if entry is not None:
+            report_hazard(
+                by=Person.objects.get(employee_no=reporter).user, area=area, library_entry=entry
+            )
 
 
 def demo_banner(enterprise: Enterprise, logins: list[DemoLogin], port: int) -> str:
