@@ -74,6 +74,7 @@ TENANT_APPS = [
     "safeloop.tenants.audit",
     "safeloop.tenants.alerts",
     "safeloop.tenants.hazards",
+    "safeloop.tenants.inspections",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
