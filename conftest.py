@@ -184,6 +184,11 @@ def _test_media_root(tmp_path_factory):
 def _public_schema_between_tests():
     yield
     connection.set_schema_to_public()
+    # A request in one test must not leave its language active for the next.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

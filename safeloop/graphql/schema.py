@@ -16,12 +16,16 @@ from safeloop.graphql.alerts.mutations import AlertsMutation
 from safeloop.graphql.alerts.queries import AlertsQuery
 from safeloop.graphql.facilities.mutations import FacilitiesMutation
 from safeloop.graphql.facilities.queries import FacilitiesQuery
+from safeloop.graphql.hazards.config import HazardsConfigMutation, HazardsConfigQuery
 from safeloop.graphql.hazards.mutations import HazardsMutation
 from safeloop.graphql.hazards.queries import HazardsQuery
 
-Query = merge_types("Query", (AccountsQuery, FacilitiesQuery, HazardsQuery, AlertsQuery))
+Query = merge_types(
+    "Query", (AccountsQuery, FacilitiesQuery, HazardsQuery, HazardsConfigQuery, AlertsQuery)
+)
 Mutation = merge_types(
-    "Mutation", (AccountsMutation, FacilitiesMutation, HazardsMutation, AlertsMutation)
+    "Mutation",
+    (AccountsMutation, FacilitiesMutation, HazardsMutation, HazardsConfigMutation, AlertsMutation),
 )
 
 schema = strawberry.Schema(

@@ -179,6 +179,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("SAFELOOP_DEADLINE_SCAN_SECONDS", 120),
         "args": ["safeloop.tenants.hazards.tasks.scan_hazard_deadlines"],
     },
+    # Inspection tasks for windows that open in the next period; missed ones flagged.
+    "inspection-schedule": {
+        "task": "safeloop.platform.tasks.fan_out_to_tenants",
+        "schedule": env_int("SAFELOOP_INSPECTION_TICK_SECONDS", 15 * 60),
+        "args": ["safeloop.tenants.inspections.tasks.inspection_schedule_tick"],
+    },
 }
 # Chat robots may only post to their vendor's host, plus these (e.g. a company relay).
 SAFELOOP_ROBOT_EXTRA_HOSTS = env_list("SAFELOOP_ROBOT_EXTRA_HOSTS", [])

@@ -64,6 +64,8 @@ def test_worker_reminds_then_escalates_once_each(celery_worker, acme):
             return hazard.number, steps, marks, told
         finally:
             with tenant_context(acme):
+                # Committed rows must not leak into other tests' counts.
+                Notification.objects.filter(subject__contains=hazard.number).delete()
                 Hazard.objects.filter(pk=hazard.pk).delete()
 
     number, steps, marks, told = committed(run)

@@ -193,3 +193,41 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return self.user.get_full_name() or self.user.email
+
+
+class PointKind(models.TextChoices):
+    """What a QR point (二维码点位) is: an area or a machine."""
+
+    AREA = "area", _("Area")
+    EQUIPMENT = "equipment", _("Equipment")
+
+
+class RevokedQrToken(models.Model):
+    """A token that was printed on a label and has been replaced by a new one.
+
+    Scanning the old label then says when it was replaced and whom to ask,
+    instead of the page for a code that never existed.
+    """
+
+    token = models.CharField(max_length=32, unique=True)
+    point_kind = models.CharField(_("point kind"), max_length=10, choices=PointKind.choices)
+    point_id = models.PositiveBigIntegerField(_("point"))
+    revoked_at = models.DateTimeField(_("revoked at"), auto_now_add=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        ordering = ["-revoked_at"]
+        indexes = [models.Index(fields=["point_kind", "point_id"])]
+        verbose_name = _("revoked QR token")
+        verbose_name_plural = _("revoked QR tokens")
+
+    def __str__(self) -> str:
+        return f"{self.point_kind}:{self.point_id} {self.token}"

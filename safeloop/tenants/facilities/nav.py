@@ -98,3 +98,4 @@ register_nav(
     "equipment", _("Equipment"), "workspace:equipment", perm=Perm.VIEW_FACILITIES, order=81
 )
 register_nav("people", _("People"), "workspace:people", perm=Perm.VIEW_PEOPLE, order=82)
+register_nav("qr_labels", _("QR labels"), "workspace:qr_labels", perm=Perm.MANAGE_AREAS, order=83)

@@ -58,6 +58,10 @@ class Perm(StrEnum):
     HAZARD_DECIDE_EXTENSION = "hazards.decide_extension"
     HAZARD_CONFIGURE = "hazards.configure"
     HAZARD_EXPORT = "hazards.export"
+    INSPECTIONS_DO = "inspections.do"
+    INSPECTIONS_MANAGE = "inspections.manage"
+    INSPECTIONS_VIEW_ALL = "inspections.view_all"
+    INSPECTIONS_VIEW_WORKSHOP = "inspections.view_workshop"
 
 
 _HAZARD_OVERSIGHT = {
@@ -79,18 +83,33 @@ _MANAGE_ALL = {
     Perm.HAZARD_CONFIGURE,
 }
 _STAFF = {Perm.VIEW_FACILITIES, Perm.VIEW_PEOPLE, Perm.MANAGE_API_TOKENS, Perm.HAZARD_REPORT}
+# Inspections: everyone on the floor inspects; team leaders and up manage checklists,
+# plans and routes; oversight roles see every task and record.
+_INSPECT = {Perm.INSPECTIONS_DO}
+_INSPECTIONS_OVERSIGHT = {Perm.INSPECTIONS_DO, Perm.INSPECTIONS_VIEW_ALL}
+_INSPECTIONS_MANAGE = {*_INSPECTIONS_OVERSIGHT, Perm.INSPECTIONS_MANAGE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    Role.ADMIN: frozenset(_MANAGE_ALL),
-    Role.SAFETY_MANAGER: frozenset(_MANAGE_ALL),
+    Role.ADMIN: frozenset(_MANAGE_ALL | _INSPECTIONS_MANAGE),
+    Role.SAFETY_MANAGER: frozenset(_MANAGE_ALL | _INSPECTIONS_MANAGE),
     Role.SAFETY_OFFICER: frozenset(
-        _STAFF | _HAZARD_OVERSIGHT | {Perm.MANAGE_EQUIPMENT, Perm.HAZARD_DISMISS}
+        _STAFF
+        | _HAZARD_OVERSIGHT
+        | {Perm.MANAGE_EQUIPMENT, Perm.HAZARD_DISMISS}
+        | _INSPECTIONS_MANAGE
     ),
-    Role.LEADER_IN_CHARGE: frozenset(_STAFF | _HAZARD_OVERSIGHT),
-    Role.WORKSHOP_DIRECTOR: frozenset(_STAFF | _HAZARD_OVERSIGHT | {Perm.MANAGE_EQUIPMENT}),
-    Role.TEAM_LEADER: frozenset(_STAFF | {Perm.HAZARD_VIEW_WORKSHOP}),
-    Role.MAINTENANCE: frozenset(_STAFF),
-    Role.OPERATOR: frozenset({Perm.VIEW_FACILITIES, Perm.HAZARD_REPORT}),
+    Role.LEADER_IN_CHARGE: frozenset(_STAFF | _HAZARD_OVERSIGHT | _INSPECTIONS_OVERSIGHT),
+    Role.WORKSHOP_DIRECTOR: frozenset(
+        _STAFF | _HAZARD_OVERSIGHT | {Perm.MANAGE_EQUIPMENT} | _INSPECTIONS_MANAGE
+    ),
+    Role.TEAM_LEADER: frozenset(
+        _STAFF
+        | {Perm.HAZARD_VIEW_WORKSHOP}
+        | _INSPECT
+        | {Perm.INSPECTIONS_MANAGE, Perm.INSPECTIONS_VIEW_WORKSHOP}
+    ),
+    Role.MAINTENANCE: frozenset(_STAFF | _INSPECT),
+    Role.OPERATOR: frozenset({Perm.VIEW_FACILITIES, Perm.HAZARD_REPORT} | _INSPECT),
     # A third-party verifier sees only what it is shown hazard by hazard.
     Role.VERIFIER: frozenset(),
 }

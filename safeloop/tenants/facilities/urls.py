@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeloop.tenants.facilities import views
+from safeloop.tenants.facilities import views, views_qr
 
 app_name = "workspace"
 urlpatterns = [
@@ -17,4 +17,9 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/import/", views.people_import, name="people_import"),
     path("import/<str:kind>/sample.csv", views.import_sample, name="import_sample"),
+    # QR labels: printable label sheets, a large sign, replacing a label.
+    path("qr/", views_qr.labels, name="qr_labels"),
+    path("qr/labels.pdf", views_qr.labels_pdf, name="qr_labels_pdf"),
+    path("qr/<str:kind>/<int:pk>/sign.pdf", views_qr.sign, name="qr_sign"),
+    path("qr/<str:kind>/<int:pk>/revoke/", views_qr.revoke, name="qr_revoke"),
 ]

@@ -13,3 +13,10 @@ class HazardsConfig(AppConfig):
         from safeloop.tenants.hazards import template_section  # noqa: F401  (registers)
 
         register_nav("hazards", _("Hazards"), "hazards:board", perm=Perm.HAZARD_REPORT, order=10)
+        register_nav(
+            "hazard_settings",
+            _("Hazard settings"),
+            "hazards:config",
+            perm=Perm.HAZARD_CONFIGURE,
+            order=86,
+        )

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from safeloop.tenants.hazards import views_board, views_detail, views_files, views_report
+from safeloop.tenants.hazards import (
+    views_board,
+    views_config,
+    views_detail,
+    views_files,
+    views_report,
+)
 
 app_name = "hazards"
 urlpatterns = [
@@ -11,6 +17,11 @@ urlpatterns = [
     path("v/<str:token>/", views_detail.verify, name="verify"),
     path("photo/<int:pk>/", views_files.photo, name="photo"),
     path("signature/<int:pk>/", views_files.signature, name="signature"),
+    path("settings/", views_config.config, name="config"),
+    path("settings/grades/<str:grade>/", views_config.grade_edit, name="grade_edit"),
+    path("settings/rules/add/", views_config.rule_add, name="rule_add"),
+    path("settings/rules/<int:pk>/", views_config.rule_edit, name="rule_edit"),
+    path("settings/reporting/", views_config.settings_edit, name="settings_edit"),
 ]
 
 # The QR point page lives at /q/<token>/ (see safeloop/platform/urls_tenant.py).

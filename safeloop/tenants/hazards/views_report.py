@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from safeloop.tenants.facilities.models import Area, Equipment
 from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.tenants.facilities.qr import resolve_token, revoked_token
 from safeloop.tenants.hazards.forms_report import (
     ReportForm,
     library_sections,
@@ -40,26 +41,17 @@ PHOTO_SLOTS = (
 )
 
 
-def _resolve(token: str) -> tuple[Area, Equipment | None] | None:
-    equipment = (
-        Equipment.objects.select_related("area__parent", "equipment_type")
-        .filter(qr_token=token)
-        .first()
-    )
-    if equipment is not None:
-        return equipment.area, equipment
-    area = Area.objects.select_related("parent").filter(qr_token=token).first()
-    return (area, None) if area is not None else None
-
-
 def _is_xhr(request: HttpRequest) -> bool:
     return request.headers.get("X-Requested-With") == "XMLHttpRequest"
 
 
 @require_http_methods(["GET", "POST"])
 def point(request: HttpRequest, token: str) -> HttpResponse:
-    found = _resolve(token)
+    found = resolve_token(token)
     if found is None:
+        revoked = revoked_token(token)
+        if revoked is not None:
+            return render(request, "hazards/report_revoked.html", {"revoked": revoked}, status=410)
         # Another enterprise's QR code is unknown here too: its token lives in its schema.
         return render(request, "hazards/report_invalid.html", status=404)
     if not request.user.is_authenticated:

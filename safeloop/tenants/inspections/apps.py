@@ -5,3 +5,6 @@ class InspectionsConfig(AppConfig):
     name = "safeloop.tenants.inspections"
     label = "inspections"
     verbose_name = "Inspections"
+
+    def ready(self) -> None:
+        from safeloop.tenants.inspections import template_section  # noqa: F401  (registers)

@@ -1,0 +1,138 @@
+"""Which checklist applies where, and which points an area holds — computed in memory.
+
+A tenant has tens of bindings and at most a few thousand areas, so one query
+each, then matching in Python, beats a query per point when a plan spans a
+whole workshop.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from safeloop.tenants.facilities.models import Area, Equipment, EquipmentStatus
+from safeloop.tenants.inspections.models import Checklist, ChecklistBinding, Point
+from safeloop.tenants.inspections.models.checklists import SCOPE_RANK
+
+EARTH_RADIUS_M = 6_371_000
+
+
+class AreaTree:
+    """The area tree as parent/kind maps (one query)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int | None] = {}
+        self.kind: dict[int, str] = {}
+        self.children: dict[int | None, list[int]] = defaultdict(list)
+        for pk, parent_id, kind in Area.objects.values_list("pk", "parent_id", "kind"):
+            self.parent[pk] = parent_id
+            self.kind[pk] = kind
+            self.children[parent_id].append(pk)
+
+    def ancestors(self, area_id: int | None) -> list[int]:
+        """The area and the areas above it, nearest first."""
+        chain = []
+        while area_id is not None and area_id not in chain:
+            chain.append(area_id)
+            area_id = self.parent.get(area_id)
+        return chain
+
+    def depth(self, area_id: int | None) -> int:
+        return len(self.ancestors(area_id))
+
+    def subtree(self, root_id: int | None) -> set[int]:
+        """The root and everything under it; every area when ``root_id`` is None."""
+        if root_id is None:
+            return set(self.parent)
+        found, stack = set(), [root_id]
+        while stack:
+            pk = stack.pop()
+            if pk in found:
+                continue
+            found.add(pk)
+            stack.extend(self.children.get(pk, ()))
+        return found
+
+
+def place_id(point: Point) -> int:
+    return point.area_id if point.area_id else point.equipment.area_id
+
+
+class BindingIndex:
+    """Active bindings of published, active checklists, matched to points in memory."""
+
+    def __init__(self, tree: AreaTree | None = None) -> None:
+        self.tree = tree or AreaTree()
+        self.bindings = list(
+            ChecklistBinding.objects.filter(
+                checklist__is_active=True, checklist__current_version__isnull=False
+            ).select_related("checklist__current_version")
+        )
+
+    def _matches(self, binding: ChecklistBinding, point: Point) -> bool:
+        if binding.point_id:
+            return binding.point_id == point.pk
+        ancestors = self.tree.ancestors(place_id(point))
+        if binding.area_id and binding.area_id not in ancestors:
+            return False
+        if binding.equipment_type_id:
+            return point.is_equipment and (
+                point.equipment.equipment_type_id == binding.equipment_type_id
+            )
+        if binding.area_kind:
+            return bool(point.area_id) and self.tree.kind.get(point.area_id) == binding.area_kind
+        return True
+
+    def _rank(self, binding: ChecklistBinding) -> tuple:
+        return (
+            SCOPE_RANK[binding.scope],
+            -self.tree.depth(binding.area_id),  # a narrower subtree wins
+            0 if binding.area_kind else 1,
+            binding.pk,
+        )
+
+    def checklists_for(self, point: Point) -> list[Checklist]:
+        """Every checklist that applies at ``point``, the winning one first."""
+        matching = sorted((b for b in self.bindings if self._matches(b, point)), key=self._rank)
+        seen: dict[int, Checklist] = {}
+        for binding in matching:
+            seen.setdefault(binding.checklist_id, binding.checklist)
+        return list(seen.values())
+
+    def resolve(self, point: Point, among: set[int] | None = None) -> Checklist | None:
+        """The checklist used at ``point`` (limited to the ids in ``among`` when given)."""
+        for checklist in self.checklists_for(point):
+            if among is None or checklist.pk in among:
+                return checklist
+        return None
+
+
+def points_in_subtree(root: Area | None, tree: AreaTree | None = None) -> list[Point]:
+    """Every area and in-service machine in the subtree, as points (made if missing)."""
+    tree = tree or AreaTree()
+    area_ids = tree.subtree(root.pk if root else None)
+    equipment_ids = (
+        Equipment.objects.filter(area_id__in=area_ids)
+        .exclude(status=EquipmentStatus.RETIRED)
+        .values_list("pk", flat=True)
+    )
+    points = Point.objects.for_targets(areas=area_ids, equipment=equipment_ids)
+    return sort_points(
+        Point.objects.filter(pk__in=[p.pk for p in points]).select_related(
+            "area", "equipment__area"
+        )
+    )
+
+
+def sort_points(points) -> list[Point]:
+    """Walking order: by the code of the place, the area before its machines."""
+    return sorted(points, key=lambda p: (p.place.code, p.is_equipment, p.code, p.pk))
+
+
+def distance_m(lat1, lng1, lat2, lng2) -> float:
+    """Great-circle distance in metres (haversine)."""
+    phi1, phi2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dphi = phi2 - phi1
+    dlmb = math.radians(float(lng2) - float(lng1))
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))

@@ -1,0 +1,106 @@
+"""Which tasks and inspections a user may see, and the lists pages and the API show.
+
+Row visibility is decided here once: ``inspections.view_all`` sees everything,
+``inspections.view_workshop`` (team leaders) sees their workshop, everyone else
+their own tasks and inspections.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.tenants.hazards.routing import workshop_of
+from safeloop.tenants.inspections.bindings import AreaTree
+from safeloop.tenants.inspections.models import (
+    Inspection,
+    InspectionTask,
+    Point,
+    TaskState,
+)
+
+
+def _workshop_area_ids(user) -> set[int] | None:
+    person = getattr(user, "person", None)
+    if person is None or not can(user, Perm.INSPECTIONS_VIEW_WORKSHOP):
+        return None
+    workshop = workshop_of(person.area)
+    return AreaTree().subtree(workshop.pk) if workshop else None
+
+
+def visible_tasks(user) -> QuerySet[InspectionTask]:
+    qs = InspectionTask.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if can(user, Perm.INSPECTIONS_VIEW_ALL):
+        return qs
+    person = getattr(user, "person", None)
+    if person is None:
+        return qs.none()
+    rule = Q(assignee=person)
+    area_ids = _workshop_area_ids(user)
+    if area_ids:
+        rule |= (
+            Q(assignee__area_id__in=area_ids)
+            | Q(plan__area_id__in=area_ids)
+            | Q(route__area_id__in=area_ids)
+        )
+    return qs.filter(rule)
+
+
+def visible_inspections(user) -> QuerySet[Inspection]:
+    qs = Inspection.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if can(user, Perm.INSPECTIONS_VIEW_ALL):
+        return qs
+    person = getattr(user, "person", None)
+    if person is None:
+        return qs.none()
+    rule = Q(inspector=person)
+    area_ids = _workshop_area_ids(user)
+    if area_ids:
+        rule |= Q(point__area_id__in=area_ids) | Q(point__equipment__area_id__in=area_ids)
+    return qs.filter(rule)
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, start + timedelta(days=1)
+
+
+def tasks_for_day(user, day: date | None = None) -> QuerySet[InspectionTask]:
+    """The user's own tasks whose window touches ``day`` ("my inspections today")."""
+    person = getattr(user, "person", None)
+    if person is None:
+        return InspectionTask.objects.none()
+    start, end = _day_bounds(day or timezone.localdate())
+    return (
+        InspectionTask.objects.filter(assignee=person, window_start__lt=end, window_end__gt=start)
+        .select_related("plan", "route")
+        .order_by("window_start", "id")
+    )
+
+
+def overdue_tasks(user, now: datetime | None = None) -> QuerySet[InspectionTask]:
+    """Visible tasks whose window ended without being done (missed, or about to be flagged)."""
+    now = now or timezone.now()
+    return (
+        visible_tasks(user)
+        .filter(Q(state=TaskState.MISSED) | Q(state=TaskState.OPEN, window_end__lt=now))
+        .select_related("plan", "route", "assignee__user")
+        .order_by("-window_end", "-id")
+    )
+
+
+def point_history(user, point: Point) -> QuerySet[Inspection]:
+    """The submitted inspections of one point the user may see, newest first."""
+    return (
+        visible_inspections(user)
+        .filter(point=point, submitted_at__isnull=False)
+        .select_related("checklist_version__checklist", "inspector__user")
+        .order_by("-submitted_at", "-id")
+    )
