@@ -19,13 +19,32 @@ from safeloop.graphql.facilities.queries import FacilitiesQuery
 from safeloop.graphql.hazards.config import HazardsConfigMutation, HazardsConfigQuery
 from safeloop.graphql.hazards.mutations import HazardsMutation
 from safeloop.graphql.hazards.queries import HazardsQuery
+from safeloop.graphql.inspections.mutations import InspectionsMutation
+from safeloop.graphql.inspections.mutations_setup import InspectionsSetupMutation
+from safeloop.graphql.inspections.queries import InspectionsQuery
 
 Query = merge_types(
-    "Query", (AccountsQuery, FacilitiesQuery, HazardsQuery, HazardsConfigQuery, AlertsQuery)
+    "Query",
+    (
+        AccountsQuery,
+        FacilitiesQuery,
+        HazardsQuery,
+        HazardsConfigQuery,
+        InspectionsQuery,
+        AlertsQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
-    (AccountsMutation, FacilitiesMutation, HazardsMutation, HazardsConfigMutation, AlertsMutation),
+    (
+        AccountsMutation,
+        FacilitiesMutation,
+        HazardsMutation,
+        HazardsConfigMutation,
+        InspectionsMutation,
+        InspectionsSetupMutation,
+        AlertsMutation,
+    ),
 )
 
 schema = strawberry.Schema(
