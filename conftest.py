@@ -68,6 +68,20 @@ def _pin_hash() -> str:
     return make_password(PIN)
 
 
+# Acme's people after its admin: (email, name, employee no., roles, where, job, superior).
+# "W1" is the stamping workshop, "W1-A" its first area; superiors are earlier rows.
+ACME_STAFF = [
+    ("li@acme.test", "Li Na", "E1001", ["team_leader"], "W1", "team_leader", None),
+    ("zhang@acme.test", "Zhang San", "E1002", ["operator"], "W1", "operator", "E1001"),
+    ("zhao@verify.test", "Zhao Min", "V0001", ["verifier"], None, None, None),
+    ("liu@acme.test", "Liu Qiang", "D2001", ["workshop_director"], "W1", "workshop_director", None),
+    ("ma@acme.test", "Ma Jun", "M3001", ["maintenance"], "W1-A", "maintenance_fitter", "E1001"),
+    ("qian@acme.test", "Qian Li", "M3002", ["maintenance"], "W1", "electrician", "E1001"),
+    ("sun@acme.test", "Sun Hao", "S4001", ["safety_officer"], None, "safety_officer", None),
+    ("zhou@acme.test", "Zhou Lei", "L0001", ["leader_in_charge"], None, None, None),
+]
+
+
 def _seed_acme_people() -> None:
     from safeloop.tenants.facilities.models import Area, JobRole, Person
     from safeloop.tenants.facilities.services import create_person
@@ -75,96 +89,27 @@ def _seed_acme_people() -> None:
     wang = Person.objects.get(user__email="wang@acme.test")
     Person.objects.filter(pk=wang.pk).update(pin_hash=_pin_hash())
     workshop = Area.objects.filter(kind="workshop").order_by("code").first()
-    team_leader_job = JobRole.objects.get(code="team_leader")
-    operator_job = JobRole.objects.get(code="operator")
-    li = create_person(
-        by=wang.user,
-        email="li@acme.test",
-        full_name="Li Na",
-        employee_no="E1001",
-        password=PASSWORD,
-        pin=PIN,
-        roles=["team_leader"],
-        area=workshop,
-        job_role=team_leader_job,
-    )
-    create_person(
-        by=wang.user,
-        email="zhang@acme.test",
-        full_name="Zhang San",
-        employee_no="E1002",
-        password=PASSWORD,
-        pin=PIN,
-        roles=["operator"],
-        area=workshop,
-        job_role=operator_job,
-        superior=li,
-    )
-    create_person(
-        by=wang.user,
-        email="zhao@verify.test",
-        full_name="Zhao Min",
-        employee_no="V0001",
-        password=PASSWORD,
-        roles=["verifier"],
-    )
-
-    liu = create_person(
-        by=wang.user,
-        email="liu@acme.test",
-        full_name="Liu Qiang",
-        employee_no="D2001",
-        password=PASSWORD,
-        pin=PIN,
-        roles=["workshop_director"],
-        area=workshop,
-        job_role=JobRole.objects.get(code="workshop_director"),
-    )
-    Person.objects.filter(pk=li.pk).update(superior=liu)
-    first_area = Area.objects.filter(parent=workshop).order_by("code").first()
-    create_person(
-        by=wang.user,
-        email="ma@acme.test",
-        full_name="Ma Jun",
-        employee_no="M3001",
-        password=PASSWORD,
-        pin=PIN,
-        roles=["maintenance"],
-        area=first_area,
-        job_role=JobRole.objects.get(code="maintenance_fitter"),
-        superior=li,
-    )
-    create_person(
-        by=wang.user,
-        email="qian@acme.test",
-        full_name="Qian Li",
-        employee_no="M3002",
-        password=PASSWORD,
-        pin=PIN,
-        roles=["maintenance"],
-        area=workshop,
-        job_role=JobRole.objects.get(code="electrician"),
-        superior=li,
-    )
-    create_person(
-        by=wang.user,
-        email="sun@acme.test",
-        full_name="Sun Hao",
-        employee_no="S4001",
-        password=PASSWORD,
-        pin=PIN,
-        roles=["safety_officer"],
-        job_role=JobRole.objects.get(code="safety_officer"),
-    )
-    create_person(
-        by=wang.user,
-        email="zhou@acme.test",
-        full_name="Zhou Lei",
-        employee_no="L0001",
-        password=PASSWORD,
-        pin=PIN,
-        roles=["leader_in_charge"],
-    )
+    places = {
+        "W1": workshop,
+        "W1-A": Area.objects.filter(parent=workshop).order_by("code").first(),
+        None: None,
+    }
+    people = {}
+    for email, name, number, roles, where, job, superior in ACME_STAFF:
+        people[number] = create_person(
+            by=wang.user,
+            email=email,
+            full_name=name,
+            employee_no=number,
+            password=PASSWORD,
+            pin=None if "verifier" in roles else PIN,
+            roles=roles,
+            area=places[where],
+            job_role=JobRole.objects.get(code=job) if job else None,
+            superior=people.get(superior),
+        )
+    # Li reports to the workshop director, who is added after her.
+    Person.objects.filter(pk=people["E1001"].pk).update(superior=people["D2001"])
 
 
 @pytest.fixture(scope="session", autouse=True)

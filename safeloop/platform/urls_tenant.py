@@ -13,6 +13,7 @@ urlpatterns = [
     path("w/", include("safeloop.tenants.facilities.urls")),
     path("graphql/", include("safeloop.graphql.urls")),
     path("h/", include("safeloop.tenants.hazards.urls")),
+    path("i/", include("safeloop.tenants.inspections.urls")),
     path("q/", include((qr_urlpatterns, "qr"))),
     path("inbox/", include("safeloop.tenants.alerts.urls")),
 ]

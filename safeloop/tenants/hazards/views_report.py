@@ -1,8 +1,10 @@
-"""The QR point page (/q/<token>/): a hazard reported on a phone in a few taps.
+"""The QR point hub (/q/<token>/): the point's checklist and a hazard report form.
 
-Scanning the QR code of an area or a machine opens this page; the report
-form is right there, with the place prefilled. Posting calls report_hazard
-and redirects to the same URL with ``?done=<pk>`` (POST/redirect/GET).
+Scanning the QR code of an area or a machine opens this page. When a checklist
+applies here (``inspections.views_hub``), it comes first; the report form is
+below it, with the place prefilled. Posting the report calls report_hazard and
+redirects to the same URL with ``?done=<pk>`` (POST/redirect/GET); posting the
+checklist (``form=checklist``) submits an inspection and redirects to its result.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from safeloop.tenants.hazards.forms_report import (
 from safeloop.tenants.hazards.models import Hazard, HazardSettings, PhotoStage
 from safeloop.tenants.hazards.selectors import visible_hazards
 from safeloop.tenants.hazards.services import MAX_REPORT_PHOTOS, report_hazard
+from safeloop.tenants.inspections import views_hub
+from safeloop.tenants.inspections.views_hub import ChecklistPanel
 
 # The hazards this browser session reported lately: the confirmation page shows
 # only those (an anonymous report is not "visible" to its reporter afterwards).
@@ -57,15 +61,30 @@ def point(request: HttpRequest, token: str) -> HttpResponse:
     if not request.user.is_authenticated:
         query = urlencode({"next": request.get_full_path()})
         return redirect(f"{reverse('accounts:quick_login')}?{query}")
-    if not can(request.user, Perm.HAZARD_REPORT):
+    if not (can(request.user, Perm.HAZARD_REPORT) or can(request.user, Perm.INSPECTIONS_DO)):
         return _forbidden(request)
     area, equipment = found
     if request.method == "GET" and "done" in request.GET:
         return _done(request, request.GET["done"])
     allow_anonymous = HazardSettings.current().anonymous_reporting
+    if views_hub.is_checklist_post(request):
+        panel = views_hub.checklist_panel(request, area, equipment)
+        if panel is None:
+            return redirect(request.path)  # nothing applies here (any more)
+        try:
+            sent = views_hub.submit_checklist(request, panel)
+        except PermissionDenied:
+            return _forbidden(request)
+        if sent is not None:
+            return sent
+        form = ReportForm(initial={"shift": shift_for()}, allow_anonymous=allow_anonymous)
+        return _form_page(request, form, area, equipment, panel=panel)
     if request.method == "GET":
         form = ReportForm(initial={"shift": shift_for()}, allow_anonymous=allow_anonymous)
-        return _form_page(request, form, area, equipment)
+        panel = views_hub.checklist_panel(request, area, equipment)
+        return _form_page(request, form, area, equipment, panel=panel)
+    if not can(request.user, Perm.HAZARD_REPORT):
+        return _forbidden(request)
 
     form = ReportForm(request.POST, allow_anonymous=allow_anonymous)
     photos = real_uploads(request.FILES.getlist("photos"))
@@ -99,6 +118,7 @@ def point(request: HttpRequest, token: str) -> HttpResponse:
         form,
         area,
         equipment,
+        panel=views_hub.checklist_panel(request, area, equipment),
         photo_errors=photo_errors,
         photos_lost=bool(photos),
         status=400 if _is_xhr(request) else 200,
@@ -125,6 +145,7 @@ def _form_page(
     area: Area,
     equipment: Equipment | None,
     *,
+    panel: ChecklistPanel | None = None,
     photo_errors: list[str] = (),
     photos_lost: bool = False,
     status: int = 200,
@@ -144,6 +165,8 @@ def _form_page(
             "photo_errors": photo_errors,
             "photos_lost": photos_lost,
             "has_errors": bool(form.errors or photo_errors),
+            "can_report": can(request.user, Perm.HAZARD_REPORT),
+            "panel": panel,
         },
         status=status,
     )

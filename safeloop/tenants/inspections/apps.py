@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InspectionsConfig(AppConfig):
@@ -7,4 +8,10 @@ class InspectionsConfig(AppConfig):
     verbose_name = "Inspections"
 
     def ready(self) -> None:
+        from safeloop.tenants.facilities.nav import register_nav
+        from safeloop.tenants.facilities.permissions import Perm
         from safeloop.tenants.inspections import template_section  # noqa: F401  (registers)
+
+        register_nav(
+            "inspections", _("Inspections"), "inspections:today", perm=Perm.INSPECTIONS_DO, order=12
+        )

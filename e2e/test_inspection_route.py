@@ -1,0 +1,154 @@
+"""A patrol on a phone, in a real Chromium: my inspections today → the task → each
+point's QR page in order → answers → a failed item becomes a hazard in one tap →
+the task is done.
+
+Li Na (team leader, E1001) walks a three-point route through workshop W2 on the
+shift that is on now. Each point has the same short checklist bound to it: the
+guard in place, the emergency stop works, the air pressure (0–10 bar).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.support.worker import committed
+
+pytestmark = pytest.mark.django_db
+
+PIN = "2468"
+ITEMS = [
+    {"kind": "pass_fail", "label": "防护罩完好", "label_en": "Guard in place"},
+    {
+        "kind": "pass_fail",
+        "label": "急停按钮有效",
+        "label_en": "Emergency stop works",
+        "guidance": "按下急停，设备应立即停止。",
+    },
+    {
+        "kind": "number",
+        "label": "气源压力",
+        "label_en": "Air pressure",
+        "unit": "bar",
+        "number_min": "0",
+        "number_max": "10",
+    },
+]
+
+
+@pytest.fixture(params=["phone"])
+def viewport_name(request):
+    """Patrols are walked with a phone in hand."""
+    return request.param
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "geolocation": {"latitude": 31.2304, "longitude": 121.4737, "accuracy": 15},
+        "permissions": ["geolocation"],
+    }
+
+
+def _li_patrol() -> dict:
+    """Set-up the e2e server can see (run through ``committed``): checklist, route, task."""
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import schema_context
+
+    from safeloop.tenants.facilities.models import Area
+    from safeloop.tenants.hazards.forms_report import shift_for
+    from safeloop.tenants.inspections.models import Point
+    from safeloop.tenants.inspections.services import (
+        bind_checklist,
+        create_checklist,
+        create_route,
+        start_patrol,
+    )
+
+    suffix = uuid.uuid4().hex[:6].upper()
+    with schema_context("acme"):
+        users = get_user_model().objects
+        wang, li = users.get(email="wang@acme.test"), users.get(email="li@acme.test")
+        areas = list(Area.objects.filter(parent__code="W2").order_by("code")[:3])
+        points = [Point.objects.for_target(area) for area in areas]
+        checklist = create_checklist(
+            by=wang, code=f"E2E-{suffix}", name="巡检要点", name_en="Patrol points", items=ITEMS
+        )
+        for point in points:
+            bind_checklist(checklist, by=wang, point=point)
+        route = create_route(by=wang, name=f"W2 巡检 {suffix}", shift=shift_for(), points=points)
+        task = start_patrol(route, by=li)
+        return {"task": task.pk, "names": [a.display_name for a in areas]}
+
+
+def _answer(page: Page, *, fail_first: bool = False) -> None:
+    page.get_by_test_id("item-1-fail" if fail_first else "item-1-pass").click()
+    page.get_by_test_id("item-2-pass").click()
+    page.get_by_test_id("item-3-number").fill("6.5")
+    page.get_by_test_id("checklist-submit").click()
+
+
+def test_li_walks_her_patrol_fails_an_item_reports_it_in_one_tap_and_finishes(
+    page: Page, tenant_url, screenshot
+):
+    patrol = committed(_li_patrol)
+    task = patrol["task"]
+
+    # Li signs in with her PIN and opens today's inspections.
+    page.goto(tenant_url("acme", "/auth/quick/?next=/i/"))
+    page.fill("input[name=employee_no]", "E1001")
+    page.fill("input[name=pin]", PIN)
+    page.locator("#quick-login-form button[type=submit]").click()
+    expect(page.get_by_test_id(f"task-{task}")).to_have_attribute("data-state", "open")
+    screenshot("today")
+
+    # The task lists the three points in order; the first is next.
+    page.get_by_test_id(f"task-link-{task}").click()
+    expect(page.get_by_test_id("task-point-1")).to_have_class("in-point in-point-pending is-next")
+    screenshot("task")
+
+    # First point: everything passes; the result names the next point.
+    page.get_by_test_id("open-point-1").click()
+    expect(page.get_by_test_id("checklist-form")).to_be_visible()
+    expect(page.get_by_test_id("checklist-task")).to_be_visible()
+    expect(page.get_by_test_id("checklist-gps-status")).to_have_attribute("data-state", "on")
+    screenshot("point-1")
+    _answer(page)
+    expect(page.get_by_test_id("inspection-result")).to_have_attribute("data-result", "pass")
+    expect(page.get_by_test_id("next-point-name")).to_have_text(patrol["names"][1])
+    screenshot("result-1")
+
+    # Second point: the guard is missing. One tap makes it a hazard.
+    page.get_by_test_id("next-point-link").click()
+    _answer(page, fail_first=True)
+    expect(page.get_by_test_id("inspection-result")).to_have_attribute("data-result", "fail")
+    expect(page.get_by_test_id("answer-1")).to_have_attribute("data-passed", "fail")
+    screenshot("result-2")
+    page.get_by_test_id("create-hazard-1").click()
+    expect(page.get_by_test_id("hazard-state")).to_be_visible()
+    number = page.get_by_test_id("hazard-number").inner_text().strip()
+    screenshot("hazard")
+
+    # Third point, opened from the task page; then the task is done.
+    page.goto(tenant_url("acme", f"/i/tasks/{task}/"))
+    expect(page.get_by_test_id("task-point-2")).to_have_attribute("data-state", "done")
+    page.get_by_test_id("open-point-3").click()
+    _answer(page)
+    expect(page.get_by_test_id("task-status")).to_be_visible()
+    page.goto(tenant_url("acme", "/i/"))
+    expect(page.get_by_test_id(f"task-{task}")).to_have_attribute("data-state", "done")
+    screenshot("done")
+
+    from django_tenants.utils import schema_context
+
+    from safeloop.tenants.hazards.models import Hazard
+    from safeloop.tenants.inspections.models import InspectionTask
+
+    with schema_context("acme"):
+        hazard = Hazard.objects.get(number=number)
+        assert hazard.inspection_answers.get().item.label == "防护罩完好"
+        done = InspectionTask.objects.get(pk=task)
+        assert done.state == "done" and done.inspections.count() == 3

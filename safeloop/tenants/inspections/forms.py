@@ -1,0 +1,104 @@
+"""Forms of the inspection pages: they collect input; the services decide.
+
+The checklist form has one field per item, named ``item_<id>`` like the keys of
+``submit_inspection``'s errors, so a service error lands beside its item.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from django import forms
+from django.core import signing
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safeloop.tenants.inspections.models import CheckItem, ChecklistVersion, ItemKind
+
+# The page signs the moment it was opened and the version it showed: the timing
+# flag needs a start time the phone cannot move, and answers must match the items.
+STARTED_SALT = "inspections.checklist-opened"
+STARTED_MAX_AGE = 12 * 3600
+
+
+def sign_opened(version: ChecklistVersion, at: datetime | None = None) -> str:
+    at = at or timezone.now()
+    return signing.dumps({"v": version.pk, "t": at.timestamp()}, salt=STARTED_SALT)
+
+
+def read_opened(value: str) -> tuple[int | None, datetime | None]:
+    """(version id, opened at) from a signed value; (None, None) when forged or stale."""
+    try:
+        data = signing.loads(value or "", salt=STARTED_SALT, max_age=STARTED_MAX_AGE)
+        opened = datetime.fromtimestamp(float(data["t"]), tz=timezone.get_current_timezone())
+        return int(data["v"]), min(opened, timezone.now())
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None, None
+
+
+def _number(value) -> float | None:
+    try:
+        number = float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+    return number if number is not None and math.isfinite(number) else None
+
+
+class ChecklistForm(forms.Form):
+    """Raw answers per item (``item_<id>``), the signed opening time and the location."""
+
+    started = forms.CharField(widget=forms.HiddenInput)
+    latitude = forms.CharField(required=False, widget=forms.HiddenInput)
+    longitude = forms.CharField(required=False, widget=forms.HiddenInput)
+    gps_accuracy_m = forms.CharField(required=False, widget=forms.HiddenInput)
+    note = forms.CharField(
+        required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), label=_("Note")
+    )
+
+    def __init__(self, *args, items: list[CheckItem], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            if item.kind == ItemKind.PHOTO:
+                field = forms.FileField(required=False)
+            else:
+                # Values are parsed by submit_inspection, which knows each kind's rules.
+                field = forms.CharField(required=False, max_length=2000)
+            self.fields[f"item_{item.pk}"] = field
+
+    def clean(self) -> dict:
+        data = super().clean()
+        lat, lng = _number(data.get("latitude")), _number(data.get("longitude"))
+        if lat is None or lng is None or abs(lat) > 90 or abs(lng) > 180:
+            lat = lng = None
+        accuracy = _number(data.get("gps_accuracy_m"))
+        data["latitude"], data["longitude"] = lat, lng
+        usable = lat is not None and accuracy is not None and accuracy >= 0
+        data["gps_accuracy_m"] = accuracy if usable else None
+        return data
+
+    def answers(self) -> tuple[dict[int, str], dict[int, object]]:
+        """(answers, photos) keyed by item id, for ``submit_inspection``."""
+        answers, photos = {}, {}
+        for item in self.items:
+            value = self.cleaned_data.get(f"item_{item.pk}")
+            if item.kind == ItemKind.PHOTO:
+                if value:
+                    photos[item.pk] = value
+            elif value not in (None, ""):
+                answers[item.pk] = value
+        return answers, photos
+
+    def rows(self) -> list[tuple[CheckItem, forms.BoundField]]:
+        return [(item, self[f"item_{item.pk}"]) for item in self.items]
+
+
+class SkipForm(forms.Form):
+    # Required by skip_point, which says so: one rule, one place.
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        label=_("Why is this point skipped?"),
+    )

@@ -1,0 +1,167 @@
+"""The checklist part of the QR point hub (/q/<token>/).
+
+``hazards.views_report.point`` owns the URL and the hazard report form; it asks
+this module for the checklist panel (what applies here, for this user) and
+hands it the checklist POSTs. Submitting calls ``start_inspection`` with the
+signed opening time and then ``submit_inspection``, in one transaction, and
+redirects to the result page (POST/redirect/GET).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safeloop.tenants.facilities.models import Area, Equipment
+from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.tenants.inspections.forms import ChecklistForm, read_opened, sign_opened
+from safeloop.tenants.inspections.models import (
+    CheckItem,
+    Checklist,
+    Inspection,
+    Point,
+    TaskPoint,
+    TaskState,
+)
+from safeloop.tenants.inspections.selectors import point_history
+from safeloop.tenants.inspections.services import (
+    resolve_checklist,
+    start_inspection,
+    submit_inspection,
+)
+
+HISTORY_SHOWN = 10
+# The hub's two forms post to the same URL; the checklist one says so.
+CHECKLIST_FORM = "checklist"
+
+
+@dataclass
+class ChecklistPanel:
+    point: Point
+    checklist: Checklist
+    items: list[CheckItem]
+    form: ChecklistForm
+    task_point: TaskPoint | None
+    history: list[Inspection] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.form.errors)
+
+
+def plain_number(value: Decimal | None) -> str:
+    """A decimal as people write it: 6.5, 100, 0.25 (no trailing zeros, no exponent)."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def is_checklist_post(request: HttpRequest) -> bool:
+    return request.method == "POST" and request.POST.get("form") == CHECKLIST_FORM
+
+
+def open_task_point(user, point: Point) -> TaskPoint | None:
+    """The user's open task point at ``point`` whose window is now, if any."""
+    person = getattr(user, "person", None)
+    if person is None:
+        return None
+    now = timezone.now()
+    return (
+        TaskPoint.objects.filter(
+            point=point,
+            inspection__isnull=True,
+            skipped_at__isnull=True,
+            task__assignee=person,
+            task__state=TaskState.OPEN,
+            task__window_start__lte=now,
+            task__window_end__gte=now,
+        )
+        .select_related("task__plan", "task__route", "checklist__current_version")
+        .order_by("task__window_end", "order")
+        .first()
+    )
+
+
+def checklist_panel(
+    request: HttpRequest, area: Area, equipment: Equipment | None
+) -> ChecklistPanel | None:
+    """What the hub shows above the report form; None when nothing applies here."""
+    if not can(request.user, Perm.INSPECTIONS_DO):
+        return None
+    point = Point.objects.for_target(equipment or area)
+    task_point = open_task_point(request.user, point)
+    checklist = task_point.checklist if task_point and task_point.checklist_id else None
+    checklist = checklist or resolve_checklist(point)
+    if checklist is None or not checklist.is_active or checklist.current_version_id is None:
+        return None
+    version = checklist.current_version
+    items = list(version.items.order_by("order"))
+    for item in items:
+        item.shown_min = plain_number(item.number_min)
+        item.shown_max = plain_number(item.number_max)
+    posted = is_checklist_post(request)
+    form = ChecklistForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        items=items,
+        initial={"started": sign_opened(version)},
+    )
+    history = list(point_history(request.user, point)[:HISTORY_SHOWN])
+    return ChecklistPanel(point, checklist, items, form, task_point, history)
+
+
+def submit_checklist(request: HttpRequest, panel: ChecklistPanel) -> HttpResponse | None:
+    """Submit the posted answers: a redirect to the result, or None with the errors in the form."""
+    form = panel.form
+    if not form.is_valid():
+        return None
+    version_id, opened = read_opened(form.cleaned_data["started"])
+    if version_id is not None and version_id != panel.checklist.current_version_id:
+        form.add_error(
+            None, _("The checklist was changed while you were answering: check the items again.")
+        )
+        form.data = form.data.copy()
+        form.data["started"] = sign_opened(panel.checklist.current_version)
+        return None
+    answers, photos = form.answers()
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            # Started and submitted together, so a refused submission leaves no draft behind.
+            inspection = start_inspection(
+                panel.point,
+                by=request.user,
+                checklist=panel.checklist,
+                task_point=panel.task_point,
+                at=opened,
+            )
+            inspection = submit_inspection(
+                inspection,
+                by=request.user,
+                answers=answers,
+                photos=photos,
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                gps_accuracy_m=data["gps_accuracy_m"],
+                note=data["note"],
+            )
+    except ValidationError as exc:
+        _apply_errors(form, exc)
+        return None
+    return redirect("inspections:result", inspection.pk)
+
+
+def _apply_errors(form: ChecklistForm, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)

@@ -1,0 +1,62 @@
+"""Completion (巡检完成率): rates per plan, area and person for this week or month."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.tenants.inspections.selectors import overdue_tasks
+from safeloop.tenants.inspections.services import completion_stats
+from safeloop.tenants.inspections.views import forbidden
+
+PERIODS = {"week": _("This week"), "month": _("This month")}
+GROUPS = (("plan", _("Per plan")), ("area", _("Per area")), ("person", _("Per person")))
+OVERDUE_SHOWN = 20
+
+
+def period_bounds(period: str, today=None) -> tuple[datetime, datetime]:
+    """This week (Monday on) or this month, in the enterprise's time."""
+    today = today or timezone.localdate()
+    if period == "month":
+        first = today.replace(day=1)
+        after = (first + timedelta(days=32)).replace(day=1)
+    else:
+        first = today - timedelta(days=today.weekday())
+        after = first + timedelta(days=7)
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    return start, timezone.make_aware(datetime.combine(after, time.min))
+
+
+def completion(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        query = urlencode({"next": request.get_full_path()})
+        return redirect(f"{reverse('account_login')}?{query}")
+    user = request.user
+    if not (can(user, Perm.INSPECTIONS_VIEW_ALL) or can(user, Perm.INSPECTIONS_VIEW_WORKSHOP)):
+        return forbidden(request)
+    period = request.GET.get("period", "week")
+    period = period if period in PERIODS else "week"
+    start, end = period_bounds(period)
+    tables = [
+        (key, title, completion_stats(by=user, start=start, end=end, group_by=key))
+        for key, title in GROUPS
+    ]
+    return render(
+        request,
+        "inspections/completion.html",
+        {
+            "period": period,
+            "periods": PERIODS.items(),
+            "start": start,
+            "end": end - timedelta(days=1),
+            "tables": tables,
+            "overdue": list(overdue_tasks(user)[:OVERDUE_SHOWN]),
+        },
+    )
