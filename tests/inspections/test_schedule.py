@@ -129,6 +129,15 @@ def test_a_simulated_week_of_beat_makes_exactly_the_expected_tasks(
     assert _inbox(liu, "inspection.missed") == 6
     assert _inbox(wang, "inspection.missed") == 1
     assert _inbox(li, "inspection.missed") == 0
+    # Each notice sends the superior straight to its missed task's page.
+    missed_pages = {
+        f"/i/tasks/{pk}/"
+        for pk in InspectionTask.objects.filter(state="missed").values_list("pk", flat=True)
+    }
+    links = Notification.objects.filter(recipient=liu, event="inspection.missed", channel="inbox")
+    assert {
+        link.split("localhost", 1)[1] for link in links.values_list("link", flat=True)
+    } <= missed_pages
     assert _inbox(li, "inspection.task_created") == 7
     assert AuditEvent.objects.filter(verb="task.missed").count() == 7
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,11 +15,7 @@ from safeloop.tenants.inspections.models import InspectionTask
 
 
 def task_link(task: InspectionTask) -> str:
-    # The task page is built on top of these services; until its URL exists, no link.
-    try:
-        return tenant_absolute_url(reverse("inspections:task", args=[task.pk]))
-    except NoReverseMatch:
-        return ""
+    return tenant_absolute_url(reverse("inspections:task", args=[task.pk]))
 
 
 def task_title(task: InspectionTask) -> str:
