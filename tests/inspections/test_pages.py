@@ -174,7 +174,7 @@ def test_my_inspections_today_lists_only_my_tasks(as_li, li, zhang, patrol):
     mine = start_patrol(patrol, by=li)
     theirs = start_patrol(patrol, by=zhang)
 
-    page = as_li.get(reverse("inspections:today")).content.decode()
+    page = as_li.get(reverse("inspections:today"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert f'data-testid="task-{mine.pk}"' in page
     assert f'data-testid="task-{theirs.pk}"' not in page
