@@ -42,7 +42,7 @@ mutation ($input: SubmitInspectionInput!) {
       point { code }
       task { id state }
       checklistVersion { number checklist { code } }
-      answers { id passed valueNumber valueChoice hasPhoto item { id kind } }
+      answers { id passed valueNumber valueChoice hasPhoto photoUrl item { id kind } }
     }
     errors { field code message item }
   }
@@ -160,6 +160,8 @@ def test_a_failed_number_fails_the_inspection_and_becomes_a_routed_hazard_in_one
     assert inspection["checklistVersion"] == {"number": 1, "checklist": {"code": "DAILY-AREA"}}
     assert [(a["item"]["id"], a["valueNumber"]) for a in failed] == [(gid(temperature), "41.500")]
     assert [a["hasPhoto"] for a in inspection["answers"] if a["item"]["kind"] == "PHOTO"] == [True]
+    photo_urls = [a["photoUrl"] for a in inspection["answers"] if a["item"]["kind"] == "PHOTO"]
+    assert photo_urls[0].startswith("/i/answers/") and photo_urls[0].endswith("/photo/")
     assert hazard["errors"] == []
     assert hazard["hazard"]["state"] == "ASSIGNED"
     assert hazard["hazard"]["area"] == {"code": "W1-A1"}

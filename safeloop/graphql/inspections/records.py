@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import strawberry_django
 from django.db.models import QuerySet
+from django.urls import reverse
 from strawberry import Info, auto
 
 from safeloop.graphql.facilities.types import PersonType
@@ -130,6 +131,11 @@ class AnswerType(TenantNode):
     def has_photo(self, root: models.Answer) -> bool:
         """True when a photo (stamped with time, GPS and who took it) was attached."""
         return bool(root.photo)
+
+    @strawberry_django.field(only=["photo"])
+    def photo_url(self, root: models.Answer) -> str | None:
+        """Path of the photo on this host (needs the same sign-in); null without a photo."""
+        return reverse("inspections:answer_photo", args=[root.pk]) if root.photo else None
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:

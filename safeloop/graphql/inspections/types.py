@@ -12,6 +12,7 @@ import strawberry
 import strawberry_django
 from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import get_language
 from strawberry import Info, auto
 
@@ -160,6 +161,13 @@ class CheckItemType(InspectionSetupNode):
     def has_guidance_image(self, root: models.CheckItem) -> bool:
         """True when a picture shows how to check the item."""
         return bool(root.guidance_image)
+
+    @strawberry_django.field(only=["guidance_image"])
+    def guidance_image_url(self, root: models.CheckItem) -> str | None:
+        """Path of the guidance picture on this host; null when there is none."""
+        if not root.guidance_image:
+            return None
+        return reverse("inspections:guidance_image", args=[root.pk])
 
 
 @strawberry_django.type(
