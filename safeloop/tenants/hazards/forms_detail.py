@@ -6,6 +6,7 @@ description) are optional here so the service's own message is the one shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django import forms
@@ -51,6 +52,9 @@ class ActionForm(ShellForm):
     default_field: str | None = None
     # The service's name of a field, where this form calls it differently.
     field_aliases: dict[str, str] = {}
+    # Each action defines run(cleaned_data): it calls the hazard service for the
+    # action and returns the success message.
+    run: Callable[[dict], str]
 
     def __init__(self, *args, hazard: Hazard, user, **kwargs):
         kwargs.setdefault("prefix", self.action)
@@ -70,9 +74,6 @@ class ActionForm(ShellForm):
                 )
             apply_service_error(self, exc, self.default_field)
             return None
-
-    def run(self, data: dict) -> str:
-        raise NotImplementedError
 
 
 class StartForm(ActionForm):
