@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,23 +32,11 @@ from safeloop.tenants.alerts.services import (
     set_channels,
     unread_count,
 )
-from safeloop.tenants.facilities.forms import apply_service_error
+from safeloop.tenants.facilities.forms import submit_form
 from safeloop.tenants.facilities.permissions import Perm
 from safeloop.tenants.facilities.views import guarded
 
 PAGE_SIZE = 25
-
-
-def _submit(form: Form, action: Callable[[dict], object], default_field: str) -> bool:
-    """Validate ``form`` and run ``action``; a service's ValidationError lands on the form."""
-    if not form.is_valid():
-        return False
-    try:
-        action(form.cleaned_data)
-    except ValidationError as exc:
-        apply_service_error(form, exc, default_field)
-        return False
-    return True
 
 
 # --- Inbox ----------------------------------------------------------------------
@@ -113,7 +99,7 @@ def channels(request: HttpRequest) -> HttpResponse:
     initial = {"channels": [c for c in preferred_channels(user) if c != Channel.INBOX]}
     # Unticking every box posts nothing but the token: still a submitted form.
     form = ChannelsForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and _submit(
+    if request.method == "POST" and submit_form(
         form, lambda data: set_channels(user, data["channels"]), "channels"
     ):
         messages.success(request, _("Your notification channels are saved."))
@@ -138,7 +124,7 @@ def robots(request: HttpRequest) -> HttpResponse:
 def robot_add(request: HttpRequest) -> HttpResponse:
     form = RobotForm(request.POST or None)
     created: list[Robot] = []
-    if request.method == "POST" and _submit(
+    if request.method == "POST" and submit_form(
         form,
         lambda data: created.append(
             create_robot(
@@ -167,7 +153,7 @@ def robot_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if changes:
             update_robot(robot, by=request.user, **changes)
 
-    if request.method == "POST" and _submit(form, save, "webhook_url"):
+    if request.method == "POST" and submit_form(form, save, "webhook_url"):
         messages.success(request, _("Robot %(name)s saved.") % {"name": robot.name})
         return redirect("alerts:robots")
     return render(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -54,6 +56,20 @@ def apply_service_error(form: forms.Form, exc: ValidationError, default_field: s
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(default_field if default_field in form.fields else None, exc.error_list)
+
+
+def submit_form(
+    form: forms.Form, action: Callable[[dict], Any], default_field: str | None = None
+) -> bool:
+    """Validate ``form`` and run ``action``; a service's ValidationError lands on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        action(form.cleaned_data)
+    except ValidationError as exc:
+        apply_service_error(form, exc, default_field)
+        return False
+    return True
 
 
 class AreaChoiceField(forms.ModelChoiceField):

@@ -28,7 +28,7 @@ from safeloop.tenants.facilities.forms import (
     EquipmentForm,
     PersonFilterForm,
     PersonForm,
-    apply_service_error,
+    submit_form,
 )
 from safeloop.tenants.facilities.models import Area, Equipment, EquipmentType, JobRole, Person
 from safeloop.tenants.facilities.permissions import ROLE_CHOICES, Perm, can
@@ -67,18 +67,6 @@ def guarded(perm: Perm | None = None) -> Callable:
         return wrapped
 
     return decorator
-
-
-def _submit(form: Form, action: Callable[[dict], Any], default_field: str | None = None) -> bool:
-    """Validate ``form`` and run ``action``; a service's ValidationError lands on the form."""
-    if not form.is_valid():
-        return False
-    try:
-        action(form.cleaned_data)
-    except ValidationError as exc:
-        apply_service_error(form, exc, default_field)
-        return False
-    return True
 
 
 def _update(form: Form, names: tuple[str, ...], service: Callable, obj: Any, by: Any) -> None:
@@ -146,7 +134,7 @@ def area_create(request: HttpRequest) -> HttpResponse:
     initial = {"kind": request.GET.get("kind", ""), "parent": request.GET.get("parent")}
     form = AreaForm(request.POST or None, initial=initial)
     created: list[Area] = []
-    if request.method == "POST" and _submit(
+    if request.method == "POST" and submit_form(
         form, lambda data: created.append(create_area(by=request.user, **data))
     ):
         messages.success(request, _("Area %(code)s added.") % {"code": created[0].code})
@@ -160,7 +148,7 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(area, f) for f in ("code", "name", "name_en", "kind")}
     initial["parent"] = area.parent_id
     form = AreaForm(request.POST or None, initial=initial, area=area)
-    if request.method == "POST" and _submit(
+    if request.method == "POST" and submit_form(
         form, lambda data: _update(form, AREA_CHANGES, update_area, area, request.user)
     ):
         messages.success(request, _("Area %(code)s saved.") % {"code": area.code})
@@ -198,7 +186,7 @@ def equipment(request: HttpRequest) -> HttpResponse:
 def equipment_create(request: HttpRequest) -> HttpResponse:
     form = EquipmentForm(request.POST or None, initial={"area": request.GET.get("area")})
     created: list[Equipment] = []
-    if request.method == "POST" and _submit(
+    if request.method == "POST" and submit_form(
         form, lambda data: created.append(create_equipment(by=request.user, **data))
     ):
         messages.success(request, _("Equipment %(code)s added.") % {"code": created[0].code})
@@ -214,7 +202,7 @@ def equipment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(item, f) for f in EQUIPMENT_CHANGES}
     initial.update(equipment_type=item.equipment_type_id, area=item.area_id)
     form = EquipmentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and _submit(
+    if request.method == "POST" and submit_form(
         form,
         lambda data: _update(form, EQUIPMENT_CHANGES, update_equipment, item, request.user),
     ):
@@ -259,7 +247,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         created.append(create_person(by=request.user, **data))
 
     # Password rules fail as a plain list: they belong beside the password field.
-    if request.method == "POST" and _submit(form, save, default_field="password"):
+    if request.method == "POST" and submit_form(form, save, default_field="password"):
         messages.success(request, _("%(name)s added.") % {"name": created[0].full_name})
         return redirect("workspace:people")
     return _form_page(request, form, title=_("Add person"), form_id="person-form", back="people")
@@ -277,7 +265,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             set_pin(person, data["pin"], by=request.user)
 
     # An email the validator refuses fails as a plain list.
-    if request.method == "POST" and _submit(form, save, default_field="email"):
+    if request.method == "POST" and submit_form(form, save, default_field="email"):
         messages.success(request, _("%(name)s saved.") % {"name": person.full_name})
         return redirect("workspace:people")
     return _form_page(
