@@ -3,13 +3,16 @@ point's QR page in order → answers → a failed item becomes a hazard in one t
 the task is done.
 
 Li Na (team leader, E1001) walks a three-point route through workshop W2 on the
-shift that is on now. Each point has the same short checklist bound to it: the
+shift that is on now (not within two minutes of its end: the test waits for the
+next shift then). Each point has the same short checklist bound to it: the
 guard in place, the emergency stop works, the air pressure (0–10 bar).
 """
 
 from __future__ import annotations
 
+import time
 import uuid
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -19,6 +22,10 @@ from tests.support.worker import committed
 pytestmark = pytest.mark.django_db
 
 PIN = "2468"
+# The walk takes ~10 s (a minute on a slow machine). The server is another process,
+# out of time travel's reach: when a shift change (00:00, 08:00, 16:00) is closer than
+# this, the test waits for the next shift to begin instead of walking into the change.
+SHIFT_CHANGE_MARGIN = timedelta(minutes=2)
 ITEMS = [
     {"kind": "pass_fail", "label": "防护罩完好", "label_en": "Guard in place"},
     {
@@ -51,6 +58,20 @@ def browser_context_args(browser_context_args):
         "geolocation": {"latitude": 31.2304, "longitude": 121.4737, "accuracy": 15},
         "permissions": ["geolocation"],
     }
+
+
+def _wait_out_a_shift_change() -> None:
+    """Sleep past the coming shift change when it is near, so that the task's window
+    (the shift) lasts from the set-up to the last page the browser opens."""
+    from django.utils import timezone
+
+    from safeloop.tenants.hazards.forms_report import shift_for
+    from safeloop.tenants.inspections.services.plans import shift_window
+
+    now = timezone.now()
+    _start, change = shift_window(shift_for(now), now)
+    if change - now < SHIFT_CHANGE_MARGIN:
+        time.sleep((change - now).total_seconds() + 1)
 
 
 def _li_patrol() -> dict:
@@ -94,6 +115,7 @@ def _answer(page: Page, *, fail_first: bool = False) -> None:
 def test_li_walks_her_patrol_fails_an_item_reports_it_in_one_tap_and_finishes(
     page: Page, tenant_url, screenshot
 ):
+    _wait_out_a_shift_change()
     patrol = committed(_li_patrol)
     task = patrol["task"]
 

@@ -11,13 +11,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from safeloop.tenants.hazards.forms_report import shift_for
 from safeloop.tenants.hazards.models import Hazard, HazardSettings, LibraryEntry, State
 from tests.hazards.conftest import make_photo
+from tests.inspections.conftest import next_mid_shift
 
 pytestmark = pytest.mark.django_db
 
@@ -160,8 +163,20 @@ def test_shift_follows_the_clock_and_is_preselected(as_zhang, w1_area):
         "middle",
         "middle",
     ]
-    html = as_zhang.get(_url(w1_area)).content.decode()
-    assert f'value="{shift_for()}" data-testid="shift-{shift_for()}" checked' in html
+    # The page preselects the shift that is on: looked at in the middle of each of the
+    # next three shifts, so a shift change can't fall between the request and the check.
+    seen = []
+    moment = timezone.now()
+    for _ in range(3):
+        moment = next_mid_shift(moment)
+        with time_machine.travel(moment, tick=True):
+            html = as_zhang.get(_url(w1_area)).content.decode()
+        shift = shift_for(moment)
+        assert f'value="{shift}" data-testid="shift-{shift}" checked' in html
+        others = {"day", "middle", "night"} - {shift}
+        assert not any(f'data-testid="shift-{other}" checked' in html for other in others)
+        seen.append(shift)
+    assert sorted(seen) == ["day", "middle", "night"]
 
 
 def test_anonymous_reports_when_the_enterprise_allows_them(as_zhang, w1_area):

@@ -9,11 +9,36 @@ Li Na leads W1's team; Zhang San operates there; Liu Qiang is Li's superior.
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+
+
+def next_mid_shift(now: datetime | None = None) -> datetime:
+    """The middle of the shift after the one on at ``now``: four hours from either
+    shift change (00:00, 08:00, 16:00 Asia/Shanghai) and never earlier than ``now``,
+    so nothing made before the jump looks newer than what the test makes."""
+    from django.utils import timezone
+
+    from safeloop.tenants.hazards.forms_report import shift_for
+    from safeloop.tenants.inspections.services.plans import shift_window
+
+    now = now or timezone.now()
+    _start, change = shift_window(shift_for(now), now)
+    start, end = shift_window(shift_for(change), change)
+    return start + (end - start) / 2
+
+
+@pytest.fixture
+def on_one_shift():
+    """The test runs in the middle of a shift with the clock ticking: "the shift that
+    is on now" stays the same from the set-up to the last request, however slow the run."""
+    with time_machine.travel(next_mid_shift(), tick=True):
+        yield
 
 
 def make_photo(name: str = "check.jpg", color=(40, 120, 200)) -> SimpleUploadedFile:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import math
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from PIL import Image, ImageChops
 
 from safeloop.tenants.hazards.models import Hazard, State
-from safeloop.tenants.inspections.services import create_hazard_from_answer
-from tests.inspections.conftest import make_photo
+from safeloop.tenants.inspections.services import (
+    create_hazard_from_answer,
+    start_inspection,
+    submit_inspection,
+)
+from tests.inspections.conftest import full_answers, make_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +43,44 @@ def test_a_failed_answer_becomes_a_routed_hazard_with_its_photo(
     assert hazard.state == State.ASSIGNED and hazard.assignee == li.person  # routed: W1's leader
     answer.refresh_from_db()
     assert answer.hazard == hazard
+
+
+# A stamp band darkens the photo's bottom rows with black at alpha 150: each
+# band leaves (255 - 150) / 255 of the colour under it.
+BAND_KEEPS = (255 - 150) / 255
+
+
+def _stamp_bands(field) -> int:
+    """How many stamp bands lie over the bottom-left corner of a one-colour photo."""
+    with field.open("rb") as stored, Image.open(stored) as image:
+        rgb = image.convert("RGB")
+        plain = rgb.getpixel((2, 2))[2]  # blue, the brightest channel of make_photo()'s colour
+        banded = rgb.getpixel((2, rgb.height - 3))[2]
+    return round(math.log(banded / plain) / math.log(BAND_KEEPS))
+
+
+def test_the_hazard_keeps_the_answer_photo_stamped_once_under_the_tenants_key(zhang, area_point):
+    # Zhang photographs the blocked fire exit with the failed item; submitting stamps it.
+    at = timezone.now()
+    inspection = start_inspection(area_point, by=zhang, at=at - timedelta(minutes=2))
+    answers, photos = full_answers(inspection.checklist_version, fail_kind="pass_fail")
+    failed = next(i for i in inspection.checklist_version.items.all() if answers.get(i.pk) is False)
+    photos[failed.pk] = make_photo("exit.jpg")
+    submit_inspection(inspection, by=zhang, answers=answers, photos=photos, at=at)
+    answer = inspection.answers.get(item=failed)
+    assert _stamp_bands(answer.photo) == 1
+
+    hazard = create_hazard_from_answer(answer, by=zhang)
+
+    [photo] = hazard.photos.all()
+    assert _stamp_bands(photo.image) == 1
+    with answer.photo.open("rb") as a, photo.image.open("rb") as h:
+        with Image.open(a) as answer_image, Image.open(h) as hazard_image:
+            assert hazard_image.size == answer_image.size == (photo.width, photo.height)
+            assert ImageChops.difference(answer_image, hazard_image).getbbox() is None
+    # A copy of its own under Acme's schema: deleting one file leaves the other.
+    assert photo.image.name.startswith("acme/hazards/")
+    assert photo.image.name != answer.photo.name
 
 
 def test_an_area_answer_reports_at_that_area(zhang, area_point, inspect):

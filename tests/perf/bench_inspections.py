@@ -3,11 +3,12 @@
     .venv/bin/python tests/perf/bench_inspections.py [--duration 20] [--connections 50]
 
 Prints:
-(a) the QR point page GET /q/<token>/ for a signed-in operator under 50 concurrent
-    clients (wrk, ~20 s) against a real gunicorn (2 workers × 4 threads on
-    127.0.0.1): wrk's client-side latency percentiles and requests/s, and the
-    server time of each request from gunicorn's access log (``%(D)s``: from the
-    worker reading the request to the response written, queueing excluded);
+(a) the QR point page GET /q/<token>/ for a signed-in operator: its queries per
+    request, then under 50 concurrent clients (wrk, ~20 s) against a real
+    gunicorn (2 workers × 4 threads on 127.0.0.1): wrk's client-side latency
+    percentiles and requests/s, and the server time of each request from
+    gunicorn's access log (``%(D)s``: from the worker reading the request to the
+    response written, queueing excluded);
 (b) how long beat's tick takes to make one day's tasks for 1,000 points (200
     areas and 800 machines in 10 workshops, bound by the metal template's
     DAILY-AREA and EQUIP checklists, a daily pre-shift plan per workshop for its
@@ -140,7 +141,9 @@ def _get(port: int, path: str, host: str, cookie: str) -> tuple[int, str]:
 
 
 def bench_point_page(enterprise, db_url: str, duration: int, connections: int) -> None:
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django_tenants.utils import tenant_context
 
     from safeloop.tenants.facilities.models import Area, Person
@@ -152,10 +155,18 @@ def bench_point_page(enterprise, db_url: str, duration: int, connections: int) -
     with tenant_context(enterprise):
         operator = Person.objects.get(employee_no="E5001").user
         area = Area.objects.filter(kind="area").order_by("code").first()
-        client = Client(HTTP_HOST=enterprise.host)
+        client = Client(HTTP_HOST=enterprise.host, HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
         client.force_login(operator)  # a session row in the tenant's schema, as a login makes
         cookie = f"sessionid={client.cookies['sessionid'].value}"
     path = f"/q/{area.qr_token}/"
+    client.get(path)  # the first scan fills the page's caches (this process's own)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path)
+    sets = sum(1 for q in captured.captured_queries if q["sql"].startswith("SET "))
+    print(
+        f"(a) queries per GET {path} once its caches are warm (Django test client): "
+        f"{len(captured) - sets}, plus {sets} SET search_path"
+    )
     workdir = Path(tempfile.mkdtemp(prefix="bench-insp-"))
     access_log, server_log = workdir / "access.log", workdir / "server.log"
     proc, port = _start_server(db_url, access_log, server_log)

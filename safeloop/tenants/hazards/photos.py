@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
@@ -49,6 +49,15 @@ class ProcessedPhoto:
     height: int
     taken_at: datetime | None
     is_stale: bool
+
+
+@dataclass(frozen=True)
+class StampedPhoto:
+    """A stored photo that ``process_photo`` already checked and stamped (an
+    inspection answer's). Passed where an upload goes, it is stored again as it
+    is: stamping it twice would draw a second band over the first."""
+
+    file: File
 
 
 def _exif_time(image: Image.Image) -> datetime | None:
@@ -99,7 +108,13 @@ def process_photo(
     who: str = "",
     field: str = "photos",
 ) -> ProcessedPhoto:
-    """Validate an uploaded image and return the stamped JPEG to store."""
+    """Validate an uploaded image and return the stamped JPEG to store.
+
+    A ``StampedPhoto`` comes back unchanged: it was checked and stamped when it
+    was first taken, with that moment's time, place and person.
+    """
+    if isinstance(upload, StampedPhoto):
+        return _already_stamped(upload)
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
         raise field_error(
@@ -134,6 +149,15 @@ def process_photo(
     return ProcessedPhoto(
         ContentFile(out.getvalue()), image.width, image.height, taken_at, is_stale
     )
+
+
+def _already_stamped(stamped: StampedPhoto) -> ProcessedPhoto:
+    with stamped.file.open("rb") as source:
+        data = source.read()
+    with Image.open(io.BytesIO(data)) as image:  # reads the header only
+        width, height = image.size
+    # The stamped JPEG carries no EXIF: the camera time was checked at the first stamping.
+    return ProcessedPhoto(ContentFile(data), width, height, taken_at=None, is_stale=False)
 
 
 def _draw_stamp(image: Image.Image, lines: list[str]) -> None:

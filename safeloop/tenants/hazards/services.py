@@ -38,6 +38,7 @@ from safeloop.tenants.hazards.models import (
 )
 from safeloop.tenants.hazards.photos import decode_signature, process_photo
 from safeloop.tenants.hazards.routing import can_accept_level, resolve_assignee
+from safeloop.tenants.hazards.signals import hazard_reported
 
 MAX_REPORT_PHOTOS = 3
 MAX_AFTER_PHOTOS = 6
@@ -175,6 +176,7 @@ def report_hazard(
     )
     _assign(hazard, resolve_assignee(hazard), by=None, policy=policy, reason="routing rule")
     notices.reported(hazard, policy)
+    hazard_reported.send(sender=Hazard, hazard=hazard, by=by)
     return hazard
 
 

@@ -5,17 +5,28 @@ applies here (``inspections.views_hub``), it comes first; the report form is
 below it, with the place prefilled. Posting the report calls report_hazard and
 redirects to the same URL with ``?done=<pk>`` (POST/redirect/GET); posting the
 checklist (``form=checklist``) submits an inspection and redirects to its result.
+
+The hazard library is the longest part of the page and the same on every scan, so
+its list is rendered once per library content, language and machine type and read
+from Django's cache (tenant-aware keys: settings' KEY_FUNCTION is django-tenants'
+make_key). One small query reads a digest of what the list shows; the key carries
+it, so any change to the library (a page, the API, a template, another process)
+makes a new key and an old entry is never shown.
 """
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import pgettext_lazy
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from safeloop.tenants.facilities.models import Area, Equipment
@@ -27,11 +38,11 @@ from safeloop.tenants.hazards.forms_report import (
     real_uploads,
     shift_for,
 )
-from safeloop.tenants.hazards.models import Hazard, HazardSettings, PhotoStage
+from safeloop.tenants.hazards.models import Hazard, HazardSettings, LibraryEntry, PhotoStage
 from safeloop.tenants.hazards.selectors import visible_hazards
 from safeloop.tenants.hazards.services import MAX_REPORT_PHOTOS, report_hazard
 from safeloop.tenants.inspections import views_hub
-from safeloop.tenants.inspections.views_hub import ChecklistPanel
+from safeloop.tenants.inspections.views_hub import ChecklistPanel, template_digest
 
 # The hazards this browser session reported lately: the confirmation page shows
 # only those (an anonymous report is not "visible" to its reporter afterwards).
@@ -43,6 +54,23 @@ PHOTO_SLOTS = (
     (2, pgettext_lazy("photo slot", "Nameplate")),
     (3, pgettext_lazy("photo slot", "Surroundings")),
 )
+LIBRARY_TEMPLATE = "hazards/_library.html"
+# Entries are exact (the key changes with the library); the time only bounds how
+# long a deploy's new wording waits behind an old entry.
+LIBRARY_CACHE_SECONDS = 3600
+# Everything of an entry the list shows or sorts by.
+LIBRARY_SHOWN = [
+    "pk",
+    "code",
+    "title",
+    "title_en",
+    "grade",
+    "equipment_type_id",
+    "category_id",
+    "category__code",
+    "category__name",
+    "category__name_en",
+]
 
 
 def _is_xhr(request: HttpRequest) -> bool:
@@ -158,8 +186,7 @@ def _form_page(
             "form": form,
             "area": area,
             "equipment": equipment,
-            "sections": library_sections(equipment),
-            "picked": str(picked or ""),
+            "library_html": library_html(equipment, picked=str(picked or "")),
             "photo_slots": PHOTO_SLOTS,
             "max_photos": MAX_REPORT_PHOTOS,
             "photo_errors": photo_errors,
@@ -170,6 +197,38 @@ def _form_page(
         },
         status=status,
     )
+
+
+def library_html(equipment: Equipment | None, *, picked: str = "") -> SafeString:
+    """The library list for a point (a machine's own entries first). A re-shown form
+    keeps its pick, so that one is rendered for its request alone."""
+    if picked:
+        return _render_library(equipment, picked)
+    kind = equipment.equipment_type if equipment is not None else None
+    kind_name = hashlib.sha1(
+        (kind.display_name if kind else "").encode(), usedforsecurity=False
+    ).hexdigest()[:12]
+    key = (
+        f"hazards.library:{_library_digest()}:{kind.pk if kind else '-'}:{kind_name}:"
+        f"{get_language() or '-'}:{template_digest(LIBRARY_TEMPLATE)}"
+    )
+    html = cache.get(key)
+    if html is None:
+        html = str(_render_library(equipment, ""))
+        cache.set(key, html, LIBRARY_CACHE_SECONDS)
+    return mark_safe(html)  # our own rendering of our own template
+
+
+def _render_library(equipment: Equipment | None, picked: str) -> SafeString:
+    return render_to_string(
+        LIBRARY_TEMPLATE, {"sections": library_sections(equipment), "picked": picked}
+    )
+
+
+def _library_digest() -> str:
+    """A digest of every active entry as the list shows it (a few dozen short rows)."""
+    rows = LibraryEntry.objects.filter(is_active=True).order_by("pk").values_list(*LIBRARY_SHOWN)
+    return hashlib.sha1(repr(list(rows)).encode(), usedforsecurity=False).hexdigest()
 
 
 def _remember(request: HttpRequest, hazard: Hazard) -> None:

@@ -5,18 +5,30 @@ this module for the checklist panel (what applies here, for this user) and
 hands it the checklist POSTs. Submitting calls ``start_inspection`` with the
 signed opening time and then ``submit_inspection``, in one transaction, and
 redirects to the result page (POST/redirect/GET).
+
+Every scan renders the same items for a checklist version, so the empty form's
+items are rendered once per version and language and then read from Django's
+cache (keys are per tenant: settings' KEY_FUNCTION is django-tenants' make_key).
+The key names the version and when it was last published, which revising the
+checklist changes, so a changed checklist is never read from an old entry.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
+from django.core.cache import cache as fragments
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from safeloop.tenants.facilities.models import Area, Equipment
@@ -25,6 +37,7 @@ from safeloop.tenants.inspections.forms import ChecklistForm, read_opened, sign_
 from safeloop.tenants.inspections.models import (
     CheckItem,
     Checklist,
+    ChecklistVersion,
     Inspection,
     Point,
     TaskPoint,
@@ -40,16 +53,23 @@ from safeloop.tenants.inspections.services import (
 HISTORY_SHOWN = 10
 # The hub's two forms post to the same URL; the checklist one says so.
 CHECKLIST_FORM = "checklist"
+ITEMS_TEMPLATE = "inspections/_checklist_items.html"
+# Entries are exact (the key changes with the checklist); the time only bounds how
+# long a deploy's new wording or markup waits behind an old entry.
+ITEMS_CACHE_SECONDS = 3600
 
 
 @dataclass
 class ChecklistPanel:
     point: Point
     checklist: Checklist
+    # Loaded only when the form needs them (a posted checklist, or items not cached yet).
     items: list[CheckItem]
     form: ChecklistForm
     task_point: TaskPoint | None
     history: list[Inspection] = field(default_factory=list)
+    # The empty form's items, rendered (from the cache on most scans); None on a post.
+    items_html: SafeString | None = None
 
     @property
     def has_errors(self) -> bool:
@@ -84,7 +104,7 @@ def open_task_point(user, point: Point) -> TaskPoint | None:
             task__window_start__lte=now,
             task__window_end__gte=now,
         )
-        .select_related("task__plan", "task__route", "checklist__current_version")
+        .select_related("task", "checklist__current_version")
         .order_by("task__window_end", "order")
         .first()
     )
@@ -97,25 +117,71 @@ def checklist_panel(
     if not can(request.user, Perm.INSPECTIONS_DO):
         return None
     point = Point.objects.for_target(equipment or area)
+    # The view has the place already: binding lookups read it instead of a query each.
+    if equipment is not None:
+        point.equipment = equipment
+    else:
+        point.area = area
     task_point = open_task_point(request.user, point)
     checklist = task_point.checklist if task_point and task_point.checklist_id else None
     checklist = checklist or resolve_checklist(point)
     if checklist is None or not checklist.is_active or checklist.current_version_id is None:
         return None
     version = checklist.current_version
-    items = list(version.items.order_by("order"))
-    for item in items:
-        item.shown_min = plain_number(item.number_min)
-        item.shown_max = plain_number(item.number_max)
     posted = is_checklist_post(request)
+    key = None if posted else _items_key(version)
+    items_html = fragments.get(key) if key else None
+    items = [] if items_html is not None else _items(version)
     form = ChecklistForm(
         request.POST if posted else None,
         request.FILES if posted else None,
         items=items,
         initial={"started": sign_opened(version)},
     )
+    if key and items_html is None:
+        items_html = render_to_string(ITEMS_TEMPLATE, {"checklist_form": form})
+        fragments.set(key, str(items_html), ITEMS_CACHE_SECONDS)
     history = list(point_history(request.user, point)[:HISTORY_SHOWN])
-    return ChecklistPanel(point, checklist, items, form, task_point, history)
+    return ChecklistPanel(
+        point,
+        checklist,
+        items,
+        form,
+        task_point,
+        history,
+        # Our own rendering of our own template, from the cache.
+        items_html=mark_safe(items_html) if items_html is not None else None,
+    )
+
+
+def _items(version: ChecklistVersion) -> list[CheckItem]:
+    items = list(version.items.order_by("order"))
+    for item in items:
+        item.shown_min = plain_number(item.number_min)
+        item.shown_max = plain_number(item.number_max)
+    return items
+
+
+def _items_key(version: ChecklistVersion) -> str:
+    """Names what the rendered items depend on: the version's items (a new version,
+    or the same one edited in place, which re-publishes it), the language and the
+    template itself (a deploy may change it)."""
+    published = version.published_at.timestamp() if version.published_at else 0
+    return (
+        f"inspections.hub.items:{version.pk}:{published:.6f}:"
+        f"{get_language() or '-'}:{template_digest(ITEMS_TEMPLATE)}"
+    )
+
+
+def template_digest(name: str) -> str:
+    """A short digest of a template's source, for the keys of its cached renderings
+    (the template loader keeps the source, so this is a lookup on most calls)."""
+    return _digest(get_template(name).template.source)
+
+
+@lru_cache(maxsize=32)
+def _digest(source: str) -> str:
+    return hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()[:12]
 
 
 def submit_checklist(request: HttpRequest, panel: ChecklistPanel) -> HttpResponse | None:

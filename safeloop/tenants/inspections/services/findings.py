@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.hazards.models import Hazard, LibraryEntry
+from safeloop.tenants.hazards.photos import StampedPhoto
 from safeloop.tenants.hazards.services import report_hazard
 from safeloop.tenants.inspections.errors import InspectionErrorCode as Code
 from safeloop.tenants.inspections.models import Answer, ItemKind
+from safeloop.tenants.inspections.signals import answer_reported
 
 
 @transaction.atomic
@@ -23,7 +25,8 @@ def create_hazard_from_answer(
     description: str = "",
 ) -> Hazard:
     """Report a failed answer as a hazard, pre-filled: the point's area and machine,
-    the item as the description, the answer's photo and the inspection's GPS.
+    the item as the description, the answer's photo (already stamped, copied
+    under the hazard's key) and the inspection's GPS.
 
     Goes through ``hazards.services.report_hazard`` (routing, deadline,
     notices, audit). Calling it again for the same answer returns that hazard.
@@ -45,27 +48,23 @@ def create_hazard_from_answer(
     for extra in (answer.note, (description or "").strip()):
         if extra:
             lines.append(extra)
-    photos = []
-    if answer.photo:
-        answer.photo.open("rb")
-        photos.append(answer.photo)
-    try:
-        hazard = report_hazard(
-            by=by,
-            area=point.place,
-            equipment=point.equipment if point.is_equipment else None,
-            description="\n".join(lines),
-            library_entry=library_entry,
-            grade=grade,
-            photos=photos,
-            latitude=inspection.latitude,
-            longitude=inspection.longitude,
-        )
-    finally:
-        if answer.photo:
-            answer.photo.close()
+    # The answer's photo was stamped when the inspection was submitted: the
+    # hazard keeps a copy of it as it is, not a second stamp over the first.
+    photos = [StampedPhoto(answer.photo)] if answer.photo else []
+    hazard = report_hazard(
+        by=by,
+        area=point.place,
+        equipment=point.equipment if point.is_equipment else None,
+        description="\n".join(lines),
+        library_entry=library_entry,
+        grade=grade,
+        photos=photos,
+        latitude=inspection.latitude,
+        longitude=inspection.longitude,
+    )
     answer.hazard = hazard
     answer.save(update_fields=["hazard"])
+    answer_reported.send(sender=Answer, answer=answer, hazard=hazard, by=by)
     record_event(
         inspection, "inspection.hazard_reported", by=by, item=item.pk, hazard=hazard.number
     )
