@@ -17,6 +17,7 @@ from safeloop.tenants.inspections.models import Checklist, InspectionPlan, Point
 from safeloop.tenants.inspections.services import create_route, start_inspection
 from tests.graphql.conftest import run
 from tests.graphql.test_hazards_mutations import codes, gid
+from tests.inspections.conftest import on_one_shift  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -225,6 +226,7 @@ def test_plans_need_someone_and_a_readable_rule_and_a_manager(as_wang, acme_clie
     assert not InspectionPlan.objects.filter(name__in=["无人", "乱", "我的"]).exists()
 
 
+@pytest.mark.usefixtures("on_one_shift")
 def test_a_patrol_starts_at_the_first_stop_of_the_route(as_zhang, wang):
     hour = timezone.localtime().hour
     shift = Shift.NIGHT if hour < 8 else Shift.DAY if hour < 16 else Shift.MIDDLE

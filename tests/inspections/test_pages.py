@@ -48,8 +48,9 @@ def route_points(w1_areas):
 
 
 @pytest.fixture
-def patrol(wang, route_points):
-    """A patrol route through three of W1's areas on the shift that is on now."""
+def patrol(on_one_shift, wang, route_points):
+    """A patrol route through three of W1's areas on the shift that is on now (the
+    middle of a shift, so its window lasts the whole test)."""
     return create_route(by=wang, name="W1 巡检", shift=shift_for(), points=route_points)
 
 

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def done_patrol(wang, li, w1, w1_areas):
-    """Li's patrol through two of W1's areas, done today (both points skipped with a reason)."""
+def done_patrol(on_one_shift, wang, li, w1, w1_areas):
+    """Li's patrol through two of W1's areas, done today (both points skipped with a
+    reason), in the middle of a shift so the page is read on the same shift and day."""
     points = [Point.objects.for_target(a) for a in w1_areas[:2]]
     route = create_route(by=wang, name="W1 巡检", shift=shift_for(), points=points, area=w1)
     task = start_patrol(route, by=li)

@@ -44,6 +44,12 @@ InspectionResult = strawberry.enum(
     name="InspectionResult",
     description="FAIL when any graded item failed, else PASS.",
 )
+ChecklistBindingScope = strawberry.enum(
+    models.BindingScope,
+    name="ChecklistBindingScope",
+    description="Where a binding applies: one POINT, every machine of an EQUIPMENT_TYPE, or "
+    "the points of an AREA (and below; the whole enterprise without one).",
+)
 PointKind = strawberry.enum(
     _PointKind, name="PointKind", description="What an inspection point is: an area or a machine."
 )

@@ -1,5 +1,6 @@
 """Inspection mutations, the setting-up side (needs inspections.manage): checklists
-and their versions, plans. Thin calls into ``tenants/inspections/services``."""
+and their versions and bindings, plans, patrol routes. Thin calls into
+``tenants/inspections/services``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import strawberry
 from strawberry import Info
 
 from safeloop.graphql.errors import EXPECTED_ERRORS, changes_of, errors_from, find
-from safeloop.graphql.facilities.types import AreaType, PersonType
+from safeloop.graphql.facilities.types import AreaType, EquipmentTypeType, PersonType
 from safeloop.graphql.inspections.inputs import (
     CheckItemInput,
     ChecklistPayload,
@@ -17,9 +18,20 @@ from safeloop.graphql.inspections.inputs import (
     ReviseChecklistInput,
     UpdateChecklistInput,
 )
+from safeloop.graphql.inspections.inputs_setup import (
+    BindChecklistInput,
+    ChecklistBindingPayload,
+    CreateRouteInput,
+    RoutePayload,
+    UnbindChecklistInput,
+    UpdatePlanInput,
+    UpdateRouteInput,
+)
 from safeloop.graphql.inspections.types import (
     CheckItemType,
+    ChecklistBindingType,
     ChecklistType,
+    InspectionPlanType,
     PatrolRouteType,
     PointType,
 )
@@ -56,6 +68,45 @@ def _specs(items: list[CheckItemInput], info: Info) -> list[ItemSpec]:
 
 def _all(ids, node_type: type, info: Info, field: str) -> list:
     return [find(node_type, pk, info, field=field) for pk in ids]
+
+
+# UpdatePlanInput fields where null means "leave alone" (the others: clear or use the preset).
+_PLAN_KEEP_ON_NULL = (
+    "name",
+    "name_en",
+    "cadence",
+    "point_selection",
+    "assignees",
+    "checklists",
+    "points",
+    "is_active",
+)
+
+
+def _plan_changes(data: UpdatePlanInput, info: Info) -> dict:
+    changes = changes_of(data)
+    for name in _PLAN_KEEP_ON_NULL:
+        if name in changes and changes[name] is None:
+            del changes[name]
+    for name in ("cadence", "point_selection"):
+        if name in changes:
+            changes[name] = changes[name].value
+    if "role" in changes:
+        changes["role"] = changes["role"].value if changes["role"] else ""
+    if "rrule" in changes:
+        changes["rrule"] = changes["rrule"] or ""
+    if "area" in changes:
+        changes["area"] = find(AreaType, changes["area"], info, field="area")
+    if "route" in changes:
+        changes["route"] = find(PatrolRouteType, changes["route"], info, field="route")
+    for name, node_type in (
+        ("assignees", PersonType),
+        ("checklists", ChecklistType),
+        ("points", PointType),
+    ):
+        if name in changes:
+            changes[name] = _all(changes[name], node_type, info, name)
+    return changes
 
 
 @strawberry.type
@@ -124,3 +175,77 @@ class InspectionsSetupMutation:
         except EXPECTED_ERRORS as exc:
             return PlanPayload(errors=errors_from(exc))
         return PlanPayload(plan_pk=plan.pk)
+
+    @strawberry.mutation(
+        description="Change a plan. Tasks already made keep their windows and points."
+    )
+    def update_plan(self, info: Info, input: UpdatePlanInput) -> PlanPayload:
+        try:
+            plan = find(InspectionPlanType, input.id, info, field="id")
+            plan = services.update_plan(plan, by=current_user(info), **_plan_changes(input, info))
+        except EXPECTED_ERRORS as exc:
+            return PlanPayload(errors=errors_from(exc))
+        return PlanPayload(plan_pk=plan.pk)
+
+    @strawberry.mutation(
+        description="Say where a checklist applies: one point, an equipment type (within an "
+        "area or everywhere) or areas. The most specific binding wins at each point."
+    )
+    def bind_checklist(self, info: Info, input: BindChecklistInput) -> ChecklistBindingPayload:
+        try:
+            checklist = find(ChecklistType, input.checklist, info, field="checklist")
+            binding = services.bind_checklist(
+                checklist,
+                by=current_user(info),
+                point=find(PointType, input.point, info, field="point"),
+                equipment_type=find(
+                    EquipmentTypeType, input.equipment_type, info, field="equipment_type"
+                ),
+                area=find(AreaType, input.area, info, field="area"),
+                area_kind=input.area_kind.value if input.area_kind else "",
+            )
+        except EXPECTED_ERRORS as exc:
+            return ChecklistBindingPayload(errors=errors_from(exc))
+        return ChecklistBindingPayload(binding_pk=binding.pk, checklist_pk=checklist.pk)
+
+    @strawberry.mutation(description="Remove a binding; the checklist stays.")
+    def unbind_checklist(self, info: Info, input: UnbindChecklistInput) -> ChecklistBindingPayload:
+        try:
+            binding = find(ChecklistBindingType, input.id, info, field="id")
+            checklist_pk = binding.checklist_id
+            services.unbind_checklist(binding, by=current_user(info))
+        except EXPECTED_ERRORS as exc:
+            return ChecklistBindingPayload(errors=errors_from(exc))
+        return ChecklistBindingPayload(checklist_pk=checklist_pk)
+
+    @strawberry.mutation(description="A patrol route: points in walking order, for one shift.")
+    def create_route(self, info: Info, input: CreateRouteInput) -> RoutePayload:
+        try:
+            route = services.create_route(
+                by=current_user(info),
+                name=input.name,
+                name_en=input.name_en,
+                shift=input.shift.value,
+                points=_all(input.points, PointType, info, "points"),
+                area=find(AreaType, input.area, info, field="area"),
+            )
+        except EXPECTED_ERRORS as exc:
+            return RoutePayload(errors=errors_from(exc))
+        return RoutePayload(route_pk=route.pk)
+
+    @strawberry.mutation(
+        description="Rename a route, move it to another shift, replace its stops, or switch "
+        "it off (or on again). Patrols already started keep their stops."
+    )
+    def update_route(self, info: Info, input: UpdateRouteInput) -> RoutePayload:
+        try:
+            route = find(PatrolRouteType, input.id, info, field="id")
+            changes = changes_of(input)
+            if changes.get("shift") is not None:
+                changes["shift"] = changes["shift"].value
+            if changes.get("points") is not None:
+                changes["points"] = _all(changes["points"], PointType, info, "points")
+            route = services.update_route(route, by=current_user(info), **changes)
+        except EXPECTED_ERRORS as exc:
+            return RoutePayload(errors=errors_from(exc))
+        return RoutePayload(route_pk=route.pk)

@@ -16,11 +16,17 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from strawberry import Info, auto
 
-from safeloop.graphql.facilities.enums import Role
-from safeloop.graphql.facilities.types import AreaType, EquipmentNode, PersonType
+from safeloop.graphql.facilities.enums import AreaKind, Role
+from safeloop.graphql.facilities.types import (
+    AreaType,
+    EquipmentNode,
+    EquipmentTypeType,
+    PersonType,
+)
 from safeloop.graphql.hazards.enums import Shift
 from safeloop.graphql.inspections.enums import (
     CheckItemKind,
+    ChecklistBindingScope,
     ChecklistKind,
     InspectionCadence,
     PointKind,
@@ -28,6 +34,7 @@ from safeloop.graphql.inspections.enums import (
 )
 from safeloop.graphql.inspections.visibility import may_inspect, may_see_points, per_request
 from safeloop.graphql.nodes import TenantNode
+from safeloop.tenants.facilities.models import AreaKind as DomainAreaKind
 from safeloop.tenants.facilities.models import Equipment
 from safeloop.tenants.facilities.models import PointKind as DomainPointKind
 from safeloop.tenants.inspections import models
@@ -201,7 +208,37 @@ class ChecklistType(InspectionSetupNode):
     versions: list[ChecklistVersionType] = strawberry_django.field(
         description="Every version, oldest first."
     )
+    bindings: list[ChecklistBindingType] = strawberry_django.field(
+        description="Where the checklist applies."
+    )
     created_at: auto
+
+
+@strawberry_django.type(
+    models.ChecklistBinding,
+    name="ChecklistBinding",
+    description="Where a checklist applies. At a point the most specific binding wins: a point "
+    "binding beats an equipment type binding, which beats an area binding (a deeper area first).",
+)
+class ChecklistBindingType(InspectionSetupNode):
+    checklist: ChecklistType
+    point: PointType | None = strawberry_django.field(description="POINT bindings: the point.")
+    equipment_type: EquipmentTypeType | None = strawberry_django.field(
+        description="EQUIPMENT_TYPE bindings: every machine of this type."
+    )
+    area: AreaType | None = strawberry_django.field(
+        description="Only within this area and below; null: the whole enterprise."
+    )
+    created_at: auto
+
+    @strawberry_django.field(only=["point_id", "equipment_type_id"])
+    def scope(self, root: models.ChecklistBinding) -> ChecklistBindingScope:
+        return models.BindingScope(root.scope)
+
+    @strawberry_django.field(only=["area_kind"])
+    def area_kind(self, root: models.ChecklistBinding) -> AreaKind | None:
+        """AREA bindings: only areas of this kind (no machines); null: every point."""
+        return DomainAreaKind(root.area_kind) if root.area_kind else None
 
 
 @strawberry_django.type(models.RouteStop, name="RouteStop", description="A stop of a route.")

@@ -15,3 +15,10 @@ class InspectionsConfig(AppConfig):
         register_nav(
             "inspections", _("Inspections"), "inspections:today", perm=Perm.INSPECTIONS_DO, order=12
         )
+        register_nav(
+            "inspection_setup",
+            _("Inspection set-up"),
+            "inspections:setup",
+            perm=Perm.INSPECTIONS_MANAGE,
+            order=13,
+        )

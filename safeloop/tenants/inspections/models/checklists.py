@@ -92,6 +92,9 @@ class CheckItem(models.Model):
     # Picking one of these fails the item (e.g. "damaged"); the others pass.
     failing_choices = ArrayField(models.CharField(max_length=80), default=list, blank=True)
     required = models.BooleanField(default=True)
+    # What generated the item, if anything (e.g. "risks.measure:12", a control
+    # measure of the risk register); blank for items a person wrote.
+    source = models.CharField(max_length=60, blank=True, db_index=True)
 
     class Meta:
         ordering = ["version_id", "order"]

@@ -52,6 +52,9 @@ class ItemSpec:
     choices: list[str] = field(default_factory=list)
     failing_choices: list[str] = field(default_factory=list)
     required: bool = True
+    # Where the item came from when it was generated, e.g. "risks.measure:12"
+    # (a control measure); carried into every later version.
+    source: str = ""
 
     @classmethod
     def of(cls, value: ItemSpec | dict) -> ItemSpec:
@@ -76,68 +79,80 @@ class ItemSpec:
             choices=list(item.choices),
             failing_choices=list(item.failing_choices),
             required=item.required,
+            source=item.source,
         )
 
 
-def _decimal(value, position: int) -> Decimal | None:
+class _ItemError(Exception):
+    """One item's fault: its message (with ``%(n)d`` for the item's position) and code."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+def _decimal(value) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except InvalidOperation:
-        raise field_error(
-            "items", _("Item %(n)d: not a number.") % {"n": position}, Code.INVALID
-        ) from None
+        raise _ItemError(_("Item %(n)d: not a number."), Code.INVALID) from None
+    if not number.is_finite():
+        raise _ItemError(_("Item %(n)d: not a number."), Code.INVALID)
+    return number
+
+
+def _clean_item(spec: ItemSpec) -> None:
+    spec.label = (spec.label or "").strip()
+    spec.label_en = (spec.label_en or "").strip()
+    if spec.kind not in ItemKind.values:
+        raise _ItemError(_("Item %(n)d: unknown kind."), Code.INVALID)
+    if not spec.label:
+        raise _ItemError(_("Item %(n)d: say what to check."), Code.REQUIRED)
+    spec.number_min = _decimal(spec.number_min)
+    spec.number_max = _decimal(spec.number_max)
+    if spec.kind != ItemKind.NUMBER:
+        spec.number_min = spec.number_max = None
+        spec.unit = ""
+    elif (
+        spec.number_min is not None
+        and spec.number_max is not None
+        and spec.number_min > spec.number_max
+    ):
+        raise _ItemError(_("Item %(n)d: the lowest value is above the highest."), Code.INVALID)
+    spec.choices = [str(c).strip() for c in spec.choices or [] if str(c).strip()]
+    spec.failing_choices = [str(c).strip() for c in spec.failing_choices or []]
+    if spec.kind == ItemKind.CHOICE:
+        if len(set(spec.choices)) < 2 or len(set(spec.choices)) != len(spec.choices):
+            raise _ItemError(_("Item %(n)d: give at least two different choices."), Code.INVALID)
+        if not set(spec.failing_choices) <= set(spec.choices):
+            raise _ItemError(
+                _("Item %(n)d: a failing choice is not one of the choices."), Code.INVALID
+            )
+    else:
+        spec.choices, spec.failing_choices = [], []
 
 
 def clean_items(items: Iterable[ItemSpec | dict]) -> list[ItemSpec]:
-    """Check a list of item specs; raise ValidationError on the ``items`` field."""
+    """Check a list of item specs; raise ValidationError on the ``items`` field.
+
+    Every faulty item gets its own error, whose ``params["n"]`` is the item's
+    position (from 1), so a form can show it beside that item.
+    """
     specs = [ItemSpec.of(i) for i in items]
     if not specs:
         raise field_error("items", _("A checklist needs at least one item."), Code.REQUIRED)
     if len(specs) > MAX_ITEMS:
         raise field_error("items", _("At most %(n)d items.") % {"n": MAX_ITEMS}, Code.INVALID)
+    errors = []
     for n, spec in enumerate(specs, start=1):
-        spec.label = (spec.label or "").strip()
-        spec.label_en = (spec.label_en or "").strip()
-        if spec.kind not in ItemKind.values:
-            raise field_error("items", _("Item %(n)d: unknown kind.") % {"n": n}, Code.INVALID)
-        if not spec.label:
-            raise field_error(
-                "items", _("Item %(n)d: say what to check.") % {"n": n}, Code.REQUIRED
-            )
-        spec.number_min = _decimal(spec.number_min, n)
-        spec.number_max = _decimal(spec.number_max, n)
-        if spec.kind != ItemKind.NUMBER:
-            spec.number_min = spec.number_max = None
-            spec.unit = ""
-        elif (
-            spec.number_min is not None
-            and spec.number_max is not None
-            and spec.number_min > spec.number_max
-        ):
-            raise field_error(
-                "items",
-                _("Item %(n)d: the lowest value is above the highest.") % {"n": n},
-                Code.INVALID,
-            )
-        spec.choices = [str(c).strip() for c in spec.choices or [] if str(c).strip()]
-        spec.failing_choices = [str(c).strip() for c in spec.failing_choices or []]
-        if spec.kind == ItemKind.CHOICE:
-            if len(set(spec.choices)) < 2 or len(set(spec.choices)) != len(spec.choices):
-                raise field_error(
-                    "items",
-                    _("Item %(n)d: give at least two different choices.") % {"n": n},
-                    Code.INVALID,
-                )
-            if not set(spec.failing_choices) <= set(spec.choices):
-                raise field_error(
-                    "items",
-                    _("Item %(n)d: a failing choice is not one of the choices.") % {"n": n},
-                    Code.INVALID,
-                )
-        else:
-            spec.choices, spec.failing_choices = [], []
+        try:
+            _clean_item(spec)
+        except _ItemError as exc:
+            errors.append(ValidationError(exc.message, code=exc.code, params={"n": n}))
+    if errors:
+        raise ValidationError({"items": errors})
     return specs
 
 
@@ -158,6 +173,7 @@ def _write_items(version: ChecklistVersion, specs: Sequence[ItemSpec]) -> None:
             choices=spec.choices,
             failing_choices=spec.failing_choices,
             required=bool(spec.required),
+            source=(spec.source or "")[:60],
         )
         image = spec.guidance_image
         if isinstance(image, str) and image:
