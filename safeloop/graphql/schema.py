@@ -22,6 +22,8 @@ from safeloop.graphql.hazards.queries import HazardsQuery
 from safeloop.graphql.inspections.mutations import InspectionsMutation
 from safeloop.graphql.inspections.mutations_setup import InspectionsSetupMutation
 from safeloop.graphql.inspections.queries import InspectionsQuery
+from safeloop.graphql.risks.mutations import RisksMutation
+from safeloop.graphql.risks.queries import RisksQuery
 
 Query = merge_types(
     "Query",
@@ -31,6 +33,7 @@ Query = merge_types(
         HazardsQuery,
         HazardsConfigQuery,
         InspectionsQuery,
+        RisksQuery,
         AlertsQuery,
     ),
 )
@@ -43,6 +46,7 @@ Mutation = merge_types(
         HazardsConfigMutation,
         InspectionsMutation,
         InspectionsSetupMutation,
+        RisksMutation,
         AlertsMutation,
     ),
 )

@@ -75,6 +75,7 @@ TENANT_APPS = [
     "safeloop.tenants.alerts",
     "safeloop.tenants.hazards",
     "safeloop.tenants.inspections",
+    "safeloop.tenants.risks",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

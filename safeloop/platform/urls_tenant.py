@@ -15,5 +15,6 @@ urlpatterns = [
     path("h/", include("safeloop.tenants.hazards.urls")),
     path("i/", include("safeloop.tenants.inspections.urls")),
     path("q/", include((qr_urlpatterns, "qr"))),
+    path("r/", include("safeloop.tenants.risks.urls")),
     path("inbox/", include("safeloop.tenants.alerts.urls")),
 ]

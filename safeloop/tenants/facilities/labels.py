@@ -139,7 +139,7 @@ def sign_pdf(point: QrPoint, *, font_path: str = FONT_PATH) -> bytes:
     y = _centred(canvas, INSTRUCTION_ZH, font, 30, page_w / 2, y, width) - 4 * mm
     y = _centred(canvas, INSTRUCTION_EN, font, 18, page_w / 2, y, width, MUTED) - 8 * mm
     qr_size = 150 * mm
-    _draw_qr(canvas, point.url, (page_w - qr_size) / 2, y - qr_size, qr_size)
+    draw_qr(canvas, point.url, (page_w - qr_size) / 2, y - qr_size, qr_size)
     y -= qr_size + 16 * mm
     y = _centred(canvas, point.name, font, 32, page_w / 2, y, width) - 4 * mm
     if point.name_en:
@@ -189,7 +189,7 @@ def _label(
 ) -> None:
     pad = sheet.padding
     qr_size = min(h - 2 * pad, w * 0.5)
-    _draw_qr(canvas, point.url, x + pad, y + (h - qr_size) / 2, qr_size)
+    draw_qr(canvas, point.url, x + pad, y + (h - qr_size) / 2, qr_size)
     # The QR's own quiet zone already separates it from the text.
     text_x = x + pad + qr_size
     text_w = x + w - pad - text_x
@@ -205,7 +205,7 @@ def _label(
     bottom.write(INSTRUCTION_EN, small, color=MUTED, max_lines=1, min_size=small * 0.7)
 
 
-def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
+def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
     """The QR code of ``data`` in a ``size`` square at (x, y), its quiet zone included."""
     matrix = qr_matrix(data)
     module = size / (len(matrix) + 8)
@@ -287,14 +287,14 @@ def _fit(
     text = " ".join(text.split())
     while size > min_size and pdfmetrics.stringWidth(text, font, size) > width:
         size = max(min_size, size - 0.5)
-    lines = _wrap(text, font, size, width)
+    lines = wrap_text(text, font, size, width)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = _ellipsize(lines[-1], font, size, width, cut=True)
     return size, lines
 
 
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
     lines: list[str] = []
     current = ""
     for token in _TOKENS.findall(text):

@@ -62,6 +62,8 @@ class Perm(StrEnum):
     INSPECTIONS_MANAGE = "inspections.manage"
     INSPECTIONS_VIEW_ALL = "inspections.view_all"
     INSPECTIONS_VIEW_WORKSHOP = "inspections.view_workshop"
+    RISKS_VIEW = "risks.view"
+    RISKS_MANAGE = "risks.manage"
 
 
 _HAZARD_OVERSIGHT = {
@@ -88,28 +90,37 @@ _STAFF = {Perm.VIEW_FACILITIES, Perm.VIEW_PEOPLE, Perm.MANAGE_API_TOKENS, Perm.H
 _INSPECT = {Perm.INSPECTIONS_DO}
 _INSPECTIONS_OVERSIGHT = {Perm.INSPECTIONS_DO, Perm.INSPECTIONS_VIEW_ALL}
 _INSPECTIONS_MANAGE = {*_INSPECTIONS_OVERSIGHT, Perm.INSPECTIONS_MANAGE}
+# Risks: everyone may read the register (the notification card is on the wall
+# anyway); the safety department and workshop directors identify, assess and
+# set control measures.
+_RISKS_VIEW = {Perm.RISKS_VIEW}
+_RISKS_MANAGE = {Perm.RISKS_VIEW, Perm.RISKS_MANAGE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    Role.ADMIN: frozenset(_MANAGE_ALL | _INSPECTIONS_MANAGE),
-    Role.SAFETY_MANAGER: frozenset(_MANAGE_ALL | _INSPECTIONS_MANAGE),
+    Role.ADMIN: frozenset(_MANAGE_ALL | _INSPECTIONS_MANAGE | _RISKS_MANAGE),
+    Role.SAFETY_MANAGER: frozenset(_MANAGE_ALL | _INSPECTIONS_MANAGE | _RISKS_MANAGE),
     Role.SAFETY_OFFICER: frozenset(
         _STAFF
         | _HAZARD_OVERSIGHT
         | {Perm.MANAGE_EQUIPMENT, Perm.HAZARD_DISMISS}
         | _INSPECTIONS_MANAGE
+        | _RISKS_MANAGE
     ),
-    Role.LEADER_IN_CHARGE: frozenset(_STAFF | _HAZARD_OVERSIGHT | _INSPECTIONS_OVERSIGHT),
+    Role.LEADER_IN_CHARGE: frozenset(
+        _STAFF | _HAZARD_OVERSIGHT | _INSPECTIONS_OVERSIGHT | _RISKS_VIEW
+    ),
     Role.WORKSHOP_DIRECTOR: frozenset(
-        _STAFF | _HAZARD_OVERSIGHT | {Perm.MANAGE_EQUIPMENT} | _INSPECTIONS_MANAGE
+        _STAFF | _HAZARD_OVERSIGHT | {Perm.MANAGE_EQUIPMENT} | _INSPECTIONS_MANAGE | _RISKS_MANAGE
     ),
     Role.TEAM_LEADER: frozenset(
         _STAFF
         | {Perm.HAZARD_VIEW_WORKSHOP}
         | _INSPECT
         | {Perm.INSPECTIONS_MANAGE, Perm.INSPECTIONS_VIEW_WORKSHOP}
+        | _RISKS_VIEW
     ),
-    Role.MAINTENANCE: frozenset(_STAFF | _INSPECT),
-    Role.OPERATOR: frozenset({Perm.VIEW_FACILITIES, Perm.HAZARD_REPORT} | _INSPECT),
+    Role.MAINTENANCE: frozenset(_STAFF | _INSPECT | _RISKS_VIEW),
+    Role.OPERATOR: frozenset({Perm.VIEW_FACILITIES, Perm.HAZARD_REPORT} | _INSPECT | _RISKS_VIEW),
     # A third-party verifier sees only what it is shown hazard by hazard.
     Role.VERIFIER: frozenset(),
 }

@@ -1,0 +1,72 @@
+"""Risk register queries: the register as a Relay connection, one point by ID,
+the four-colour map, the enterprise's method and the tables pickers are built from."""
+
+from __future__ import annotations
+
+import strawberry
+import strawberry_django
+from django.db.models import QuerySet
+from strawberry import Info, relay
+from strawberry_django.relay import DjangoListConnection
+
+from safeloop.graphql.nodes import lookup
+from safeloop.graphql.permissions import current_user
+from safeloop.graphql.risks.filters import RiskPointFilter
+from safeloop.graphql.risks.maps import RiskMap, risk_map
+from safeloop.graphql.risks.reference import (
+    AccidentTypeInfo,
+    RiskSettingsType,
+    RiskValueTables,
+    accident_types,
+    value_tables,
+)
+from safeloop.graphql.risks.types import RiskPointType
+from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.tenants.risks.models import RiskPoint, RiskSettings
+from safeloop.tenants.risks.selectors import current_site_plan
+
+
+def _may_view(info: Info) -> bool:
+    return can(current_user(info), Perm.RISKS_VIEW)
+
+
+@strawberry.type
+class RisksQuery:
+    @strawberry_django.connection(
+        DjangoListConnection[RiskPointType],
+        filters=RiskPointFilter,
+        description="The risk register (风险分级管控清单): active risk points, red first, then "
+        "by code. Needs risks.view.",
+    )
+    def risk_points(self) -> QuerySet[RiskPoint]:
+        return RiskPoint.objects.filter(is_active=True)
+
+    @strawberry.field(
+        description="One risk point, switched-off ones included; null when it does not exist "
+        "here or you may not see the register."
+    )
+    def risk_point(self, info: Info, id: relay.GlobalID) -> RiskPointType | None:
+        return lookup(RiskPointType, id, info)
+
+    @strawberry.field(
+        description="The four-colour risk map (四色风险分布图) on the active site plan; null "
+        "before a plan is uploaded or without risks.view."
+    )
+    def risk_map(self, info: Info) -> RiskMap | None:
+        plan = current_site_plan() if _may_view(info) else None
+        return risk_map(info, plan) if plan is not None else None
+
+    @strawberry.field(description="How this enterprise assesses risks; null without risks.view.")
+    def risk_settings(self, info: Info) -> RiskSettingsType | None:
+        return RiskSettingsType.of(RiskSettings.current()) if _may_view(info) else None
+
+    @strawberry.field(description="The 20 accident types of GB 6441, in the standard's order.")
+    def accident_types(self) -> list[AccidentTypeInfo]:
+        return accident_types()
+
+    @strawberry.field(
+        description="The standard LEC and matrix value tables and the four bands, to build "
+        "assessment pickers from."
+    )
+    def risk_value_tables(self) -> RiskValueTables:
+        return value_tables()

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RisksConfig(AppConfig):
+    name = "safeloop.tenants.risks"
+    label = "risks"
+    verbose_name = "Risks"
+
+    def ready(self) -> None:
+        import safeloop.tenants.risks.template_section  # noqa: F401  (registers)
+        from safeloop.tenants.facilities.nav import register_nav
+        from safeloop.tenants.facilities.permissions import Perm
+        from safeloop.tenants.hazards.signals import hazard_reported
+        from safeloop.tenants.inspections.signals import answer_reported
+        from safeloop.tenants.risks import flags
+
+        hazard_reported.connect(flags.on_hazard_reported, dispatch_uid="risks.flag_hazard")
+        answer_reported.connect(flags.on_answer_reported, dispatch_uid="risks.flag_answer")
+        register_nav("risks", _("Risks"), "risks:register", perm=Perm.RISKS_VIEW, order=14)
+        register_nav(
+            "risk_map", _("Four-colour risk map"), "risks:map", perm=Perm.RISKS_VIEW, order=15
+        )

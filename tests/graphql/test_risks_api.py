@@ -1,0 +1,527 @@
+"""The risk register over GraphQL: the register and the four-colour map, read in a
+fixed number of queries; identify, assess and control through the services.
+
+Wang is the enterprise admin and may manage risks; Zhang is an operator who may
+read the register but change nothing; Zhao, the third-party verifier, sees no
+risks at all. Globex is another enterprise with risk points of its own.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import tenant_context
+from strawberry import relay
+
+from safeloop.graphql.nodes import global_id
+from safeloop.tenants.facilities.models import Area, Equipment, EquipmentType, JobRole, Person
+from safeloop.tenants.risks import services
+from safeloop.tenants.risks.models import (
+    Assessment,
+    ControlMeasure,
+    FlagReason,
+    HazardSource,
+    RiskFlag,
+    RiskPoint,
+    SitePlan,
+    Zone,
+)
+from safeloop.tenants.risks.scoring import Band
+from tests.graphql.conftest import run
+from tests.graphql.test_hazards_query_counts import make_hazards
+from tests.graphql.test_query_counts import PER_REQUEST
+
+pytestmark = pytest.mark.django_db
+
+RISK_POINTS = """
+query ($filters: RiskPointFilter) {
+  riskPoints(first: 100, filters: $filters) {
+    totalCount
+    edges { node {
+      id code displayName kind band colour controlLevel inherentBand score needsReassessment
+      area { id code } equipment { id code } responsible { id name }
+      sources { id displayDescription accidentTypes accidentTypeNames }
+      assessments { id method residualScore residualBand inherentFactors { l e c } assessedByName }
+      measures { id kind level displayDescription checkLabel owner { name } ownerRole { code } }
+      flags { id reason isOpen hazard { number } measure { id } }
+    } }
+  }
+}
+"""
+# risk points (+ total count), areas, equipment, responsible people with their users,
+# sources, assessments with their assessors, measures, owners with users, owner roles,
+# flags, their hazards, their measures
+RISK_POINT_QUERIES = PER_REQUEST + 12
+
+RISK_POINT = "query ($id: ID!) { riskPoint(id: $id) { code band colour isActive } }"
+RISK_MAP = """
+query {
+  riskMap {
+    sitePlan { name width height imageUrl }
+    zones {
+      areaCode band colour riskPoints needsReassessment openHazards overdueHazards polygon
+      area { code } byBand { band count }
+    }
+  }
+}
+"""
+CREATE = """
+mutation ($input: CreateRiskPointInput!) {
+  createRiskPoint(input: $input) {
+    riskPoint { id code kind band colour area { code } equipment { code } }
+    errors { field code message }
+  }
+}
+"""
+UPDATE = """
+mutation ($input: UpdateRiskPointInput!) {
+  updateRiskPoint(input: $input) {
+    riskPoint { code name isActive responsible { name } } errors { field code }
+  }
+}
+"""
+SET_SOURCES = """
+mutation ($input: SetHazardSourcesInput!) {
+  setHazardSources(input: $input) {
+    riskPoint { sources { description accidentTypes } } errors { field code }
+  }
+}
+"""
+ASSESS = """
+mutation ($input: AssessRiskInput!) {
+  assessRisk(input: $input) {
+    assessment { method inherentScore inherentBand residualScore residualBand }
+    riskPoint { band colour controlLevel inherentBand score needsReassessment }
+    errors { field code message }
+  }
+}
+"""
+ADD_MEASURE = """
+mutation ($input: AddControlMeasureInput!) {
+  addControlMeasure(input: $input) {
+    measure { id kind level checkLabel ownerRole { code } isActive }
+    errors { field code }
+  }
+}
+"""
+UPDATE_MEASURE = """
+mutation ($input: UpdateControlMeasureInput!) {
+  updateControlMeasure(input: $input) { measure { level description } errors { field code } }
+}
+"""
+REMOVE_MEASURE = """
+mutation ($input: ControlMeasureIdInput!) {
+  removeControlMeasure(input: $input) {
+    measure { isActive } riskPoint { measures { id } } errors { field code }
+  }
+}
+"""
+SYNC = """
+mutation ($input: SyncCheckItemsInput!) {
+  syncCheckItems(input: $input) {
+    checklist { code currentVersion { items { label } } } errors { field code }
+  }
+}
+"""
+SET_METHOD = """
+mutation ($input: SetRiskMethodInput!) {
+  setRiskMethod(input: $input) { settings { method } errors { field code } }
+}
+"""
+
+
+def gid(type_name: str, row) -> str:
+    return global_id(type_name, row)
+
+
+def mutate(client, document: str, **data) -> dict:
+    """The payload of a one-mutation document, called with ``data`` as its input."""
+    return next(iter(run(client, document, {"input": data}).values()))
+
+
+def errors_of(payload: dict) -> list[tuple[str | None, str]]:
+    return [(error["field"], error["code"]) for error in payload["errors"]]
+
+
+@pytest.fixture
+def qc_area(wang):
+    """A fresh area of W1 holding no template risk points."""
+    return Area.objects.create(
+        code="QC-RISK", name="风险测试区", kind="area", parent=Area.objects.get(code="W1")
+    )
+
+
+@pytest.fixture
+def guard_point(qc_area, wang):
+    """An area risk point assessed red (LEC 6 × 6 × 15 = 540)."""
+    point = services.create_risk_point(
+        by=wang, code="QC-GUARD", name="防护测试", kind="area", area=qc_area
+    )
+    services.assess_risk(point, by=wang, inherent={"l": 6, "e": 6, "c": 15})
+    return point
+
+
+def make_points(count: int, area: Area) -> list[RiskPoint]:
+    """``count`` assessed points, each with 2 sources, 2 assessments, 2 measures and a flag."""
+    machine = Equipment.objects.create(
+        code="QC-MACHINE",
+        name="Test press",
+        area=area,
+        equipment_type=EquipmentType.objects.get(code="PRESS"),
+    )
+    li = Person.objects.get(employee_no="E1001")
+    fitter = JobRole.objects.get(code="maintenance_fitter")
+    points = RiskPoint.objects.bulk_create(
+        RiskPoint(
+            code=f"QC-{n:03}",
+            name=f"风险点{n}",
+            kind="equipment",
+            area=area,
+            equipment=machine,
+            responsible=li,
+            band=Band.ORANGE,
+            band_rank=3,
+            score=Decimal(270),
+            inherent_band=Band.RED,
+        )
+        for n in range(count)
+    )
+    HazardSource.objects.bulk_create(
+        HazardSource(risk_point=p, order=i, description=f"源{i}", accident_types=["machinery"])
+        for p in points
+        for i in (1, 2)
+    )
+    Assessment.objects.bulk_create(
+        Assessment(
+            risk_point=p,
+            method="lec",
+            inherent_factors={"l": "6", "e": "6", "c": "15"},
+            inherent_score=540,
+            inherent_band=Band.RED,
+            residual_factors={"l": "3", "e": "6", "c": "15"},
+            residual_score=270,
+            residual_band=Band.ORANGE,
+            assessed_at=p.created_at,
+        )
+        for p in points
+        for _ in (1, 2)
+    )
+    measures = ControlMeasure.objects.bulk_create(
+        ControlMeasure(
+            risk_point=p, kind=kind, level="team", description=kind, owner=li, owner_role=fitter
+        )
+        for p in points
+        for kind in ("engineering", "ppe")
+    )
+    hazards = make_hazards(count, photos_each=0)
+    RiskFlag.objects.bulk_create(
+        RiskFlag(risk_point=p, hazard=h, reason=FlagReason.MEASURE_FAILED, measure=m)
+        for p, h, m in zip(points, hazards, measures[::2], strict=True)
+    )
+    return points
+
+
+def queries_for(client, query: str, variables: dict) -> tuple[dict, int]:
+    with CaptureQueriesContext(connection) as captured:
+        data = run(client, query, variables)
+    return data, len([q for q in captured.captured_queries if not q["sql"].startswith("SET ")])
+
+
+# --- Reading ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_risk_register_takes_a_fixed_number_of_queries(as_wang, qc_area, rows):
+    make_points(rows, qc_area)
+
+    data, queries = queries_for(as_wang, RISK_POINTS, {"filters": {"search": "QC-"}})
+
+    assert data["riskPoints"]["totalCount"] == rows
+    assert queries == RISK_POINT_QUERIES
+    node = data["riskPoints"]["edges"][0]["node"]
+    assert node["band"] == "ORANGE" and node["colour"] == "#f7931e"
+    assert node["controlLevel"] == "WORKSHOP" and node["inherentBand"] == "RED"
+    assert node["equipment"]["code"] == "QC-MACHINE" and node["responsible"]["name"] == "Li Na"
+    assert node["sources"][0]["accidentTypes"] == ["MACHINERY"]
+    assert node["assessments"][0]["inherentFactors"] == {"l": "6", "e": "6", "c": "15"}
+    assert [m["kind"] for m in node["measures"]] == ["ENGINEERING", "PPE"]
+    assert node["measures"][0]["ownerRole"]["code"] == "maintenance_fitter"
+    assert node["flags"][0]["reason"] == "MEASURE_FAILED"
+    assert node["flags"][0]["hazard"]["number"].startswith("QC-")
+    assert node["flags"][0]["measure"]["id"] == node["measures"][0]["id"]
+
+
+def test_register_filters_by_colour_area_level_and_flag(as_wang, wang, qc_area, guard_point):
+    # given: in W1 a red guard point, flagged for re-assessment, and an unassessed one
+    services.create_risk_point(by=wang, code="QC-RAW", name="未评价", kind="area", area=qc_area)
+    RiskPoint.objects.filter(pk=guard_point.pk).update(needs_reassessment=True)
+    w1 = {"area": gid("Area", Area.objects.get(code="W1")), "search": "QC-"}
+    w2 = {"area": gid("Area", Area.objects.get(code="W2")), "search": "QC-"}
+
+    def codes(**filters):
+        data = run(as_wang, RISK_POINTS, {"filters": filters})["riskPoints"]["edges"]
+        return [edge["node"]["code"] for edge in data]
+
+    assert codes(**w1) == ["QC-GUARD", "QC-RAW"]  # red first
+    assert codes(**w1, band="RED") == ["QC-GUARD"]
+    assert codes(**w1, level="COMPANY") == ["QC-GUARD"]
+    assert codes(**w1, level="TEAM") == []
+    assert codes(**w1, needsReassessment=True) == ["QC-GUARD"]
+    assert codes(**w1, needsReassessment=False) == ["QC-RAW"]
+    assert codes(**w1, assessed=False) == ["QC-RAW"]
+    assert codes(**w2) == []
+
+
+def test_operator_reads_the_register_and_verifier_sees_nothing(
+    acme_client, zhang, zhao, guard_point
+):
+    point_id = gid("RiskPoint", guard_point)
+    acme_client.force_login(zhang)
+    assert run(acme_client, RISK_POINT, {"id": point_id})["riskPoint"]["band"] == "RED"
+
+    acme_client.force_login(zhao)
+    assert run(acme_client, RISK_POINT, {"id": point_id})["riskPoint"] is None
+    assert run(acme_client, RISK_POINTS)["riskPoints"]["totalCount"] == 0
+    assert run(acme_client, "query { riskSettings { method } }")["riskSettings"] is None
+
+
+def test_globex_risk_point_id_is_null_on_acme(as_wang, globex, guard_point):
+    with tenant_context(globex):
+        globex_point = RiskPoint.objects.order_by("pk").first()
+    assert RiskPoint.objects.filter(pk=globex_point.pk).exists(), "Acme has the same pk"
+    globex_id = str(relay.GlobalID("RiskPoint", f"globex.{globex_point.pk}"))
+
+    assert run(as_wang, RISK_POINT, {"id": globex_id})["riskPoint"] is None
+    payload = mutate(as_wang, ASSESS, id=globex_id, inherent={"l": 1, "e": 1, "c": 1})
+    assert errors_of(payload) == [("id", "not_found")]
+
+
+def test_map_colours_zones_by_their_highest_risk_and_recolours(as_wang, qc_area, guard_point):
+    assert run(as_wang, RISK_MAP)["riskMap"] is None  # no site plan yet
+    empty = Area.objects.create(code="QC-EMPTY", name="空区", kind="area", parent=qc_area.parent)
+    plan = SitePlan.objects.create(name="厂区平面图", width=800, height=600)
+    Zone.objects.create(site_plan=plan, area=qc_area, polygon=[[0, 0], [0.5, 0], [0.5, 0.5]])
+    Zone.objects.create(site_plan=plan, area=empty, polygon=[[0.5, 0.5], [1, 0.5], [1, 1]])
+
+    shown = run(as_wang, RISK_MAP)["riskMap"]
+    zones = shown["zones"]
+
+    assert shown["sitePlan"]["imageUrl"] == f"/r/map/plans/{plan.pk}/image/"
+    assert [(z["areaCode"], z["band"], z["colour"]) for z in zones] == [
+        ("QC-EMPTY", None, "#9aa3ad"),
+        ("QC-RISK", "RED", "#e02020"),
+    ]
+    assert zones[1]["byBand"][0] == {"band": "RED", "count": 1}
+    assert zones[1]["polygon"] == [[0.0, 0.0], [0.5, 0.0], [0.5, 0.5]]
+
+    # when: the guard is fitted and the point re-assessed
+    guarded = {"l": "0.5", "e": 6, "c": 15}
+    point_id = gid("RiskPoint", guard_point)
+    mutate(as_wang, ASSESS, id=point_id, inherent={"l": 6, "e": 6, "c": 15}, residual=guarded)
+
+    # then: the zone is blue (D = 45)
+    zone = run(as_wang, RISK_MAP)["riskMap"]["zones"][1]
+    assert (zone["band"], zone["colour"]) == ("BLUE", "#1f6fd6")
+
+
+@pytest.mark.parametrize("zones", [3, 30])
+def test_risk_map_takes_a_fixed_number_of_queries(as_wang, qc_area, zones):
+    plan = SitePlan.objects.create(name="Site", width=800, height=600)
+    areas = Area.objects.bulk_create(
+        Area(code=f"QC-Z{n:03}", name=f"区{n}", kind="area", parent=qc_area.parent)
+        for n in range(zones)
+    )
+    Zone.objects.bulk_create(
+        Zone(site_plan=plan, area=area, polygon=[[0, 0], [1, 0], [1, 1]]) for area in areas
+    )
+
+    data, queries = queries_for(as_wang, RISK_MAP, {})
+
+    assert len(data["riskMap"]["zones"]) == zones
+    # the plan; the area tree, risk points and open hazards (colours); zones with their areas
+    assert queries == PER_REQUEST + 5
+
+
+def test_value_tables_and_accident_types_feed_the_pickers(as_zhang):
+    data = run(
+        as_zhang,
+        """query {
+          riskValueTables { lecL { value meaning } bands { band colour lecFrom controlLevel } }
+          accidentTypes { value chineseName }
+        }""",
+    )
+
+    lec_l = [row["value"] for row in data["riskValueTables"]["lecL"]]
+    assert lec_l == ["10", "6", "3", "1", "0.5", "0.2", "0.1"]
+    red = data["riskValueTables"]["bands"][0]
+    assert (red["band"], red["colour"], red["lecFrom"], red["controlLevel"]) == (
+        "RED",
+        "#e02020",
+        "320",
+        "COMPANY",
+    )
+    assert len(data["accidentTypes"]) == 20
+    assert {"value": "MACHINERY", "chineseName": "机械伤害"} in data["accidentTypes"]
+
+
+# --- Changing -----------------------------------------------------------------------------
+
+VEHICLES = {
+    "description": "叉车通道与人行通道交叉",
+    "accidentTypes": ["VEHICLE", "STRUCK_BY_OBJECT"],
+}
+
+
+def test_admin_identifies_assesses_and_controls_a_risk_point(as_wang, qc_area):
+    created = mutate(
+        as_wang, CREATE, code="QC-NEW", name="新风险点", kind="AREA", area=gid("Area", qc_area)
+    )
+    assert created["errors"] == []
+    point = created["riskPoint"]
+    assert (point["kind"], point["band"], point["colour"]) == ("AREA", None, "#9aa3ad")
+
+    sources = mutate(as_wang, SET_SOURCES, id=point["id"], sources=[VEHICLES])
+    assert sources["riskPoint"]["sources"] == [
+        {"description": VEHICLES["description"], "accidentTypes": VEHICLES["accidentTypes"]}
+    ]
+
+    assessed = mutate(
+        as_wang,
+        ASSESS,
+        id=point["id"],
+        inherent={"l": 6, "e": 6, "c": 15},
+        residual={"l": 1, "e": 6, "c": 15},
+        note="人车分流",
+    )
+    assert assessed["errors"] == []
+    assert assessed["assessment"] == {
+        "method": "LEC",
+        "inherentScore": "540.00",
+        "inherentBand": "RED",
+        "residualScore": "90.00",
+        "residualBand": "YELLOW",
+    }
+    after = assessed["riskPoint"]
+    assert (after["band"], after["controlLevel"], after["inherentBand"]) == (
+        "YELLOW",
+        "TEAM",
+        "RED",
+    )
+
+    added = mutate(
+        as_wang,
+        ADD_MEASURE,
+        riskPoint=point["id"],
+        kind="ENGINEERING",
+        level="WORKSHOP",
+        description="人行通道加装护栏",
+        checkLabel="人行通道护栏完好",
+        ownerRole=gid("JobRole", JobRole.objects.get(code="team_leader")),
+    )
+    assert added["errors"] == []
+    assert added["measure"]["ownerRole"] == {"code": "team_leader"}
+    measure_id = added["measure"]["id"]
+
+    synced = mutate(as_wang, SYNC, id=point["id"])
+    assert synced["errors"] == []
+    assert synced["checklist"]["currentVersion"]["items"][-1] == {"label": "人行通道护栏完好"}
+
+    updated = mutate(as_wang, UPDATE_MEASURE, id=measure_id, level="COMPANY")
+    assert updated["measure"] == {"level": "COMPANY", "description": "人行通道加装护栏"}
+
+    removed = mutate(as_wang, REMOVE_MEASURE, id=measure_id)
+    assert removed["measure"] == {"isActive": False}
+    assert removed["riskPoint"]["measures"] == []
+
+
+def test_out_of_table_factor_comes_back_on_its_field(as_wang, guard_point):
+    point_id = gid("RiskPoint", guard_point)
+
+    four = mutate(as_wang, ASSESS, id=point_id, inherent={"l": 4, "e": 6, "c": 15})
+    worse = mutate(
+        as_wang,
+        ASSESS,
+        id=point_id,
+        inherent={"l": 1, "e": 6, "c": 15},
+        residual={"l": 6, "e": 6, "c": 15},
+    )
+
+    assert errors_of(four) == [("inherentL", "not_in_table")]
+    assert "0.5" in four["errors"][0]["message"]
+    assert four["assessment"] is None
+    assert errors_of(worse) == [("residual", "worse_than_inherent")]
+    assert guard_point.assessments.count() == 1
+
+
+def test_bad_risk_point_input_is_refused_by_field(as_wang, qc_area, guard_point):
+    area = gid("Area", qc_area)
+    no_types = [{"description": "无事故类型", "accidentTypes": []}]
+
+    duplicate = mutate(as_wang, CREATE, code="QC-GUARD", name="重复", kind="AREA", area=area)
+    no_machine = mutate(as_wang, CREATE, code="QC-NOMACHINE", name="无设备", kind="EQUIPMENT")
+    no_type = mutate(as_wang, SET_SOURCES, id=gid("RiskPoint", guard_point), sources=no_types)
+
+    assert errors_of(duplicate) == [("code", "duplicate")]
+    assert errors_of(no_machine) == [("equipment", "required")]
+    assert errors_of(no_type) == [("sources", "required")]
+    assert not RiskPoint.objects.filter(code="QC-NOMACHINE").exists()
+
+
+def test_operator_may_not_change_the_register(as_zhang, qc_area, guard_point):
+    point_id = gid("RiskPoint", guard_point)
+    area = gid("Area", qc_area)
+    attempts = [
+        mutate(as_zhang, CREATE, code="QC-OP", name="操作工", kind="AREA", area=area),
+        mutate(as_zhang, ASSESS, id=point_id, inherent={"l": 1, "e": 1, "c": 1}),
+        mutate(as_zhang, UPDATE, id=point_id, name="改名"),
+        mutate(as_zhang, SYNC, id=point_id),
+        mutate(as_zhang, SET_METHOD, method="MATRIX"),
+    ]
+
+    assert [errors_of(payload) for payload in attempts] == [[(None, "permission_denied")]] * 5
+    guard_point.refresh_from_db()
+    assert (guard_point.name, guard_point.band) == ("防护测试", "red")
+    assert guard_point.assessments.count() == 1
+    assert not RiskPoint.objects.filter(code="QC-OP").exists()
+
+
+def test_switched_off_point_leaves_the_register_and_responsible_clears(as_wang, guard_point):
+    point_id = gid("RiskPoint", guard_point)
+    li = gid("Person", Person.objects.get(employee_no="E1001"))
+    handed = mutate(as_wang, UPDATE, id=point_id, responsible=li)
+    assert handed["riskPoint"]["responsible"] == {"name": "Li Na"}
+
+    off = mutate(as_wang, UPDATE, id=point_id, responsible=None, isActive=False)
+
+    assert off["riskPoint"] == {
+        "code": "QC-GUARD",
+        "name": "防护测试",
+        "isActive": False,
+        "responsible": None,
+    }
+    listed = run(as_wang, RISK_POINTS, {"filters": {"search": "QC-GUARD"}})["riskPoints"]
+    assert listed["totalCount"] == 0
+    assert run(as_wang, RISK_POINT, {"id": point_id})["riskPoint"]["isActive"] is False
+
+
+def test_matrix_method_assesses_by_likelihood_and_severity(as_wang, guard_point):
+    point_id = gid("RiskPoint", guard_point)
+    changed = mutate(as_wang, SET_METHOD, method="MATRIX")
+    assert changed == {"settings": {"method": "MATRIX"}, "errors": []}
+
+    assessed = mutate(
+        as_wang,
+        ASSESS,
+        id=point_id,
+        inherent={"likelihood": 4, "severity": 4},
+        residual={"likelihood": 2, "severity": 4},
+    )
+    lec_factors = mutate(as_wang, ASSESS, id=point_id, inherent={"l": 6, "e": 6, "c": 15})
+
+    assert assessed["assessment"]["method"] == "MATRIX"
+    assert assessed["assessment"]["inherentBand"] == "ORANGE"  # R = 16
+    assert assessed["riskPoint"]["band"] == "BLUE"  # R = 8
+    assert errors_of(lec_factors) == [("inherentLikelihood", "not_in_table")]

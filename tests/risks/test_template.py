@@ -1,0 +1,161 @@
+"""Each industry template opens a new enterprise's risk register with at least 15
+starter risk points, assessed into the four colours and with control measures;
+a bad value in a template is refused by name; applying them stays cheap.
+
+Acme was provisioned from the metal template and Globex from the food one; the
+chemical and mining enterprises are provisioned here.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import get_tenant_base_schema, schema_context, tenant_context
+
+from safeloop.platform.industry import TemplateError, get_template
+from safeloop.platform.services import SignupData, provision_enterprise
+from safeloop.tenants.risks.models import (
+    ACCIDENT_TYPE_CHINESE,
+    ControlMeasure,
+    RiskPoint,
+    RiskSettings,
+)
+from safeloop.tenants.risks.template_section import apply_risks
+
+pytestmark = pytest.mark.django_db
+
+FOUR_COLOURS = {"red", "orange", "yellow", "blue"}
+
+
+def _provision(industry: str):
+    return provision_enterprise(
+        SignupData(
+            f"{industry.title()} Test Co",
+            f"tpl-{industry}",
+            industry,
+            "Tian Yu",
+            f"tian@{industry}.test",
+            "Template-Risk-2026!",
+            "zh-hans",
+        )
+    )
+
+
+@pytest.fixture(params=["metal", "food", "chemical", "mining"])
+def industry_enterprise(request, acme, globex):
+    """An enterprise provisioned from each industry template."""
+    industry = request.param
+    enterprise = {"metal": acme, "food": globex}.get(industry) or _provision(industry)
+    return industry, enterprise
+
+
+def test_each_industry_brings_assessed_risk_points_with_measures(industry_enterprise):
+    industry, enterprise = industry_enterprise
+
+    with tenant_context(enterprise):
+        points = list(
+            # The template's own points: assessed by nobody (e2e tests add
+            # points of their own to the shared Acme and assess them as Wang).
+            RiskPoint.objects.filter(is_active=True, assessments__assessed_by__isnull=True)
+            .distinct()
+            .select_related("area")
+            .prefetch_related("sources", "assessments", "measures")
+        )
+        method = RiskSettings.current().method
+        checked = ControlMeasure.objects.exclude(check_label="").count()
+
+    assert len(points) >= 15, industry
+    assert method == "lec"
+    assert checked >= 5
+    assert {p.band for p in points} == FOUR_COLOURS, industry
+    for point in points:
+        [assessment] = point.assessments.all()
+        assert (point.band, point.score) == (assessment.residual_band, assessment.residual_score)
+        assert point.inherent_band == assessment.inherent_band
+        assert assessment.residual_score <= assessment.inherent_score
+        sources = point.sources.all()
+        assert sources and all(s.accident_types for s in sources), point.code
+        measures = point.measures.all()
+        assert 2 <= len(measures) <= 5, point.code
+        assert len({m.kind for m in measures}) >= 2, point.code
+        assert point.name and point.name_en, point.code
+
+
+def test_metal_template_reads_like_a_metal_works(in_acme):
+    press = RiskPoint.objects.get(code="RP-M01")
+
+    assert press.area.code == "W1-A1"
+    assert (press.band, press.inherent_band, press.score) == ("yellow", "red", 90)
+    assert "机械伤害" in [label for s in press.sources.all() for label in _chinese(s)]
+    assert press.measures.filter(kind="engineering", check_label__contains="光电保护").exists()
+    assert RiskPoint.objects.filter(band="red").exists()
+
+
+def _chinese(source) -> list[str]:
+    names = {code: name for name, code in ACCIDENT_TYPE_CHINESE.items()}
+    return [names[code] for code in source.accident_types]
+
+
+def _metal_risks() -> dict:
+    return copy.deepcopy(get_template("metal").sections["risks"])
+
+
+def _spoil(path: str, value):
+    data = _metal_risks()
+    target = data["points"][0]
+    *parents, last = path.split(".")
+    for key in parents:
+        target = target[int(key)] if key.isdigit() else target[key]
+    target[int(last) if last.isdigit() else last] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "named"),
+    [
+        ("inherent.l", 4, "RP-M01: inherent l"),
+        ("residual.l", 10, "RP-M01: residual: higher"),
+        ("area", "W9-A9", "W9-A9"),
+        ("kind", "machine", "machine"),
+        ("sources.0.accident_types", ["机器伤害"], "机器伤害"),
+        ("measures.0.level", "department", "RP-M01: measure 1"),
+        ("measures.1.owner_role", "astronaut", "astronaut"),
+        ("code", "RP-M02", "duplicate point codes ['RP-M02']"),
+    ],
+)
+def test_bad_template_value_is_refused_by_name_before_writing(in_acme, path, value, named):
+    before = RiskPoint.objects.count()
+
+    with pytest.raises(TemplateError) as refused:
+        apply_risks(None, _spoil(path, value))
+
+    assert named in str(refused.value)
+    assert RiskPoint.objects.count() == before
+
+
+def test_risks_section_is_a_handful_of_bulk_inserts_after_the_clone():
+    enterprise = _provision("mining")
+    data = get_template("mining").sections["risks"]
+
+    with tenant_context(enterprise):
+        RiskPoint.objects.all().delete()
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            apply_risks(enterprise, data)
+        elapsed = time.perf_counter() - started
+        per_point = RiskPoint.objects.annotate(n=Count("measures")).filter(n__gte=2).count()
+
+    statements = [q for q in captured.captured_queries if not q["sql"].startswith("SET ")]
+    # areas, machines, job roles, the settings row, then one insert per table
+    assert len(statements) <= 9, [q["sql"][:80] for q in statements]
+    assert per_point == len(data["points"])
+    assert elapsed < 2.0
+    # The base schema new tenants are cloned from stays empty: the template is applied
+    # to each clone, never baked into the base.
+    with schema_context(get_tenant_base_schema()):
+        assert not RiskPoint.objects.exists()
