@@ -10,13 +10,11 @@ on every page is read back with zbarimg (see ``scan_pdf``).
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings as django_settings
 from django_tenants.utils import tenant_context
 from PIL import Image
 from reportlab.lib.pagesizes import A4
@@ -31,6 +29,7 @@ from safeloop.tenants.facilities.labels import (
 from safeloop.tenants.facilities.models import Area, EquipmentType
 from safeloop.tenants.facilities.qr import as_point
 from safeloop.tenants.facilities.services import create_area, create_equipment
+from tests.support.documents import hub_url, rasterise, read_qr
 
 pytestmark = pytest.mark.django_db
 
@@ -68,11 +67,6 @@ def points(in_acme, wang):
     return [workshop, *areas], machines
 
 
-def _url(slug: str, token: str) -> str:
-    base = django_settings.SAFELOOP_BASE_DOMAIN
-    return f"{django_settings.SAFELOOP_SCHEME}://{slug}.{base}/q/{token}/"
-
-
 @dataclass
 class Scan:
     """What zbarimg read from a PDF rasterised at 150 dpi."""
@@ -82,17 +76,6 @@ class Scan:
     whole_pages: list[str]  # each page at once
 
 
-def _zbar(image: Path) -> list[str]:
-    # zbarimg exits 4 when an image holds no code; the callers' assertions tell.
-    result = subprocess.run(
-        ["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(image)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result.stdout.split()
-
-
 def scan_pdf(pdf: bytes, folder: Path, layout: str | None = None) -> Scan:
     """Rasterise every page and read every QR code on it.
 
@@ -100,14 +83,11 @@ def scan_pdf(pdf: bytes, folder: Path, layout: str | None = None) -> Scan:
     sheet (mchehab/zbar#182), so a sheet is also read label by label, cut out
     along its cut lines — the way a phone meets it on the wall.
     """
-    source = folder / "labels.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "150", "-png", str(source), str(folder / "page")], check=True)
-    pages = sorted(folder.glob("page*.png"))
+    pages = rasterise(pdf, folder, name="labels")
     scan = Scan(pages=len(pages), labels=[], whole_pages=[])
     scale = 150 / 72
     for page in pages:
-        scan.whole_pages += _zbar(page)
+        scan.whole_pages += read_qr(page)
         if layout is None:
             continue
         image = Image.open(page)
@@ -116,7 +96,7 @@ def scan_pdf(pdf: bytes, folder: Path, layout: str | None = None) -> Scan:
             box = (x * scale, top * scale, (x + w) * scale, (top + h) * scale)
             cut = folder / f"{page.stem}-label-{index}.png"
             image.crop(tuple(round(v) for v in box)).save(cut)
-            found = _zbar(cut)
+            found = read_qr(cut)
             assert len(found) <= 1, f"{cut.name} holds {len(found)} codes"
             scan.labels += found
     return scan
@@ -137,7 +117,7 @@ def _print(client, areas=(), machines=(), layout="3x8", **extra):
 def test_every_label_scans_to_its_point_page(as_wang, points, tmp_path, layout, pages):
     # given: five areas and seven machines, most with Chinese names
     areas, machines = points
-    by_url = {_url("acme", p.qr_token): p for p in [*areas, *machines]}
+    by_url = {hub_url("acme", p.qr_token): p for p in [*areas, *machines]}
 
     # when: Wang downloads their labels and the sheets are scanned
     response = _print(as_wang, areas, machines, layout=layout)
@@ -148,7 +128,7 @@ def test_every_label_scans_to_its_point_page(as_wang, points, tmp_path, layout, 
     assert 'filename="qr-labels.pdf"' in response["Content-Disposition"]
     assert scan.pages == pages
     in_order = sorted(areas, key=lambda a: a.code) + sorted(machines, key=lambda m: m.code)
-    assert scan.labels == [_url("acme", p.qr_token) for p in in_order]
+    assert scan.labels == [hub_url("acme", p.qr_token) for p in in_order]
     assert scan.whole_pages and set(scan.whole_pages) <= set(by_url)
     # ...and each code opens that point's page
     for url in scan.labels:
@@ -171,7 +151,7 @@ def test_printing_all_matching_points_follows_the_filters(as_wang, points, tmp_p
     scan = scan_pdf(response.content, tmp_path, "2x5")
 
     # Zone 1 itself and the seven presses standing in it.
-    expected = [_url("acme", p.qr_token) for p in [zone_1, *machines]]
+    expected = [hub_url("acme", p.qr_token) for p in [zone_1, *machines]]
     assert response.status_code == 200 and scan.labels == expected
 
 
@@ -186,7 +166,7 @@ def test_the_large_sign_of_a_machine_and_of_an_area_scans_to_the_point(as_wang, 
         scan = scan_pdf(response.content, folder)
 
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-        assert scan.pages == 1 and scan.whole_pages == [_url("acme", point.qr_token)]
+        assert scan.pages == 1 and scan.whole_pages == [hub_url("acme", point.qr_token)]
 
 
 def test_labels_still_scan_with_the_built_in_cjk_font(in_acme, points, tmp_path):
@@ -210,7 +190,7 @@ def test_a_globex_label_opens_the_not_found_page_at_acme(as_wang, globex, tmp_pa
         pdf = label_sheet_pdf([as_point(globex_area)], "2x5")
     scan = scan_pdf(pdf, tmp_path, "2x5")
 
-    assert scan.labels == [_url("globex", globex_area.qr_token)]
+    assert scan.labels == [hub_url("globex", globex_area.qr_token)]
     page = as_wang.get(urlsplit(scan.labels[0]).path)
     assert page.status_code == 404
     assert 'data-testid="qr-invalid"' in page.content.decode()

@@ -69,3 +69,63 @@ def press_risk(press, wang):
     )
     point.refresh_from_db()
     return point
+
+
+@pytest.fixture
+def red_press(press_risk, wang, li):
+    """The red press with its measures of three kinds; Li Na is responsible."""
+    from safeloop.tenants.risks import services
+    from safeloop.tenants.risks.models import RiskPoint
+
+    services.update_risk_point(press_risk, by=wang, responsible=li.person)
+    services.add_control_measure(
+        press_risk,
+        by=wang,
+        kind="ppe",
+        level="post",
+        description="操作时佩戴防护手套",
+        description_en="Wear protective gloves",
+    )
+    services.add_control_measure(
+        press_risk,
+        by=wang,
+        kind="emergency",
+        level="team",
+        description="立即按下急停按钮并报告班长",
+        description_en="Hit the emergency stop and tell the team leader",
+    )
+    return RiskPoint.objects.get(pk=press_risk.pk)
+
+
+@pytest.fixture
+def blue_walk(press_line, wang):
+    """A blue activity on the press line (LEC 1 × 6 × 7 = 42), a post-level measure."""
+    from safeloop.tenants.risks import services
+    from safeloop.tenants.risks.models import RiskPoint
+
+    point = services.create_risk_point(
+        by=wang,
+        code="RP-RAIL-WALK",
+        name="护栏巡视",
+        name_en="Guard rail walk",
+        kind="activity",
+        area=press_line,
+    )
+    services.set_hazard_sources(
+        point, by=wang, sources=[{"description": "护栏松动", "accident_types": ["高处坠落"]}]
+    )
+    services.assess_risk(point, by=wang, inherent={"l": 1, "e": 6, "c": 7})
+    services.add_control_measure(
+        point, by=wang, kind="management", level="post", description="每班检查护栏"
+    )
+    return RiskPoint.objects.get(pk=point.pk)
+
+
+@pytest.fixture
+def oil_store(press_line, wang):
+    """An area risk point nobody has assessed yet."""
+    from safeloop.tenants.risks import services
+
+    return services.create_risk_point(
+        by=wang, code="RP-OIL-STORE", name="油品库", kind="area", area=press_line
+    )

@@ -32,7 +32,7 @@ from safeloop.tenants.facilities.labels import (
     wrap_text,
 )
 from safeloop.tenants.facilities.qr import point_url
-from safeloop.tenants.risks.checks import inspection_point
+from safeloop.tenants.risks.checks import check_target
 from safeloop.tenants.risks.export import (
     ACCIDENT_ZH,
     BAND_ZH,
@@ -85,7 +85,7 @@ def _rgb(colour: str) -> tuple[float, float, float]:
 
 def qr_url(point: RiskPoint) -> str:
     """What the card's QR code encodes: the QR hub of the point's machine or area."""
-    return point_url(inspection_point(point).target.qr_token)
+    return point_url(check_target(point).qr_token)
 
 
 # --- What a card says ------------------------------------------------------------

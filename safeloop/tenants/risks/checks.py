@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from safeloop.tenants.facilities.models import Area, Equipment
 from safeloop.tenants.facilities.permissions import Perm, ensure_can
 from safeloop.tenants.inspections.models import Checklist, ChecklistBinding, ItemKind, Point
 from safeloop.tenants.inspections.services import (
@@ -32,11 +33,23 @@ from safeloop.tenants.risks.models import (
 )
 
 
-def inspection_point(point: RiskPoint) -> Point:
-    """The QR point where this risk is checked: the machine, else the area."""
+def check_target(point: RiskPoint) -> Area | Equipment:
+    """Where this risk is checked: the machine, else the area (whose QR sign it uses)."""
     if point.kind == RiskPointKind.EQUIPMENT and point.equipment_id:
-        return Point.objects.for_target(point.equipment)
-    return Point.objects.for_target(point.area)
+        return point.equipment
+    return point.area
+
+
+def inspection_point(point: RiskPoint) -> Point:
+    """The inspection point of :func:`check_target`, made on first use (writes)."""
+    return Point.objects.for_target(check_target(point))
+
+
+def existing_inspection_point(point: RiskPoint) -> Point | None:
+    """The inspection point if someone already made it; reading pages use this."""
+    target = check_target(point)
+    field = "equipment" if isinstance(target, Equipment) else "area"
+    return Point.objects.filter(**{field: target}).first()
 
 
 def own_checklist(point: Point) -> Checklist | None:

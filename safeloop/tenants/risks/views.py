@@ -19,7 +19,12 @@ from safeloop.tenants.facilities.models import Area, AreaKind
 from safeloop.tenants.facilities.permissions import Perm, can
 from safeloop.tenants.facilities.views import guarded
 from safeloop.tenants.risks import services
-from safeloop.tenants.risks.checks import inspection_point, own_checklist, sync_check_items
+from safeloop.tenants.risks.checks import (
+    check_target,
+    existing_inspection_point,
+    own_checklist,
+    sync_check_items,
+)
 from safeloop.tenants.risks.filters import filter_points
 from safeloop.tenants.risks.forms import (
     AssessmentForm,
@@ -112,7 +117,7 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
     by_kind = {kind: [] for kind in MeasureKind.values}
     for measure in point.measures.all():
         by_kind[measure.kind].append(measure)
-    target = inspection_point(point)
+    target = existing_inspection_point(point)
     return render(
         request,
         "risks/point.html",
@@ -123,8 +128,8 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessments": assessments,
             "flags": flags,
             "measure_groups": [(k, label, by_kind[k]) for k, label in MeasureKind.choices],
-            "inspection_point": target,
-            "checklist": own_checklist(target),
+            "qr_target": check_target(point),
+            "checklist": own_checklist(target) if target else None,
             "can_manage": can(request.user, Perm.RISKS_MANAGE),
         },
     )

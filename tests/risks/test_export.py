@@ -1,34 +1,26 @@
-"""Risk notification cards and the register export.
+"""The risk register export (风险分级管控清单 XLSX), its filters and colour
+counts, and who may print cards and registers.
 
-On Acme's trial press line (W1-RT, in Li Na's stamping workshop W1) the press
-R1 is a red risk (LEC 6 × 6 × 15 = 540) with an interlock, gloves and an
-emergency stop drill; the guard rail walk is a blue activity (1 × 6 × 7 = 42)
-whose handrail check is owned at post level; the oil store is not assessed.
-Zhang San, an operator, may read the register and print it; Zhao Min, a
-verifier, may not; Globex's admin Chen sees nothing of Acme's.
-
-The card is checked as a worker meets it: the PDF is rasterised with pdftoppm
-and the QR code read with zbarimg; its text comes out through pdftotext.
+Fixtures (conftest): on Acme's press line W1-RT a red press, a blue guard rail
+walk and an unassessed oil store. Zhang San, an operator, may read and print;
+Zhao Min, a verifier, may not; Globex's admin Chen sees nothing of Acme's.
 """
 
 from __future__ import annotations
 
 import io
-import subprocess
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
 from safeloop.tenants.risks import services
-from safeloop.tenants.risks.card import risk_card_pdf
 from safeloop.tenants.risks.filters import filter_points, parse_filters
 from safeloop.tenants.risks.models import RiskPoint
-from safeloop.tenants.risks.reports import colour_counts_by_area, register_queryset
+from safeloop.tenants.risks.reports import colour_counts_by_area
+from tests.support.documents import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -79,94 +71,6 @@ LEC_HEADERS_EN = [
 RED_FILL, BLUE_FILL = "FFE02020", "FF1F6FD6"
 
 
-@pytest.fixture(autouse=True)
-def _plain_host(settings):
-    # The code encodes <scheme>://acme.<base domain>/q/<token>/; no port here.
-    settings.SAFELOOP_PUBLIC_PORT = ""
-
-
-@pytest.fixture
-def red_press(press_risk, wang, li):
-    """The red press with its measures of three kinds; Li Na is responsible."""
-    services.update_risk_point(press_risk, by=wang, responsible=li.person)
-    services.add_control_measure(
-        press_risk,
-        by=wang,
-        kind="ppe",
-        level="post",
-        description="操作时佩戴防护手套",
-        description_en="Wear protective gloves",
-    )
-    services.add_control_measure(
-        press_risk,
-        by=wang,
-        kind="emergency",
-        level="team",
-        description="立即按下急停按钮并报告班长",
-        description_en="Hit the emergency stop and tell the team leader",
-    )
-    return RiskPoint.objects.get(pk=press_risk.pk)
-
-
-@pytest.fixture
-def blue_walk(press_line, wang):
-    point = services.create_risk_point(
-        by=wang,
-        code="RP-RAIL-WALK",
-        name="护栏巡视",
-        name_en="Guard rail walk",
-        kind="activity",
-        area=press_line,
-    )
-    services.set_hazard_sources(
-        point, by=wang, sources=[{"description": "护栏松动", "accident_types": ["高处坠落"]}]
-    )
-    services.assess_risk(point, by=wang, inherent={"l": 1, "e": 6, "c": 7})
-    services.add_control_measure(
-        point, by=wang, kind="management", level="post", description="每班检查护栏"
-    )
-    return RiskPoint.objects.get(pk=point.pk)
-
-
-@pytest.fixture
-def oil_store(press_line, wang):
-    return services.create_risk_point(
-        by=wang, code="RP-OIL-STORE", name="油品库", kind="area", area=press_line
-    )
-
-
-def _hub_url(token: str) -> str:
-    base = django_settings.SAFELOOP_BASE_DOMAIN
-    return f"{django_settings.SAFELOOP_SCHEME}://acme.{base}/q/{token}/"
-
-
-def _pdf_text(pdf: bytes, folder: Path) -> list[str]:
-    """The text of each page."""
-    source = folder / "cards.pdf"
-    source.write_bytes(pdf)
-    result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(source), "-"], capture_output=True, check=True
-    )
-    return result.stdout.decode("utf-8").split("\f")[:-1]
-
-
-def _scan(pdf: bytes, folder: Path) -> list[list[str]]:
-    """The QR codes zbarimg reads on each page rasterised at 150 dpi."""
-    source = folder / "scan.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "150", "-png", str(source), str(folder / "page")], check=True)
-    found = []
-    for page in sorted(folder.glob("page*.png")):
-        result = subprocess.run(
-            ["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(page)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        found.append(result.stdout.split())
-    return found
-
-
 def _sheet(response, index: int = 0):
     workbook = load_workbook(io.BytesIO(response.content))
     return workbook.worksheets[index]
@@ -180,102 +84,6 @@ def _rows(sheet) -> dict[str, dict[str, object]]:
         for row in sheet.iter_rows(min_row=3)
         if row[1].value
     }
-
-
-# --- The card -----------------------------------------------------------------
-
-
-def test_card_qr_decodes_to_the_point_hub_of_the_machine(as_zhang, red_press, press, tmp_path):
-    response = as_zhang.get(f"/r/{red_press.pk}/card.pdf")
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert _scan(response.content, tmp_path) == [[_hub_url(press.qr_token)]]
-
-
-def test_card_of_an_area_risk_scans_to_the_area(in_acme, blue_walk, press_line, tmp_path):
-    pdf = risk_card_pdf(list(register_queryset(RiskPoint.objects.filter(pk=blue_walk.pk))))
-
-    assert _scan(pdf, tmp_path) == [[_hub_url(press_line.qr_token)]]
-
-
-def test_card_shows_the_point_its_colour_accidents_and_measures(as_zhang, red_press, tmp_path):
-    response = as_zhang.get(f"/r/{red_press.pk}/card.pdf")
-
-    [text] = _pdf_text(response.content, tmp_path)
-    for expected in (
-        "岗位风险告知卡",
-        "冲压机R1",
-        "Press R1",
-        "RP-PRESS-R1",
-        "重大风险",
-        "D = 540",
-        "滑块下行时手进入模区",
-        "机械伤害",
-        "光电保护装置与双手按钮联锁",
-        "操作时佩戴防护手套",
-        "立即按下急停按钮并报告班长",
-        "Li Na",
-        "119",
-    ):
-        assert expected in text, expected
-    # the emergency action is under the emergency heading, after the controls
-    assert text.index("立即按下急停按钮") > text.index("应急处置措施")
-    assert text.index("操作时佩戴防护手套") < text.index("应急处置措施")
-
-
-def test_unassessed_card_says_so(in_acme, oil_store, tmp_path):
-    [text] = _pdf_text(
-        risk_card_pdf(list(register_queryset(RiskPoint.objects.filter(pk=oil_store.pk)))), tmp_path
-    )
-
-    assert "未评估" in text and "油品库" in text
-
-
-def test_a_long_register_still_fits_one_page(in_acme, red_press, wang, tmp_path):
-    for n in range(40):
-        services.add_control_measure(
-            red_press,
-            by=wang,
-            kind="management",
-            level="team",
-            description=f"第{n}条管理制度：交接班时检查模具紧固、润滑和安全装置并记录在点检表上",
-            description_en=f"Rule {n}: check die fixing, lubrication and guards at every handover",
-        )
-    pdf = risk_card_pdf(list(register_queryset(RiskPoint.objects.filter(pk=red_press.pk))))
-
-    [text] = _pdf_text(pdf, tmp_path)
-    assert "第0条管理制度" in text
-    assert "其余内容见风险点页面" in text
-
-
-def test_cards_pdf_prints_the_ids_in_order(as_zhang, red_press, blue_walk, tmp_path):
-    response = as_zhang.get(f"/r/cards.pdf?ids={blue_walk.pk},{red_press.pk}")
-
-    assert response.status_code == 200
-    pages = _pdf_text(response.content, tmp_path)
-    assert len(pages) == 2
-    assert "RP-RAIL-WALK" in pages[0] and "低风险" in pages[0]
-    assert "RP-PRESS-R1" in pages[1] and "重大风险" in pages[1]
-
-
-def test_cards_pdf_of_the_red_risks_of_the_press_line(as_zhang, red_press, blue_walk, tmp_path):
-    response = as_zhang.get("/r/cards.pdf?band=red&area=W1-RT")
-
-    pages = _pdf_text(response.content, tmp_path)
-    assert len(pages) == 1
-    assert "RP-PRESS-R1" in pages[0]
-
-
-@pytest.mark.parametrize("query", ["ids=1,two", "ids=", "band=purple", "level=boss", "area=NOPE"])
-def test_cards_pdf_refuses_bad_input(as_zhang, red_press, query):
-    assert as_zhang.get(f"/r/cards.pdf?{query}").status_code == 400
-
-
-def test_card_of_a_missing_point_is_404(as_zhang, red_press):
-    assert as_zhang.get(f"/r/{red_press.pk + 10_000}/card.pdf").status_code == 404
-    assert as_zhang.get(f"/r/cards.pdf?ids={red_press.pk + 10_000}").status_code == 404
-    assert as_zhang.get("/r/cards.pdf?band=orange&area=W1-RT").status_code == 404
 
 
 # --- The register export ----------------------------------------------------------
@@ -467,6 +275,6 @@ def test_globex_cannot_print_acme_cards(as_chen, red_press, globex, tmp_path):
     if theirs is None:
         assert (card.status_code, cards.status_code) == (404, 404)
     else:  # Globex's own point of that number, never Acme's
-        [text] = _pdf_text(card.content, tmp_path)
+        [text] = pdf_text(card.content, tmp_path)
         assert theirs.code in text and "RP-PRESS-R1" not in text
     assert "RP-PRESS-R1" not in _rows(_sheet(export))
