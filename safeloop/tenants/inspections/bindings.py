@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from safeloop.tenants.facilities.models import Area, Equipment, EquipmentStatus
 from safeloop.tenants.inspections.models import Checklist, ChecklistBinding, Point
 from safeloop.tenants.inspections.models.checklists import SCOPE_RANK
 
 EARTH_RADIUS_M = 6_371_000
+T = TypeVar("T")
 
 
 class AreaTree:
@@ -52,6 +55,19 @@ class AreaTree:
             found.add(pk)
             stack.extend(self.children.get(pk, ()))
         return found
+
+    def roll_up(self, own: Mapping[int, T], plus: Callable[[T, T], T], zero: T) -> dict[int, T]:
+        """For every area, ``plus`` of the ``own`` values of its whole subtree.
+
+        Each value is added to its area and every area above it, so a workshop
+        totals its lines and a site its workshops; areas with nothing get ``zero``.
+        """
+        totals: dict[int, T] = dict.fromkeys(self.parent, zero)
+        for area_id, value in own.items():
+            for above in self.ancestors(area_id):
+                if above in totals:
+                    totals[above] = plus(totals[above], value)
+        return totals
 
 
 def place_id(point: Point) -> int:

@@ -3,8 +3,8 @@
 ``register_queryset`` loads what a register row or a card shows in a fixed
 number of queries. ``colour_counts_by_area`` counts the colours per area: an
 area's row counts the active risk points of its whole subtree (a workshop's
-row includes its areas'), like the colours of the map
-(``selectors.area_risks``). Three queries whatever the size: one aggregate
+row includes its areas'), rolled up by ``AreaTree.roll_up`` like the colours
+of the map (``selectors.area_risks``). Three queries whatever the size: one aggregate
 over the points, the area tree, the areas' names.
 """
 
@@ -124,12 +124,10 @@ def colour_counts_by_area(
     own = _own_counts(points)
     tree = AreaTree()
     areas = Area.objects.in_bulk(list(tree.parent))
+    totals = tree.roll_up(own, ColourCounts.plus, ColourCounts(None))
     rows = []
     for pk in _tree_order(tree, {pk: a.code for pk, a in areas.items()}):
-        row = ColourCounts(areas[pk])
-        for inner in tree.subtree(pk):
-            if inner in own:
-                row = row.plus(own[inner])
+        row = totals[pk]._replace(area=areas[pk])
         if row.total or not skip_empty:
             rows.append(row)
     return rows

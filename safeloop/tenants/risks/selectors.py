@@ -37,6 +37,18 @@ class AreaRisk:
     def colour(self) -> str:
         return BAND_COLOURS.get(self.band, UNASSESSED_COLOUR)
 
+    def plus(self, other: AreaRisk) -> AreaRisk:
+        """Both together; the band is the higher of the two."""
+        ranks = [BAND_RANK[Band(b)] for b in (self.band, other.band) if b]
+        return AreaRisk(
+            band=RANK_BAND[max(ranks)] if ranks else "",
+            by_band=self.by_band + other.by_band,
+            risk_points=self.risk_points + other.risk_points,
+            needs_reassessment=self.needs_reassessment + other.needs_reassessment,
+            open_hazards=self.open_hazards + other.open_hazards,
+            overdue_hazards=self.overdue_hazards + other.overdue_hazards,
+        )
+
 
 def area_risks(tree: AreaTree | None = None) -> dict[int, AreaRisk]:
     """``AreaRisk`` for every area, rolled up its subtree."""
@@ -59,22 +71,10 @@ def area_risks(tree: AreaTree | None = None) -> dict[int, AreaRisk]:
     ):
         own[area_id].open_hazards += open_count
         own[area_id].overdue_hazards += overdue
-    rolled: dict[int, AreaRisk] = {}
-    for area_id in tree.parent:
-        total = AreaRisk()
-        for pk in tree.subtree(area_id):
-            part = own.get(pk)
-            if part is None:
-                continue
-            total.by_band.update(part.by_band)
-            total.risk_points += part.risk_points
-            total.needs_reassessment += part.needs_reassessment
-            total.open_hazards += part.open_hazards
-            total.overdue_hazards += part.overdue_hazards
-        ranks = [BAND_RANK[Band(b)] for b in total.by_band]
-        total.band = RANK_BAND[max(ranks)] if ranks else ""
-        rolled[area_id] = total
-    return rolled
+    for row in own.values():
+        ranks = [BAND_RANK[Band(b)] for b in row.by_band]
+        row.band = RANK_BAND[max(ranks)] if ranks else ""
+    return tree.roll_up(own, AreaRisk.plus, AreaRisk())
 
 
 @dataclass
