@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 from strawberry import relay
 
-from safeloop.graphql.nodes import global_id
 from safeloop.tenants.facilities.models import Area, Equipment, EquipmentType, JobRole, Person
 from safeloop.tenants.risks import services
 from safeloop.tenants.risks.models import (
@@ -31,137 +30,20 @@ from safeloop.tenants.risks.models import (
 )
 from safeloop.tenants.risks.scoring import Band
 from tests.graphql.conftest import run
+from tests.graphql.risks_documents import (
+    ASSESS,
+    RISK_MAP,
+    RISK_POINT,
+    RISK_POINT_QUERIES,
+    RISK_POINTS,
+    errors_of,
+    gid,
+    mutate,
+)
 from tests.graphql.test_hazards_query_counts import make_hazards
 from tests.graphql.test_query_counts import PER_REQUEST
 
 pytestmark = pytest.mark.django_db
-
-RISK_POINTS = """
-query ($filters: RiskPointFilter) {
-  riskPoints(first: 100, filters: $filters) {
-    totalCount
-    edges { node {
-      id code displayName kind band colour controlLevel inherentBand score needsReassessment
-      area { id code } equipment { id code } responsible { id name }
-      sources { id displayDescription accidentTypes accidentTypeNames }
-      assessments { id method residualScore residualBand inherentFactors { l e c } assessedByName }
-      measures { id kind level displayDescription checkLabel owner { name } ownerRole { code } }
-      flags { id reason isOpen hazard { number } measure { id } }
-    } }
-  }
-}
-"""
-# risk points (+ total count), areas, equipment, responsible people with their users,
-# sources, assessments with their assessors, measures, owners with users, owner roles,
-# flags, their hazards, their measures
-RISK_POINT_QUERIES = PER_REQUEST + 12
-
-RISK_POINT = "query ($id: ID!) { riskPoint(id: $id) { code band colour isActive } }"
-RISK_MAP = """
-query {
-  riskMap {
-    sitePlan { name width height imageUrl }
-    zones {
-      areaCode band colour riskPoints needsReassessment openHazards overdueHazards polygon
-      area { code } byBand { band count }
-    }
-  }
-}
-"""
-CREATE = """
-mutation ($input: CreateRiskPointInput!) {
-  createRiskPoint(input: $input) {
-    riskPoint { id code kind band colour area { code } equipment { code } }
-    errors { field code message }
-  }
-}
-"""
-UPDATE = """
-mutation ($input: UpdateRiskPointInput!) {
-  updateRiskPoint(input: $input) {
-    riskPoint { code name isActive responsible { name } } errors { field code }
-  }
-}
-"""
-SET_SOURCES = """
-mutation ($input: SetHazardSourcesInput!) {
-  setHazardSources(input: $input) {
-    riskPoint { sources { description accidentTypes } } errors { field code }
-  }
-}
-"""
-ASSESS = """
-mutation ($input: AssessRiskInput!) {
-  assessRisk(input: $input) {
-    assessment { method inherentScore inherentBand residualScore residualBand }
-    riskPoint { band colour controlLevel inherentBand score needsReassessment }
-    errors { field code message }
-  }
-}
-"""
-ADD_MEASURE = """
-mutation ($input: AddControlMeasureInput!) {
-  addControlMeasure(input: $input) {
-    measure { id kind level checkLabel ownerRole { code } isActive }
-    errors { field code }
-  }
-}
-"""
-UPDATE_MEASURE = """
-mutation ($input: UpdateControlMeasureInput!) {
-  updateControlMeasure(input: $input) { measure { level description } errors { field code } }
-}
-"""
-REMOVE_MEASURE = """
-mutation ($input: ControlMeasureIdInput!) {
-  removeControlMeasure(input: $input) {
-    measure { isActive } riskPoint { measures { id } } errors { field code }
-  }
-}
-"""
-SYNC = """
-mutation ($input: SyncCheckItemsInput!) {
-  syncCheckItems(input: $input) {
-    checklist { code currentVersion { items { label } } } errors { field code }
-  }
-}
-"""
-SET_METHOD = """
-mutation ($input: SetRiskMethodInput!) {
-  setRiskMethod(input: $input) { settings { method } errors { field code } }
-}
-"""
-
-
-def gid(type_name: str, row) -> str:
-    return global_id(type_name, row)
-
-
-def mutate(client, document: str, **data) -> dict:
-    """The payload of a one-mutation document, called with ``data`` as its input."""
-    return next(iter(run(client, document, {"input": data}).values()))
-
-
-def errors_of(payload: dict) -> list[tuple[str | None, str]]:
-    return [(error["field"], error["code"]) for error in payload["errors"]]
-
-
-@pytest.fixture
-def qc_area(wang):
-    """A fresh area of W1 holding no template risk points."""
-    return Area.objects.create(
-        code="QC-RISK", name="风险测试区", kind="area", parent=Area.objects.get(code="W1")
-    )
-
-
-@pytest.fixture
-def guard_point(qc_area, wang):
-    """An area risk point assessed red (LEC 6 × 6 × 15 = 540)."""
-    point = services.create_risk_point(
-        by=wang, code="QC-GUARD", name="防护测试", kind="area", area=qc_area
-    )
-    services.assess_risk(point, by=wang, inherent={"l": 6, "e": 6, "c": 15})
-    return point
 
 
 def make_points(count: int, area: Area) -> list[RiskPoint]:
@@ -365,163 +247,3 @@ def test_value_tables_and_accident_types_feed_the_pickers(as_zhang):
     )
     assert len(data["accidentTypes"]) == 20
     assert {"value": "MACHINERY", "chineseName": "机械伤害"} in data["accidentTypes"]
-
-
-# --- Changing -----------------------------------------------------------------------------
-
-VEHICLES = {
-    "description": "叉车通道与人行通道交叉",
-    "accidentTypes": ["VEHICLE", "STRUCK_BY_OBJECT"],
-}
-
-
-def test_admin_identifies_assesses_and_controls_a_risk_point(as_wang, qc_area):
-    created = mutate(
-        as_wang, CREATE, code="QC-NEW", name="新风险点", kind="AREA", area=gid("Area", qc_area)
-    )
-    assert created["errors"] == []
-    point = created["riskPoint"]
-    assert (point["kind"], point["band"], point["colour"]) == ("AREA", None, "#9aa3ad")
-
-    sources = mutate(as_wang, SET_SOURCES, id=point["id"], sources=[VEHICLES])
-    assert sources["riskPoint"]["sources"] == [
-        {"description": VEHICLES["description"], "accidentTypes": VEHICLES["accidentTypes"]}
-    ]
-
-    assessed = mutate(
-        as_wang,
-        ASSESS,
-        id=point["id"],
-        inherent={"l": 6, "e": 6, "c": 15},
-        residual={"l": 1, "e": 6, "c": 15},
-        note="人车分流",
-    )
-    assert assessed["errors"] == []
-    assert assessed["assessment"] == {
-        "method": "LEC",
-        "inherentScore": "540.00",
-        "inherentBand": "RED",
-        "residualScore": "90.00",
-        "residualBand": "YELLOW",
-    }
-    after = assessed["riskPoint"]
-    assert (after["band"], after["controlLevel"], after["inherentBand"]) == (
-        "YELLOW",
-        "TEAM",
-        "RED",
-    )
-
-    added = mutate(
-        as_wang,
-        ADD_MEASURE,
-        riskPoint=point["id"],
-        kind="ENGINEERING",
-        level="WORKSHOP",
-        description="人行通道加装护栏",
-        checkLabel="人行通道护栏完好",
-        ownerRole=gid("JobRole", JobRole.objects.get(code="team_leader")),
-    )
-    assert added["errors"] == []
-    assert added["measure"]["ownerRole"] == {"code": "team_leader"}
-    measure_id = added["measure"]["id"]
-
-    synced = mutate(as_wang, SYNC, id=point["id"])
-    assert synced["errors"] == []
-    assert synced["checklist"]["currentVersion"]["items"][-1] == {"label": "人行通道护栏完好"}
-
-    updated = mutate(as_wang, UPDATE_MEASURE, id=measure_id, level="COMPANY")
-    assert updated["measure"] == {"level": "COMPANY", "description": "人行通道加装护栏"}
-
-    removed = mutate(as_wang, REMOVE_MEASURE, id=measure_id)
-    assert removed["measure"] == {"isActive": False}
-    assert removed["riskPoint"]["measures"] == []
-
-
-def test_out_of_table_factor_comes_back_on_its_field(as_wang, guard_point):
-    point_id = gid("RiskPoint", guard_point)
-
-    four = mutate(as_wang, ASSESS, id=point_id, inherent={"l": 4, "e": 6, "c": 15})
-    worse = mutate(
-        as_wang,
-        ASSESS,
-        id=point_id,
-        inherent={"l": 1, "e": 6, "c": 15},
-        residual={"l": 6, "e": 6, "c": 15},
-    )
-
-    assert errors_of(four) == [("inherentL", "not_in_table")]
-    assert "0.5" in four["errors"][0]["message"]
-    assert four["assessment"] is None
-    assert errors_of(worse) == [("residual", "worse_than_inherent")]
-    assert guard_point.assessments.count() == 1
-
-
-def test_bad_risk_point_input_is_refused_by_field(as_wang, qc_area, guard_point):
-    area = gid("Area", qc_area)
-    no_types = [{"description": "无事故类型", "accidentTypes": []}]
-
-    duplicate = mutate(as_wang, CREATE, code="QC-GUARD", name="重复", kind="AREA", area=area)
-    no_machine = mutate(as_wang, CREATE, code="QC-NOMACHINE", name="无设备", kind="EQUIPMENT")
-    no_type = mutate(as_wang, SET_SOURCES, id=gid("RiskPoint", guard_point), sources=no_types)
-
-    assert errors_of(duplicate) == [("code", "duplicate")]
-    assert errors_of(no_machine) == [("equipment", "required")]
-    assert errors_of(no_type) == [("sources", "required")]
-    assert not RiskPoint.objects.filter(code="QC-NOMACHINE").exists()
-
-
-def test_operator_may_not_change_the_register(as_zhang, qc_area, guard_point):
-    point_id = gid("RiskPoint", guard_point)
-    area = gid("Area", qc_area)
-    attempts = [
-        mutate(as_zhang, CREATE, code="QC-OP", name="操作工", kind="AREA", area=area),
-        mutate(as_zhang, ASSESS, id=point_id, inherent={"l": 1, "e": 1, "c": 1}),
-        mutate(as_zhang, UPDATE, id=point_id, name="改名"),
-        mutate(as_zhang, SYNC, id=point_id),
-        mutate(as_zhang, SET_METHOD, method="MATRIX"),
-    ]
-
-    assert [errors_of(payload) for payload in attempts] == [[(None, "permission_denied")]] * 5
-    guard_point.refresh_from_db()
-    assert (guard_point.name, guard_point.band) == ("防护测试", "red")
-    assert guard_point.assessments.count() == 1
-    assert not RiskPoint.objects.filter(code="QC-OP").exists()
-
-
-def test_switched_off_point_leaves_the_register_and_responsible_clears(as_wang, guard_point):
-    point_id = gid("RiskPoint", guard_point)
-    li = gid("Person", Person.objects.get(employee_no="E1001"))
-    handed = mutate(as_wang, UPDATE, id=point_id, responsible=li)
-    assert handed["riskPoint"]["responsible"] == {"name": "Li Na"}
-
-    off = mutate(as_wang, UPDATE, id=point_id, responsible=None, isActive=False)
-
-    assert off["riskPoint"] == {
-        "code": "QC-GUARD",
-        "name": "防护测试",
-        "isActive": False,
-        "responsible": None,
-    }
-    listed = run(as_wang, RISK_POINTS, {"filters": {"search": "QC-GUARD"}})["riskPoints"]
-    assert listed["totalCount"] == 0
-    assert run(as_wang, RISK_POINT, {"id": point_id})["riskPoint"]["isActive"] is False
-
-
-def test_matrix_method_assesses_by_likelihood_and_severity(as_wang, guard_point):
-    point_id = gid("RiskPoint", guard_point)
-    changed = mutate(as_wang, SET_METHOD, method="MATRIX")
-    assert changed == {"settings": {"method": "MATRIX"}, "errors": []}
-
-    assessed = mutate(
-        as_wang,
-        ASSESS,
-        id=point_id,
-        inherent={"likelihood": 4, "severity": 4},
-        residual={"likelihood": 2, "severity": 4},
-    )
-    lec_factors = mutate(as_wang, ASSESS, id=point_id, inherent={"l": 6, "e": 6, "c": 15})
-
-    assert assessed["assessment"]["method"] == "MATRIX"
-    assert assessed["assessment"]["inherentBand"] == "ORANGE"  # R = 16
-    assert assessed["riskPoint"]["band"] == "BLUE"  # R = 8
-    assert errors_of(lec_factors) == [("inherentLikelihood", "not_in_table")]

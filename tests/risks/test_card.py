@@ -95,6 +95,18 @@ def test_card_shows_the_point_its_colour_accidents_and_measures(as_zhang, red_pr
     # the emergency action is under the emergency heading, after the controls
     assert text.index("立即按下急停按钮") > text.index("应急处置措施")
     assert text.index("操作时佩戴防护手套") < text.index("应急处置措施")
+    assert "Site emergency" not in text  # no site number set yet
+
+
+def test_card_prints_the_sites_emergency_phone(as_wang, wang, red_press, tmp_path):
+    response = as_wang.post(
+        "/r/settings/", {"method": "lec", "emergency_phone": "0512-6688 1234 转 8001"}
+    )
+    assert response.status_code == 302
+
+    [text] = _pdf_text(as_wang.get(f"/r/{red_press.pk}/card.pdf").content, tmp_path)
+
+    assert "厂内应急值班 Site emergency: 0512-6688 1234 转 8001" in text
 
 
 def test_unassessed_card_says_so(in_acme, oil_store, tmp_path):

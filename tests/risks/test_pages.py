@@ -126,6 +126,18 @@ def test_matrix_enterprises_get_likelihood_and_severity_pickers(as_wang, press_r
     assert 'name="inherent_likelihood"' in page and 'name="inherent_l"' not in page
 
 
+def test_a_bad_emergency_phone_is_shown_beside_its_field(as_wang, in_acme):
+    response = as_wang.post(
+        "/r/settings/",
+        {"method": "lec", "emergency_phone": "ask the gatehouse"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    assert "0512-6688 1234" in str(response.context["form"].errors["emergency_phone"])
+    assert RiskSettings.current().emergency_phone == ""
+
+
 def test_a_flagged_point_says_which_hazard_flagged_it(as_wang, zhang, press, press_risk):
     from safeloop.tenants.hazards.services import report_hazard
 

@@ -148,6 +148,14 @@ class SetRiskMethodInput:
     method: AssessmentMethod
 
 
+@strawberry.input(description="Change the risk settings; a field left out keeps its value.")
+class UpdateRiskSettingsInput:
+    method: AssessmentMethod | None = None
+    emergency_phone: str | None = strawberry.field(
+        default=None, description="An empty string removes the number from the cards."
+    )
+
+
 @strawberry.type
 class RiskSettingsPayload:
     settings: RiskSettingsType | None = None

@@ -29,6 +29,7 @@ from safeloop.graphql.risks.inputs import (
     SyncCheckItemsPayload,
     UpdateControlMeasureInput,
     UpdateRiskPointInput,
+    UpdateRiskSettingsInput,
 )
 from safeloop.graphql.risks.reference import RiskSettingsType
 from safeloop.graphql.risks.types import ControlMeasureType, RiskPointType
@@ -133,6 +134,20 @@ class RisksMutation:
     def set_risk_method(self, info: Info, input: SetRiskMethodInput) -> RiskSettingsPayload:
         try:
             settings = services.set_method(by=current_user(info), method=input.method.value)
+        except EXPECTED_ERRORS as exc:
+            return RiskSettingsPayload(errors=errors_from(exc))
+        return RiskSettingsPayload(settings=RiskSettingsType.of(settings))
+
+    @strawberry.mutation(description="Change the assessment method and/or the emergency phone.")
+    def update_risk_settings(
+        self, info: Info, input: UpdateRiskSettingsInput
+    ) -> RiskSettingsPayload:
+        try:
+            settings = services.update_settings(
+                by=current_user(info),
+                method=input.method.value if input.method else None,
+                emergency_phone=input.emergency_phone,
+            )
         except EXPECTED_ERRORS as exc:
             return RiskSettingsPayload(errors=errors_from(exc))
         return RiskSettingsPayload(settings=RiskSettingsType.of(settings))

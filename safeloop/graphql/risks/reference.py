@@ -13,16 +13,25 @@ from safeloop.graphql.risks.enums import AccidentType, AssessmentMethod, Control
 from safeloop.tenants.risks import models, scoring
 
 
-@strawberry.type(name="RiskSettings", description="How this enterprise assesses risks.")
+@strawberry.type(
+    name="RiskSettings", description="How this enterprise assesses risks and whom to call."
+)
 class RiskSettingsType:
     method: AssessmentMethod = strawberry.field(
         description="The method new assessments use; past ones keep theirs."
+    )
+    emergency_phone: str = strawberry.field(
+        description="The site's 24-hour emergency number printed on the cards; empty if unset."
     )
     updated_at: datetime
 
     @classmethod
     def of(cls, row: models.RiskSettings) -> RiskSettingsType:
-        return cls(method=scoring.Method(row.method), updated_at=row.updated_at)
+        return cls(
+            method=scoring.Method(row.method),
+            emergency_phone=row.emergency_phone,
+            updated_at=row.updated_at,
+        )
 
 
 @strawberry.type(description="One value of a standard table and what it means.")

@@ -47,6 +47,7 @@ from safeloop.tenants.risks.models import (
     MeasureKind,
     RiskPoint,
     RiskPointKind,
+    RiskSettings,
 )
 from safeloop.tenants.risks.reports import active_measures, latest_assessment, register_queryset
 from safeloop.tenants.risks.scoring import BAND_COLOURS, Band, Method
@@ -61,6 +62,7 @@ BAND_EN = {
 }
 UNASSESSED_EN = "Not assessed"
 EMERGENCY_LINE = "应急电话 Emergency:  火警 Fire 119 · 急救 Ambulance 120 · 报警 Police 110"
+SITE_EMERGENCY = "厂内应急值班 Site emergency:"
 REPORT_LINE = "发现隐患请扫码上报 · Found a hazard? Scan the code to report it"
 MORE_ZH, MORE_EN = "……其余内容见风险点页面", "… the rest is on the risk point's page"
 
@@ -294,7 +296,7 @@ def _head(canvas: Canvas, point: RiskPoint, font: str, top: float) -> float:
     return min(y, top - QR_SIZE - 7 * mm) - 3 * mm
 
 
-def _footer(canvas: Canvas, point: RiskPoint, font: str) -> float:
+def _footer(canvas: Canvas, point: RiskPoint, font: str, phone: str) -> float:
     """Whom to call and how to report, at the foot of the page; returns its top."""
     y = MARGIN
     tenant = getattr(connection, "tenant", None)
@@ -304,19 +306,22 @@ def _footer(canvas: Canvas, point: RiskPoint, font: str) -> float:
     _centred(canvas, REPORT_LINE, font, 10, y + 13, BLACK)
     _centred(canvas, EMERGENCY_LINE, font, 12, y + 29, BLACK)
     top = y + 29 + 16
+    if phone:
+        _centred(canvas, f"{SITE_EMERGENCY} {phone}", font, 14, top, BLACK)
+        top += 20
     canvas.setStrokeColorRGB(*_rgb(BAND_COLOURS.get(point.band, UNASSESSED_COLOUR)))
     canvas.setLineWidth(2)
     canvas.line(MARGIN, top, MARGIN + WIDTH, top)
     return top + 2 * mm
 
 
-def _card(canvas: Canvas, point: RiskPoint, font: str) -> None:
+def _card(canvas: Canvas, point: RiskPoint, font: str, phone: str) -> None:
     top = PAGE_H - MARGIN
     _centred(canvas, TITLE_ZH, font, 26, top - 24)
     _centred(canvas, TITLE_EN, font, 12, top - 40, MUTED)
     y = _band(canvas, point, font, top - 48) - 4 * mm
     y = _head(canvas, point, font, y)
-    bottom = _footer(canvas, point, font)
+    bottom = _footer(canvas, point, font, phone)
     flow, paras = _fitting(canvas, font, _paras(point), y - bottom)
     for para in paras:
         y = flow.draw(para, y)
@@ -329,8 +334,9 @@ def risk_card_pdf(points: Sequence[RiskPoint], *, font_path: str = FONT_PATH) ->
     canvas = Canvas(out, pagesize=A4, pageCompression=1)
     canvas.setTitle(f"{TITLE_ZH} {points[0].code}" if len(points) == 1 else TITLE_ZH)
     canvas.setCreator("SafeLoop")
+    phone = RiskSettings.current().emergency_phone
     for point in points:
-        _card(canvas, point, font)
+        _card(canvas, point, font, phone)
         canvas.showPage()
     canvas.save()
     return out.getvalue()

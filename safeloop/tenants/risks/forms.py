@@ -184,7 +184,14 @@ class MeasureForm(ShellForm):
     )
 
 
-class MethodForm(ShellForm):
+class SettingsForm(ShellForm):
     method = forms.ChoiceField(
         label=_("assessment method"), choices=Method.choices, widget=forms.RadioSelect
+    )
+    emergency_phone = forms.CharField(
+        label=_("emergency phone"),
+        max_length=40,
+        required=False,
+        help_text=_("The site's 24-hour emergency number, printed on every notification card."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )

@@ -107,10 +107,16 @@ BAND_CONTROL_LEVEL = {
 
 
 class RiskSettings(models.Model):
-    """One row per enterprise: how it assesses risks."""
+    """One row per enterprise: how it assesses risks and whom to call."""
 
     method = models.CharField(
         _("assessment method"), max_length=10, choices=Method.choices, default=Method.LEC
+    )
+    emergency_phone = models.CharField(
+        _("emergency phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("The site's 24-hour emergency number, printed on every notification card."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

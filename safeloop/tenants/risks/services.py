@@ -13,6 +13,7 @@ into check items. Hazards flag points through ``risks.flags``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,19 +46,43 @@ from safeloop.tenants.risks.scoring import Method, Score, ScoreError, score
 MAX_SOURCES = 30
 
 
+PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{2,30}(?:\s*(?:转|ext\.?|x)\s*[0-9]{1,6})?$", re.I)
+
+
 @transaction.atomic
-def set_method(*, by, method: str) -> RiskSettings:
-    """Choose how this enterprise assesses (LEC or the 5 × 5 matrix); past
-    assessments keep the method they used."""
+def update_settings(
+    *, by, method: str | None = None, emergency_phone: str | None = None
+) -> RiskSettings:
+    """How this enterprise assesses (LEC or the 5 × 5 matrix; past assessments
+    keep theirs) and the emergency number its cards print. ``None`` keeps a value."""
     ensure_can(by, Perm.RISKS_MANAGE)
-    if method not in Method.values:
-        raise field_error("method", _("Unknown assessment method."), Code.INVALID)
     settings = RiskSettings.current()
-    if settings.method != method:
-        settings.method = method
-        settings.save(update_fields=["method", "updated_at"])
-        record_event(settings, "risks.method_changed", by=by, method=method)
+    changes: dict[str, str] = {}
+    if method is not None and method != settings.method:
+        if method not in Method.values:
+            raise field_error("method", _("Unknown assessment method."), Code.INVALID)
+        changes["method"] = method
+    if emergency_phone is not None:
+        phone = " ".join(emergency_phone.split())
+        if phone and not PHONE.match(phone):
+            raise field_error(
+                "emergency_phone",
+                _("Enter a phone number such as 0512-6688 1234 or 0512-6688 1234 转 8001."),
+                Code.INVALID,
+            )
+        if phone != settings.emergency_phone:
+            changes["emergency_phone"] = phone
+    if changes:
+        for name, value in changes.items():
+            setattr(settings, name, value)
+        settings.save(update_fields=[*changes, "updated_at"])
+        record_event(settings, "risks.settings_changed", by=by, **changes)
     return settings
+
+
+def set_method(*, by, method: str) -> RiskSettings:
+    """Choose the assessment method (see :func:`update_settings`)."""
+    return update_settings(by=by, method=method)
 
 
 def _clean_target(kind: str, area: Area | None, equipment: Equipment | None) -> Area:

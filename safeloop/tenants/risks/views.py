@@ -29,8 +29,8 @@ from safeloop.tenants.risks.filters import filter_points
 from safeloop.tenants.risks.forms import (
     AssessmentForm,
     MeasureForm,
-    MethodForm,
     RiskPointForm,
+    SettingsForm,
     SourcesForm,
     sources_text,
 )
@@ -275,11 +275,15 @@ def point_sync_checks(request: HttpRequest, pk: int) -> HttpResponse:
 
 @guarded(Perm.RISKS_MANAGE)
 def settings_page(request: HttpRequest) -> HttpResponse:
-    form = MethodForm(request.POST or None, initial={"method": RiskSettings.current().method})
+    current = RiskSettings.current()
+    form = SettingsForm(
+        request.POST or None,
+        initial={"method": current.method, "emergency_phone": current.emergency_phone},
+    )
     if request.method == "POST" and submit_form(
-        form, lambda data: services.set_method(by=request.user, method=data["method"])
+        form, lambda data: services.update_settings(by=request.user, **data)
     ):
-        messages.success(request, _("Assessment method saved."))
+        messages.success(request, _("Risk settings saved."))
         return redirect("risks:register")
     return _form_page(
         request, form, title=_("Risk assessment settings"), back=reverse("risks:register")
