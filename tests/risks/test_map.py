@@ -94,6 +94,36 @@ def test_upload_page_stores_the_plan(as_wang, in_acme):
     assert f"/r/map/plans/{plan.pk}/image/" in page.content.decode()
 
 
+def test_a_new_drawing_of_the_site_can_keep_the_zones(wang, press_zone, press_line):
+    old = press_zone.site_plan
+
+    kept = mapping.upload_site_plan(by=wang, name="二期", image=png(1600, 1200), keep_zones=True)
+    fresh = mapping.upload_site_plan(by=wang, name="三期", image=png(), keep_zones=False)
+
+    # the zone is copied in place (fractions of the image); the old plan keeps its own
+    [copy] = kept.zones.all()
+    assert (copy.area, copy.polygon) == (press_line, SQUARE) and copy.pk != press_zone.pk
+    assert list(old.zones.all()) == [press_zone]
+    assert fresh.zones.count() == 0
+    event = AuditEvent.objects.filter(verb="site_plan.uploaded").order_by("-id")[1]
+    assert event.data["kept_zones"] == 1
+
+
+def test_replacing_the_plan_on_the_page_keeps_the_zones_when_asked(as_wang, press_zone):
+    page = as_wang.get(EDIT)
+    assert 'name="keep_zones"' in page.content.decode()
+
+    response = as_wang.post(EDIT, {"name": "二期", "image": png(), "keep_zones": "on"}, follow=True)
+
+    plan = SitePlan.objects.get(is_active=True)
+    assert plan.name == "二期" and plan.zones.count() == 1
+    assert "uploaded with 1 zone from the previous plan" in response.content.decode()
+
+
+def test_the_first_plan_offers_no_zones_to_keep(as_wang, in_acme):
+    assert 'name="keep_zones"' not in as_wang.get(EDIT).content.decode()
+
+
 @pytest.mark.parametrize(
     "upload",
     [

@@ -81,9 +81,14 @@ def _read_plan(image) -> tuple[str, int, int]:
 
 
 @transaction.atomic
-def upload_site_plan(*, by, name: str, image) -> SitePlan:
+def upload_site_plan(*, by, name: str, image, keep_zones: bool = False) -> SitePlan:
     """Store a new site plan image; it becomes the map, earlier plans are kept inactive
-    (with their zones) for the record."""
+    (with their zones) for the record.
+
+    ``keep_zones`` copies the zones of the plan it replaces: polygons are kept as
+    fractions of the image, so an updated drawing of the same site (a new
+    building added, another scan) needs no redrawing, only a check.
+    """
     ensure_can(by, Perm.RISKS_MANAGE)
     name = (name or "").strip()
     if not name:
@@ -99,6 +104,14 @@ def upload_site_plan(*, by, name: str, image) -> SitePlan:
         SitePlan.objects.filter(is_active=True).exclude(pk=plan.pk).values_list("pk", flat=True)
     )
     SitePlan.objects.filter(pk__in=replaced).update(is_active=False)
+    kept = 0
+    if keep_zones and replaced:
+        previous = Zone.objects.filter(site_plan_id=max(replaced))
+        kept = len(
+            Zone.objects.bulk_create(
+                Zone(site_plan=plan, area_id=z.area_id, polygon=z.polygon) for z in previous
+            )
+        )
     record_event(
         plan,
         "site_plan.uploaded",
@@ -107,6 +120,7 @@ def upload_site_plan(*, by, name: str, image) -> SitePlan:
         width=width,
         height=height,
         replaced=replaced,
+        kept_zones=kept,
     )
     return plan
 

@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -45,6 +45,20 @@ class SitePlanForm(ShellForm):
         help_text=gettext_lazy("PNG, JPEG or WebP, at most 20 MB and 10000 pixels a side."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
+    keep_zones = forms.BooleanField(
+        label=gettext_lazy("Keep the zones drawn on the current plan"),
+        help_text=gettext_lazy(
+            "For an updated drawing of the same site: the zones are copied in the same "
+            "place, so check that they still fit. Leave unticked to draw them again."
+        ),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, replacing: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not replacing:
+            del self.fields["keep_zones"]
 
 
 def map_payload(plan: SitePlan | None) -> dict[str, Any]:
@@ -164,21 +178,32 @@ def plan_image(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @guarded(Perm.RISKS_MANAGE)
 def map_edit(request: HttpRequest) -> HttpResponse:
-    form = SitePlanForm(request.POST or None, request.FILES or None)
+    plan = current_site_plan()
+    form = SitePlanForm(request.POST or None, request.FILES or None, replacing=plan is not None)
     if request.method == "POST" and form.is_valid():
         try:
             plan = mapping.upload_site_plan(
-                by=request.user, name=form.cleaned_data["name"], image=form.cleaned_data["image"]
+                by=request.user,
+                name=form.cleaned_data["name"],
+                image=form.cleaned_data["image"],
+                keep_zones=form.cleaned_data.get("keep_zones", False),
             )
         except ValidationError as exc:
             apply_service_error(form, exc, "image")
         else:
-            messages.success(
-                request,
-                _("Site plan “%(name)s” uploaded. Now draw the areas on it.") % {"name": plan.name},
-            )
+            kept = plan.zones.count()
+            if kept:
+                text = ngettext(
+                    "Site plan “%(name)s” uploaded with %(n)d zone from the previous plan. "
+                    "Check that it still fits.",
+                    "Site plan “%(name)s” uploaded with %(n)d zones from the previous plan. "
+                    "Check that they still fit.",
+                    kept,
+                )
+            else:
+                text = _("Site plan “%(name)s” uploaded. Now draw the areas on it.")
+            messages.success(request, text % {"name": plan.name, "n": kept})
             return redirect("risks:map_edit")
-    plan = current_site_plan()
     payload = map_payload(plan)
     zoned = {row["area"]["id"] for row in payload["zones"]}
     areas = [
