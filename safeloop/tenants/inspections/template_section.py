@@ -31,7 +31,7 @@ from safeloop.tenants.inspections.models import (
     InspectionPlan,
     Point,
 )
-from safeloop.tenants.inspections.services.checklists import clean_items, publish_version
+from safeloop.tenants.inspections.services.checklists import clean_items, create_checklists_in_bulk
 from safeloop.tenants.inspections.services.plans import clean_plan
 
 
@@ -45,21 +45,20 @@ def _lookup(table: dict, code: str | None, what: str):
 
 
 def _checklists(rows: list[dict]) -> dict[str, Checklist]:
-    made = {}
+    planned = []
     for row in rows:
         try:
             specs = clean_items(row.get("items", []))
         except ValidationError as exc:
             raise TemplateError(f"inspections: checklist {row['code']}: {exc.messages}") from exc
-        checklist = Checklist.objects.create(
+        checklist = Checklist(
             code=row["code"],
             name=row["name"],
             name_en=row.get("name_en", ""),
             kind=ChecklistKind.UNIVERSAL,
         )
-        publish_version(checklist, specs, by=None)
-        made[checklist.code] = checklist
-    return made
+        planned.append((checklist, specs))
+    return {c.code: c for c in create_checklists_in_bulk(planned)}
 
 
 def _bindings(rows: list[dict], checklists: dict, areas: dict, types: dict) -> None:
