@@ -117,7 +117,7 @@ def test_replacing_the_plan_on_the_page_keeps_the_zones_when_asked(as_wang, pres
 
     plan = SitePlan.objects.get(is_active=True)
     assert plan.name == "二期" and plan.zones.count() == 1
-    assert "uploaded with 1 zone from the previous plan" in response.content.decode()
+    assert "沿用了上一张平面图的 1 个区域" in response.content.decode()  # Wang reads Chinese
 
 
 def test_the_first_plan_offers_no_zones_to_keep(as_wang, in_acme):
