@@ -289,6 +289,20 @@ def test_bad_items_are_shown_on_their_rows_and_nothing_is_saved(as_wang, stampin
     assert stamping.current_version.items.get(order=2).number_min != 9
 
 
+def test_a_row_error_names_the_row_as_the_page_numbers_it(as_wang, stamping):
+    # A blank row moved to the top is left out of what is saved, but the page still
+    # numbers it: the faulty reading is the third card, so its error says item 3.
+    url = reverse("inspections:setup_checklist", args=[stamping.pk])
+    data = form_values(as_wang.get(url, **EN).content.decode(), "checklist-form")
+    data.update({"items-2-ORDER": "1", "items-0-ORDER": "2", "items-1-ORDER": "3"})
+    data["items-1-number_min"] = "9"
+
+    html = as_wang.post(url, data, **EN).content.decode()
+
+    [error] = [part.split("</div>")[0] for part in html.split('data-testid="row-errors"')[1:]]
+    assert "Item 3: the lowest value is above the highest." in error
+
+
 def test_a_checklist_needs_a_free_code_and_an_item(as_wang, stamping):
     taken = as_wang.post(
         NEW_CHECKLIST,

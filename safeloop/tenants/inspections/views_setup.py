@@ -170,13 +170,20 @@ def _specs(formset, earlier) -> tuple[list[Form], list[ItemSpec]]:
     return kept, [form.spec(earlier) for form in kept]
 
 
-def _item_errors(exc: ValidationError, kept: list[Form]) -> list[str]:
-    """Put each item's error on its row; the rest (too few, too many) for the whole list."""
+def _item_errors(exc: ValidationError, kept: list[Form], formset) -> list[str]:
+    """Put each item's error on its row; the rest (too few, too many) for the whole list.
+
+    The service numbers the items it was given (blank rows left out); the row says
+    the number the page shows above it, so "Item 4" sits in the card headed 4.
+    """
+    shown = {id(form): n for n, form in enumerate(display_order(formset), start=1)}
     general = []
     for error in getattr(exc, "error_dict", {}).get(ITEMS, []):
         n = (error.params or {}).get("n")
         if isinstance(n, int) and 0 < n <= len(kept):
-            kept[n - 1].add_error(None, error)
+            form = kept[n - 1]
+            params = {**error.params, "n": shown.get(id(form), n)}
+            form.add_error(None, ValidationError(error.message, code=error.code, params=params))
         else:
             general.extend(error.messages)
     return general
@@ -218,7 +225,7 @@ def checklist_create(request: HttpRequest) -> HttpResponse:
         try:
             created = create_checklist(by=request.user, items=specs, **head.cleaned_data)
         except ValidationError as exc:
-            items_errors = _item_errors(exc, kept)
+            items_errors = _item_errors(exc, kept, formset)
             _apply(head, _without_items(exc))
         else:
             messages.success(
@@ -284,7 +291,7 @@ def checklist_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if _items_changed(before, specs):
                     after = revise_checklist(checklist, by=request.user, items=specs)
         except ValidationError as exc:
-            items_errors = _item_errors(exc, kept)
+            items_errors = _item_errors(exc, kept, formset)
             _apply(head, _without_items(exc))
         else:
             if after is None:
