@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from safeloop.tenants.inspections.models import Point
 from safeloop.tenants.inspections.services import (
@@ -110,6 +110,18 @@ def test_a_hazard_elsewhere_flags_nothing(zhang, press_risk, in_acme):
 
     press_risk.refresh_from_db()
     assert not press_risk.needs_reassessment
+
+
+def test_the_checklist_is_named_in_both_languages_whoever_syncs(wang, press, press_risk):
+    from safeloop.tenants.facilities.models import Person
+
+    Person.objects.filter(user=wang).update(language="en")
+
+    with translation.override("en"):
+        checklist = sync_check_items(press_risk, by=wang)
+
+    # the Chinese name field reads Chinese even though Wang works in English
+    assert (checklist.name, checklist.name_en) == ("Press R1检查表", "Press R1 checks")
 
 
 def test_syncing_again_replaces_only_the_generated_items(wang, press, press_risk):

@@ -13,6 +13,7 @@ a new one published.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from safeloop.tenants.facilities.models import Area, Equipment
@@ -109,8 +110,8 @@ def sync_check_items(point: RiskPoint, *, by) -> Checklist:
         checklist = create_checklist(
             by=by,
             code=code,
-            name=_("%(point)s checks") % {"point": target.display_name},
-            name_en=f"{getattr(target.target, 'name_en', '') or target.code} checks",
+            name=_checklist_name(target, "zh-hans"),
+            name_en=_checklist_name(target, "en"),
             items=kept + generated,
         )
         bind_checklist(checklist, by=by, point=target)
@@ -122,6 +123,15 @@ def sync_check_items(point: RiskPoint, *, by) -> Checklist:
     if not _same(now, wanted):
         revise_checklist(checklist, by=by, items=wanted)
     return checklist
+
+
+def _checklist_name(target: Point, language: str) -> str:
+    """ "<place> checks" in ``language`` (the Chinese and English name fields get their
+    own language whoever syncs)."""
+    place = target.target
+    label = place.name if language != "en" else (getattr(place, "name_en", "") or place.name)
+    with translation.override(language):
+        return _("%(point)s checks") % {"point": label}
 
 
 def measure_of_source(source: str) -> ControlMeasure | None:
