@@ -154,7 +154,7 @@ def test_wang_sets_up_a_checklist_binds_it_and_a_revision_keeps_zhangs_inspectio
     if viewport_name == "phone":
         page.get_by_test_id("menu-toggle").click()
     page.get_by_test_id("nav-inspection_setup").click()
-    expect(page.get_by_test_id("page-title")).to_have_text("检查设置")
+    expect(page.get_by_test_id("page-title")).to_have_text("巡检设置")
 
     # 2. A new checklist: code, names, three items of different kinds. The page starts
     #    with one blank row; the button adds the others.

@@ -39,12 +39,14 @@ def test_signup_lands_in_workspace_adds_area_and_switches_language(
 
     # then they land signed in on their own host, in their workspace
     page.wait_for_url(re.compile(rf"http://{slug}\.localhost:\d+/w/"), timeout=30_000)
-    expect(page.get_by_test_id("trial-badge")).to_be_visible()
     expect(page.get_by_test_id("count-areas")).to_contain_text(re.compile(r"\d+"))
     screenshot("workspace")
 
-    # and can add an area under a workshop of the cloned template
+    # and see their trial's days left in the account panel (the top bar on a desktop)
     _open_nav(page, viewport_name)
+    expect(page.get_by_test_id("trial-badge")).to_be_visible()
+
+    # and can add an area under a workshop of the cloned template
     page.get_by_test_id("nav-areas").click()
     page.get_by_test_id("add-child-W1").click()
     page.fill("input[name=code]", "W1-E2E")

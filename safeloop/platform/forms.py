@@ -1,4 +1,4 @@
-"""The free-trial signup form.
+"""The free-trial signup form, and the public site's "sign in to your workspace".
 
 The form only collects and redisplays; every rule (required fields, sub-domain
 format and availability, email, password strength, industry) lives in
@@ -78,3 +78,27 @@ class SignupForm(forms.Form):
         for field, errors in exc.error_dict.items():
             target = field if field in self.fields and field != NON_FIELD_ERRORS else None
             self.add_error(target, errors)
+
+
+class FindWorkspaceForm(forms.Form):
+    """Sign-in starts on the enterprise's own host: ask which one."""
+
+    slug = forms.CharField(
+        label=_("Your workspace"),
+        max_length=63,
+        help_text=_("The first part of your workspace's address, as your administrator gave it."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "organization",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "required": True,
+            }
+        ),
+    )
+
+    def clean_slug(self) -> str:
+        # Accept the whole address pasted in ("acme.safeloop.cn/w/") as well as "acme".
+        value = self.cleaned_data["slug"].strip().lower()
+        value = value.split("://", 1)[-1].split("/", 1)[0].split(".", 1)[0].split(":", 1)[0]
+        return value

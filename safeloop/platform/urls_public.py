@@ -2,11 +2,14 @@
 
 from django.urls import include, path
 
-from safeloop.platform import views
+from safeloop.platform import views, webapp
 
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path("favicon.ico", webapp.favicon, name="favicon"),
+    path("manifest.webmanifest", webapp.manifest, name="webapp_manifest"),
     path("signup/", views.signup, name="signup"),
     path("signup/check-slug/", views.check_slug, name="signup_check_slug"),
+    path("login/", views.find_workspace, name="find_workspace"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

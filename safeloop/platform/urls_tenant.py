@@ -2,11 +2,14 @@
 
 from django.urls import include, path
 
-from safeloop.tenants.facilities import views as facility_views
+from safeloop.platform import webapp
+from safeloop.tenants.facilities import views_home
 from safeloop.tenants.hazards.urls import qr_urlpatterns
 
 urlpatterns = [
-    path("", facility_views.home, name="home"),
+    path("", views_home.home, name="home"),
+    path("favicon.ico", webapp.favicon, name="favicon"),
+    path("manifest.webmanifest", webapp.manifest, name="webapp_manifest"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("auth/", include("safeloop.tenants.accounts.urls")),

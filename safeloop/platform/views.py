@@ -1,4 +1,4 @@
-"""Pages of the public site: landing and the free-trial signup."""
+"""Pages of the public site: landing, the free-trial signup and "sign in to your workspace"."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from django.http.request import split_domain_port
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tenants.utils import tenant_context
 
-from safeloop.platform.forms import SignupForm
+from safeloop.platform.forms import FindWorkspaceForm, SignupForm
 from safeloop.platform.industry import list_templates
 from safeloop.platform.models import Enterprise
 from safeloop.platform.services import provision_enterprise, validate_slug
@@ -27,8 +28,47 @@ def landing(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "platform/landing.html",
-        {"templates": list_templates(), "trial_days": settings.SAFELOOP_TRIAL_DAYS},
+        {
+            "templates": list_templates(),
+            "trial_days": settings.SAFELOOP_TRIAL_DAYS,
+            "demo_url": _demo_url(request),
+        },
     )
+
+
+def demo_enterprise() -> Enterprise | None:
+    """The demo enterprise `safeloop run` seeds, when this installation has one."""
+    from safeloop.platform.demo import DEMO_SLUG
+
+    return Enterprise.objects.filter(slug=DEMO_SLUG).first()
+
+
+@require_http_methods(["GET", "POST"])
+def find_workspace(request: HttpRequest) -> HttpResponse:
+    """Accounts live in each enterprise: send the visitor to their workspace's sign-in page."""
+    form = FindWorkspaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        enterprise = Enterprise.objects.filter(slug=form.cleaned_data["slug"]).first()
+        if enterprise is not None:
+            login = reverse("account_login", urlconf=TENANT_URLS)
+            return redirect(tenant_url(request, enterprise, login))
+        form.add_error(
+            "slug", _("No workspace has this address. Check it with your administrator.")
+        )
+    return render(
+        request,
+        "platform/find_workspace.html",
+        {
+            "form": form,
+            "base_domain": settings.SAFELOOP_BASE_DOMAIN,
+            "demo_url": _demo_url(request),
+        },
+    )
+
+
+def _demo_url(request: HttpRequest) -> str:
+    demo = demo_enterprise()
+    return tenant_url(request, demo, "/") if demo else ""
 
 
 @require_http_methods(["GET", "POST"])

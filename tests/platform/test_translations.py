@@ -170,3 +170,49 @@ def test_signup_refuses_a_taken_sub_domain_in_chinese(public_client):
     assert "该子域名已被占用。" in response.content.decode()
     trial = f"开始您的 {settings.SAFELOOP_TRIAL_DAYS} 天免费试用"
     assert trial in response.content.decode()
+
+
+# Chinese text takes full-width punctuation (GB/T 15834): "：，；？！（）". Half-width marks
+# are fine inside Latin runs ("code, name"), times (07:30), URLs and placeholders.
+_CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
+_PLACEHOLDER = re.compile(r"%\([^)]*\)[sdifr]|%[sd]|\{\{[^}]*\}\}|\{[a-z_]*\}|https?://\S+")
+_HALF_WIDTH = [
+    # A colon anywhere in Chinese text, except a time (07:30).
+    ("colon", re.compile(r"(?<!\d):|:(?!\d)")),
+    ("comma", re.compile(rf"{_CJK}\s*,|,\s*{_CJK}")),
+    ("semicolon", re.compile(rf"{_CJK}\s*;|;\s*{_CJK}")),
+    ("question mark", re.compile(rf"{_CJK}\s*\?")),
+    ("exclamation mark", re.compile(rf"{_CJK}\s*!")),
+    ("parenthesis", re.compile(rf"{_CJK}\s*\(|\(\s*{_CJK}|{_CJK}\s*\)|\)\s*{_CJK}")),
+]
+
+
+def half_width_marks(text: str) -> list[str]:
+    """The half-width marks in ``text`` that Chinese typesetting writes full-width."""
+    if not re.search(_CJK, text):
+        return []
+    bare = _PLACEHOLDER.sub("X", text)
+    return [name for name, pattern in _HALF_WIDTH if pattern.search(bare)]
+
+
+def test_half_width_marks_are_found_and_latin_times_and_placeholders_are_left_alone():
+    assert half_width_marks("检查方法:看") == ["colon"]
+    assert half_width_marks("%(item)s: 不合格") == ["colon"]
+    assert half_width_marks("隐患,整改") == ["comma"]
+    assert half_width_marks("告知卡(PDF)") == ["parenthesis"]
+    assert half_width_marks("班前检查 07:30 开始") == []
+    assert half_width_marks("列：code, name, area") == []
+    assert half_width_marks("打开 http://demo.localhost:8000/ 登录") == []
+    assert half_width_marks("剩余 %(time)s（%(n)s 天）") == []
+    assert half_width_marks("Trial: 3 days") == []
+
+
+def test_chinese_strings_use_full_width_punctuation(entries):
+    offenders = [
+        f"{e.label!r} → {text!r} ({', '.join(marks)})"
+        for e in entries
+        for text in e.msgstr.values()
+        if (marks := half_width_marks(text))
+    ]
+
+    assert not offenders, "half-width punctuation in Chinese:\n" + "\n".join(offenders)

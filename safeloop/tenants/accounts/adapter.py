@@ -1,4 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.utils import translation
+
+from safeloop.platform.middleware import choose_language
 
 
 class TenantAccountAdapter(DefaultAccountAdapter):
@@ -6,3 +9,12 @@ class TenantAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def login(self, request, user):
+        super().login(request, user)
+        # The sign-in form was answered in the browser's language; the person may have
+        # chosen another. The greeting (rendered now, shown on the next page) and that
+        # page speak the person's language, not the sign-in form's.
+        language = choose_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language

@@ -93,6 +93,9 @@ def nav_for(user, path: str) -> list[NavLink]:
 
 
 register_nav("home", _("Home"), "workspace:home", order=0)
+# Floor staff start from here: scan the label, or report without one.
+register_nav("scan", _("Scan"), "workspace:scan", perm=Perm.HAZARD_REPORT, order=1)
+register_nav("report", _("Report a hazard"), "workspace:report", perm=Perm.HAZARD_REPORT, order=2)
 register_nav("areas", _("Areas"), "workspace:areas", perm=Perm.VIEW_FACILITIES, order=80)
 register_nav(
     "equipment", _("Equipment"), "workspace:equipment", perm=Perm.VIEW_FACILITIES, order=81

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from safeloop.tenants.facilities import views, views_qr
+from safeloop.tenants.facilities import views, views_home, views_qr
 
 app_name = "workspace"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views_home.home, name="home"),
+    path("scan/", views_home.scan, name="scan"),
+    path("report/", views_home.report, name="report"),
     path("areas/", views.areas, name="areas"),
     path("areas/new/", views.area_create, name="area_create"),
     path("areas/<int:pk>/edit/", views.area_edit, name="area_edit"),

@@ -37,7 +37,6 @@ from safeloop.tenants.facilities.services import (
     create_equipment,
     create_person,
     set_pin,
-    summary,
     update_area,
     update_equipment,
     update_person,
@@ -82,26 +81,6 @@ def _page(request: HttpRequest, queryset) -> Any:
 
 def _form_page(request: HttpRequest, form: Form, **context: Any) -> HttpResponse:
     return render(request, "facilities/form_page.html", {"form": form, **context})
-
-
-# --- Home -------------------------------------------------------------------
-
-
-@guarded()
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    return render(
-        request,
-        "facilities/home.html",
-        {
-            "summary": summary(),
-            "can_view_facilities": can(user, Perm.VIEW_FACILITIES),
-            "can_view_people": can(user, Perm.VIEW_PEOPLE),
-            "can_manage_areas": can(user, Perm.MANAGE_AREAS),
-            "can_manage_equipment": can(user, Perm.MANAGE_EQUIPMENT),
-            "can_manage_people": can(user, Perm.MANAGE_PEOPLE),
-        },
-    )
 
 
 # --- Areas ------------------------------------------------------------------

@@ -10,7 +10,10 @@ class HazardsConfig(AppConfig):
     def ready(self) -> None:
         from safeloop.tenants.facilities.nav import register_nav
         from safeloop.tenants.facilities.permissions import Perm
-        from safeloop.tenants.hazards import template_section  # noqa: F401  (registers)
+        from safeloop.tenants.hazards import (
+            template_section,  # noqa: F401  (registers)
+            today,
+        )
 
         register_nav("hazards", _("Hazards"), "hazards:board", perm=Perm.HAZARD_REPORT, order=10)
         register_nav(
@@ -20,3 +23,4 @@ class HazardsConfig(AppConfig):
             perm=Perm.HAZARD_CONFIGURE,
             order=86,
         )
+        today.register()

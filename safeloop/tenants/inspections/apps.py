@@ -10,7 +10,10 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from safeloop.tenants.facilities.nav import register_nav
         from safeloop.tenants.facilities.permissions import Perm
-        from safeloop.tenants.inspections import template_section  # noqa: F401  (registers)
+        from safeloop.tenants.inspections import (
+            template_section,  # noqa: F401  (registers)
+            today,
+        )
 
         register_nav(
             "inspections", _("Inspections"), "inspections:today", perm=Perm.INSPECTIONS_DO, order=12
@@ -22,3 +25,4 @@ class InspectionsConfig(AppConfig):
             perm=Perm.INSPECTIONS_MANAGE,
             order=13,
         )
+        today.register()

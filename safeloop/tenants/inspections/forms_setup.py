@@ -15,6 +15,7 @@ from dataclasses import replace
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.tenants.facilities.forms import AreaChoiceField, ShellForm
 from safeloop.tenants.facilities.models import (
@@ -336,8 +337,11 @@ class PlanForm(ShellForm):
 
     fieldsets = (
         (None, ("name", "name_en")),
-        (_("When"), ("cadence", "rrule", "starts_on", "start_time", "window_minutes")),
-        (_("Who"), ("role", "area", "assignees")),
+        (
+            pgettext_lazy("inspection plan", "When"),
+            ("cadence", "rrule", "starts_on", "start_time", "window_minutes"),
+        ),
+        (pgettext_lazy("inspection plan", "Who"), ("role", "area", "assignees")),
         (_("Which points"), ("point_selection", "points", "route", "checklists")),
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import pgettext
 
 from safeloop.tenants.facilities.nav import NavLink, nav_for
 from safeloop.tenants.facilities.permissions import ROLE_LABELS, Perm, Role
@@ -28,10 +29,12 @@ def can(user, perm: str) -> bool:
 
 @register.filter
 def person_name(user) -> str:
-    """The user's full name, or their email when they have none."""
+    """The person's name as the enterprise entered it, else the account's, else the email."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ""
-    return user.get_full_name() or user.email or user.get_username()
+    person = getattr(user, "person", None)
+    name = getattr(person, "full_name", "") if person is not None else ""
+    return name or user.get_full_name() or user.email or user.get_username()
 
 
 @register.filter
@@ -41,3 +44,13 @@ def role_label(value: str) -> str:
         return str(ROLE_LABELS[Role(value)])
     except ValueError:
         return value
+
+
+@register.simple_tag
+def colon() -> str:
+    """``{% translate "Area" %}{% colon %} W1``: "Area: W1" in English, "区域：W1" in Chinese.
+
+    Chinese takes the full-width colon with no space after it; a colon typed into
+    the template after a translated label would be half-width in both languages.
+    """
+    return pgettext("label separator", ": ")
