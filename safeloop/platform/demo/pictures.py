@@ -110,16 +110,18 @@ def site_plan_png(names: dict[str, tuple[str, str]]) -> ContentFile:
         _label(draw, top, f"{code} {title}", 26, (30, 34, 40))
     for code, rect in AREAS.items():
         draw.rectangle(_box(rect), fill=(243, 244, 240), outline=(150, 156, 160), width=2)
+        # Small, in the corner as on a drawing: the map's zone label takes the middle.
         title = names.get(code, (code, code))[0 if chinese else 1]
-        _label(draw, rect, title, 22 if chinese else 18, (60, 66, 72))
+        x0, _y0, _x1, y1 = _box(rect)
+        draw.text((x0 + 8, y1 - 28), f"{code} {title}", fill=(110, 116, 122), font=font(16))
     for rect, zh, en in OTHER_BUILDINGS:
         draw.rectangle(_box(rect), fill=(228, 230, 236), outline=(110, 116, 124), width=3)
         _label(draw, rect, zh if chinese else en, 24, (60, 66, 72))
     # North arrow and scale bar, as on a real drawing.
     draw.polygon([(w - 60, 30), (w - 75, 80), (w - 45, 80)], fill=(40, 44, 40))
     _label(draw, (0.93, 0.085, 0.98, 0.12), "N", 22, (40, 44, 40))
-    draw.line((40, h - 40, 200, h - 40), fill=(40, 44, 40), width=4)
-    _label(draw, (0.02, 0.90, 0.14, 0.95), "0 — 50 m", 18, (40, 44, 40))
+    draw.line((40, h - 24, 200, h - 24), fill=(40, 44, 40), width=4)
+    draw.text((212, h - 36), "50 m", fill=(40, 44, 40), font=font(18, False))
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return ContentFile(out.getvalue(), name="site-plan.png")
@@ -132,8 +134,14 @@ def polygon(rect: Rect) -> list[list[float]]:
 
 def scene_jpeg(caption: str, seed: int, *, fixed: bool = False) -> ContentFile:
     """A stand-in for a phone photo: a shop floor, a machine, a hazard stripe
-    (or, ``fixed``, a green guard) and what it shows written on it."""
-    rng = random.Random(seed)
+    (or, ``fixed``, a green guard) and what it shows written on it. Five
+    looks per caption: the week's rounds reuse them instead of drawing 100."""
+    return ContentFile(_scene(caption, seed % 5, fixed), name=f"photo-{seed}.jpg")
+
+
+@cache
+def _scene(caption: str, seed: int, fixed: bool) -> bytes:
+    rng = random.Random(f"{caption}-{seed}")
     width, height = 640, 480
     floor = (rng.randint(120, 150), rng.randint(120, 140), rng.randint(110, 130))
     image = Image.new("RGB", (width, height), floor)
@@ -155,7 +163,7 @@ def scene_jpeg(caption: str, seed: int, *, fixed: bool = False) -> ContentFile:
     draw.text((16, 28), caption, fill=(20, 20, 20), font=font(28, not caption.isascii()))
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=80)
-    return ContentFile(out.getvalue(), name=f"photo-{seed}.jpg")
+    return out.getvalue()
 
 
 def signature_data_url(seed: int) -> str:
