@@ -1,28 +1,240 @@
-"""The demo enterprise `./dev start` seeds: people who can log in, hazards on the board."""
+"""The demo enterprise `./dev start` seeds is the product's shop window: whoever
+logs in first sees every feature with data in it.
+
+Zhang San (operator) and Li Na (team leader of the stamping workshop) have an
+inspection due whenever they log in; Wang Wei (admin) sees a site plan in four
+colours, a week of completion rates and hazards in every state of the loop.
+
+The demo is seeded once for this module (it takes seconds) and committed; each
+test runs in a transaction rolled back after it, so time travel and page
+visits leave it as seeded.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from datetime import time as clock
 
 import pytest
+import time_machine
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from safeloop.platform.demo import DEMO_PASSWORD, DEMO_PEOPLE, demo_banner, ensure_demo
+from safeloop.platform.demo import (
+    DEMO_PASSWORD,
+    DEMO_PEOPLE,
+    DEMO_PIN,
+    demo_banner,
+    ensure_demo,
+)
 
 pytestmark = pytest.mark.django_db
 
+ZHANG, LI_NA, WANG = "zhang@demo.test", "li@demo.test", "admin@demo.test"
 
-def test_demo_has_named_people_routed_hazards_and_prints_its_logins():
-    enterprise, logins = ensure_demo()
-    again, _ = ensure_demo()  # running `safeloop run` twice seeds nothing twice
 
-    assert again.pk == enterprise.pk
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    from safeloop.platform.celery import app
+
+    # Notices are delivered in-process, not queued on the shared broker.
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    with django_db_blocker.unblock():
+        started = time.monotonic()
+        enterprise, logins = ensure_demo()
+        seeded_at = timezone.now()
+        print(f"demo seeded in {time.monotonic() - started:.1f}s")
+        app.conf.task_always_eager = eager
+        yield enterprise, logins, seeded_at
+        connection.set_schema_to_public()
+        enterprise.delete()  # its schema is dropped with it
+
+
+@pytest.fixture
+def in_demo(demo):
+    with tenant_context(demo[0]):
+        yield demo[0]
+
+
+def user(email):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(email=email)
+
+
+def client_of(email) -> Client:
+    client = Client(HTTP_HOST=f"demo.{settings.SAFELOOP_BASE_DOMAIN}")
+    client.force_login(user(email))
+    return client
+
+
+def due_now(email):
+    from safeloop.tenants.inspections.models import TaskState
+    from safeloop.tenants.inspections.selectors import tasks_for_day
+
+    now = timezone.now()
+    return [
+        task
+        for task in tasks_for_day(user(email))
+        if task.state == TaskState.OPEN and task.window_start <= now < task.window_end
+    ]
+
+
+def counts() -> dict:
+    from safeloop.tenants.audit.models import AuditEvent
+    from safeloop.tenants.hazards.models import Hazard, HazardPhoto
+    from safeloop.tenants.inspections.models import Inspection, InspectionTask
+    from safeloop.tenants.risks.models import SitePlan, Zone
+
+    models = (AuditEvent, Hazard, HazardPhoto, Inspection, InspectionTask, SitePlan, Zone)
+    return {m.__name__: m.objects.count() for m in models}
+
+
+def test_demo_prints_its_logins_and_every_person_can_sign_in(demo, in_demo):
+    enterprise, logins, _ = demo
+
     banner = demo_banner(enterprise, logins, 8000)
+
     assert "http://demo.localhost:8000/" in banner and DEMO_PASSWORD in banner
-    with tenant_context(enterprise):
-        from django.contrib.auth import get_user_model
+    from django.contrib.auth import get_user_model
 
-        from safeloop.tenants.hazards.models import Hazard, State
+    users = get_user_model().objects.filter(email__in=[p[1] for p in DEMO_PEOPLE])
+    assert users.count() == len(DEMO_PEOPLE)
+    # Each distinct hash once: the demo's people share theirs (PBKDF2 is slow on purpose).
+    assert all(check_password(DEMO_PASSWORD, h) for h in {u.password for u in users})
+    assert all(check_password(DEMO_PIN, h) for h in {u.person.pin_hash for u in users})
 
-        users = get_user_model().objects.filter(email__in=[p[1] for p in DEMO_PEOPLE])
-        assert users.count() == len(DEMO_PEOPLE)
-        assert all(u.check_password(DEMO_PASSWORD) for u in users)
-        hazards = Hazard.objects.select_related("assignee")
-        assert hazards.count() == 3
-        assert all(h.state == State.ASSIGNED and h.assignee for h in hazards)
+
+def test_seeding_twice_adds_nothing(demo, in_demo):
+    before = counts()
+
+    with time_machine.travel(demo[2], tick=False):
+        again, _ = ensure_demo()  # `safeloop run` started a second time
+
+    assert again.pk == demo[0].pk
+    with tenant_context(again):
+        assert counts() == before
+
+
+def test_operator_and_team_leader_have_a_task_due_right_after_seeding(in_demo):
+    for email in (ZHANG, LI_NA):
+        tasks = due_now(email)
+        assert tasks, f"{email} has nothing to inspect now"
+        assert all(task.points.exists() for task in tasks)
+
+
+@pytest.mark.parametrize(
+    "hour", [clock(2, 30), clock(7, 40), clock(11), clock(16, 5), clock(23, 50)]
+)
+def test_a_task_is_due_at_any_hour_of_later_days_once_beat_ticks(in_demo, hour):
+    from safeloop.tenants.inspections import scheduling
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    moment = timezone.make_aware(datetime.combine(tomorrow, hour))
+
+    with time_machine.travel(moment, tick=False):
+        scheduling.tick()  # what beat runs every 15 minutes in `safeloop run`
+
+        for email in (ZHANG, LI_NA):
+            assert due_now(email), f"{email} has nothing to inspect at {hour}"
+
+
+def test_todays_page_lists_the_task_due_now(in_demo):
+    task = due_now(ZHANG)[0]
+
+    page = client_of(ZHANG).get("/i/")
+
+    assert page.status_code == 200
+    assert task.plan.name in page.content.decode()
+
+
+def test_map_has_a_site_plan_with_zones_in_all_four_colours(in_demo):
+    from safeloop.tenants.facilities.models import Area, AreaKind
+    from safeloop.tenants.risks.selectors import current_site_plan, map_zones
+
+    plan = current_site_plan()
+
+    assert plan is not None and plan.image.size > 10_000
+    zones = map_zones(plan)
+    assert {z.area.code for z in zones} == set(
+        Area.objects.filter(kind=AreaKind.AREA).values_list("code", flat=True)
+    )
+    assert {z.risk.band for z in zones} == {"red", "orange", "yellow", "blue"}
+    assert any(z.risk.open_hazards for z in zones)
+    assert any(z.risk.overdue_hazards for z in zones)
+    page = client_of(WANG).get("/r/map/")
+    assert page.status_code == 200
+    assert f"/r/map/plans/{plan.pk}/image/" in page.content.decode()
+
+
+def test_completion_has_a_week_of_rates_with_some_tasks_missed(in_demo):
+    from safeloop.tenants.inspections.services import completion_stats
+
+    now = timezone.now()
+    rows = completion_stats(
+        by=user(WANG), start=now - timedelta(days=7), end=now, group_by="person"
+    )
+
+    people = {row.label: row for row in rows}
+    for name in ("Zhang San 张三", "Li Na 李娜"):
+        assert people[name].due >= 14
+        assert 0.6 <= people[name].rate < 1
+    days = completion_stats(by=user(WANG), start=now - timedelta(days=7), end=now, group_by="day")
+    assert len([d for d in days if d.due]) >= 7  # a trend, day by day
+    page = client_of(WANG).get("/i/completion/")
+    assert page.status_code == 200
+    assert "Li Na" in page.content.decode()
+
+
+def test_board_has_hazards_in_every_state_with_evidence(in_demo):
+    from safeloop.tenants.hazards.models import (
+        Decision,
+        ExtensionState,
+        Hazard,
+        PhotoStage,
+        State,
+    )
+
+    hazards = list(Hazard.objects.all())
+
+    states = {h.state for h in hazards}
+    assert {
+        State.ASSIGNED,
+        State.RECTIFYING,
+        State.AWAITING_ACCEPTANCE,
+        State.CLOSED,
+        State.DISMISSED,
+    } <= states
+    levels = {h.next_acceptance_level for h in hazards if h.state == State.AWAITING_ACCEPTANCE}
+    assert levels == {"team_leader", "safety_officer", "leader_in_charge"}
+    assert any(h.is_overdue for h in hazards)
+    assert any(not h.is_overdue and h.is_open for h in hazards)
+    assert Hazard.objects.filter(extensions__state=ExtensionState.PENDING).exists()
+    assert Hazard.objects.filter(extensions__state=ExtensionState.APPROVED).exists()
+    reopened = Hazard.objects.filter(acceptances__decision=Decision.REJECT).distinct()
+    assert [h.state for h in reopened] == [State.CLOSED]
+    assert Hazard.objects.filter(inspection_answers__isnull=False).count() >= 3  # from failed items
+    closed = Hazard.objects.filter(state=State.CLOSED)
+    assert all(h.photos.filter(stage=PhotoStage.RECTIFICATION).exists() for h in closed)
+    assert all(r.signature for h in closed for r in h.rectifications.all())
+    assert all(h.photos.exists() for h in hazards)
+    oldest = min(h.reported_at for h in hazards)
+    assert timezone.now() - oldest > timedelta(days=5)  # a week's history, not all today
+    page = client_of(WANG).get("/h/")
+    assert page.status_code == 200
+
+
+def test_every_risk_point_and_control_measure_has_an_owner(in_demo):
+    from safeloop.tenants.risks.models import ControlMeasure, RiskPoint
+
+    assert RiskPoint.objects.count() > 10
+    assert not RiskPoint.objects.filter(responsible__isnull=True).exists()
+    assert not ControlMeasure.objects.filter(owner__isnull=True).exists()
+    red = RiskPoint.objects.filter(band="red").select_related("responsible__user").first()
+    assert red.responsible.user.email == "zheng@demo.test"  # red risks: company level

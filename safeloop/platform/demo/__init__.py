@@ -1,0 +1,126 @@
+"""The demo enterprise seeded by `safeloop run` / `safeloop demo`: the product's
+shop window, so every feature shows data on the first login.
+
+Everything is made through the services a user's clicks call (permission
+checks, audit trail, notices), as the people of the demo would have done it:
+people and their risk ownership (``people``), the site plan and its zones
+(``sitemap``), shift plans with a week of rounds (``rounds``) and hazards in
+every state of the loop (``hazards``). Seeding happens once, in one
+transaction; every later start only lets beat's inspection tick catch up, so
+today's tasks exist even when beat was not running.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from safeloop.platform.demo.people import DEMO_PEOPLE
+from safeloop.platform.models import Enterprise
+from safeloop.platform.services import SignupData, provision_enterprise
+
+__all__ = ["DEMO_PASSWORD", "DEMO_PEOPLE", "DEMO_PIN", "demo_banner", "ensure_demo"]
+
+log = logging.getLogger(__name__)
+
+DEMO_SLUG = "demo"
+DEMO_PASSWORD = "SafeLoop-demo-2026"
+DEMO_PIN = "1234"
+# One of the seeded people: the seed is one transaction, so they exist only if it finished.
+SEEDED_MARK = "D2001"
+
+DEMO_EQUIPMENT = [
+    ("PR-001", "250吨冲压机 250t punch press", "PRESS", "W1-A1"),
+    ("PR-002", "160吨冲压机 160t punch press", "PRESS", "W1-A1"),
+    ("CR-001", "10吨桥式起重机 10t overhead crane", "CRANE", "W1-A2"),
+    ("FL-003", "3吨叉车 3t forklift", "FORKLIFT", "W4-A3"),
+    ("WD-012", "二氧化碳保护焊机 CO2 welder", "WELDER", "W3-A1"),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    name: str
+    role: str
+    email: str
+    employee_no: str
+
+
+def ensure_demo() -> tuple[Enterprise, list[DemoLogin]]:
+    """Provision and seed the demo once; on later calls only catch today's tasks up."""
+    enterprise = Enterprise.objects.filter(slug=DEMO_SLUG).first()
+    if enterprise is None:
+        name, email, employee_no, *_rest = DEMO_PEOPLE[0]
+        enterprise = provision_enterprise(
+            SignupData(
+                company_name="示范金属制品有限公司 Demo Metal Works",
+                slug=DEMO_SLUG,
+                industry="metal",
+                admin_name=name,
+                admin_email=email,
+                admin_password=DEMO_PASSWORD,
+            )
+        )
+    with tenant_context(enterprise):
+        from safeloop.tenants.facilities.models import Person
+        from safeloop.tenants.inspections import scheduling
+
+        if not Person.objects.filter(employee_no=SEEDED_MARK).exists():
+            started = time.monotonic()
+            with transaction.atomic():
+                _seed(timezone.now())
+            log.info("seeded the demo enterprise in %.1fs", time.monotonic() - started)
+        else:
+            scheduling.tick()  # what beat does every 15 minutes: today's windows
+    logins = [DemoLogin(p[0], ", ".join(p[3]), p[1], p[2]) for p in DEMO_PEOPLE]
+    return enterprise, logins
+
+
+def _seed(now) -> None:
+    from safeloop.platform.demo.hazards import seed_hazards
+    from safeloop.platform.demo.people import seed_people, set_risk_owners
+    from safeloop.platform.demo.rounds import seed_plans, seed_rounds
+    from safeloop.platform.demo.sitemap import seed_map
+    from safeloop.tenants.facilities.models import Area, EquipmentType, Person
+    from safeloop.tenants.facilities.services import create_equipment
+
+    admin = Person.objects.select_related("user").get(employee_no=DEMO_PEOPLE[0][2])
+    people = seed_people(admin, DEMO_PIN)
+    areas = {a.code: a for a in Area.objects.all()}
+    types = {t.code: t for t in EquipmentType.objects.all()}
+    for code, name, type_code, area in DEMO_EQUIPMENT:
+        create_equipment(
+            by=admin.user, code=code, name=name, equipment_type=types[type_code], area=areas[area]
+        )
+    set_risk_owners(admin, people)
+    seed_map(admin)
+    plans = seed_plans(admin, people, timezone.localdate(now))
+    findings = seed_rounds(plans, now)
+    seed_hazards(people, findings, now)
+
+
+def demo_banner(enterprise: Enterprise, logins: list[DemoLogin], port: int) -> str:
+    base = settings.SAFELOOP_BASE_DOMAIN
+    suffix = "" if port in (80, 443) else f":{port}"
+    scheme = settings.SAFELOOP_SCHEME
+    lines = [
+        "",
+        "SafeLoop is running.",
+        f"  Public site / free-trial signup: {scheme}://{base}{suffix}/",
+        f"  Demo enterprise ({enterprise.name}): {scheme}://{enterprise.host}{suffix}/",
+        f"  GraphQL: {scheme}://{enterprise.host}{suffix}/graphql/",
+        f"  Health: {scheme}://{base}{suffix}/healthz",
+        "",
+        f"  Logins (password {DEMO_PASSWORD}; quick phone login: employee no. + PIN {DEMO_PIN}):",
+    ]
+    lines += [
+        f"    {login.email:<18} {login.employee_no:<6} {login.role:<28} {login.name}"
+        for login in logins
+    ]
+    return "\n".join(lines) + "\n"
