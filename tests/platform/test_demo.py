@@ -154,6 +154,19 @@ def test_todays_page_lists_the_task_due_now(in_demo):
     assert task.plan.name in page.content.decode()
 
 
+def test_operator_inbox_holds_todays_work_not_a_week_of_old_task_notices(in_demo):
+    from safeloop.tenants.alerts.models import Notification
+
+    unread = Notification.objects.filter(
+        recipient=user(ZHANG), channel="inbox", read_at__isnull=True
+    )
+    task_notices = unread.filter(event="inspection.task_created")
+
+    assert task_notices.exists()  # today's task is news
+    assert task_notices.count() <= 3  # one per shift of today at most, not the week's 25
+    assert unread.count() < 15
+
+
 def test_map_has_a_site_plan_with_zones_in_all_four_colours(in_demo):
     from safeloop.tenants.facilities.models import Area, AreaKind
     from safeloop.tenants.risks.selectors import current_site_plan, map_zones

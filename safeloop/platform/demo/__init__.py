@@ -103,6 +103,21 @@ def _seed(now) -> None:
     plans = seed_plans(admin, people, timezone.localdate(now))
     findings = seed_rounds(plans, now)
     seed_hazards(people, findings, now)
+    _read_past_task_notices(now)
+
+
+def _read_past_task_notices(now) -> None:
+    """The week of rounds lies in the past: its task notices were read back then.
+
+    Without this the operator's first look at the inbox is 25 unread "inspection to
+    do" notices for shifts long over; today's tasks and every hazard notice stay unread.
+    """
+    from safeloop.tenants.alerts.models import Notification
+    from safeloop.tenants.inspections.models import InspectionTask
+
+    past = InspectionTask.objects.filter(window_end__lt=now).values_list("pk", flat=True)
+    keys = [f"inspection-task:{pk}:{what}" for pk in past for what in ("created", "missed")]
+    Notification.objects.filter(dedupe_key__in=keys, read_at__isnull=True).update(read_at=now)
 
 
 def demo_banner(enterprise: Enterprise, logins: list[DemoLogin], port: int) -> str:
