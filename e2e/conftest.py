@@ -132,7 +132,11 @@ def serving(port: int, django_db_blocker, log_name: str = "e2e-server"):
                     if proc.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError(f"e2e server did not start; see {log_path}") from exc
                     time.sleep(0.3)
-            yield {"port": port, "base": f"http://{settings.SAFELOOP_BASE_DOMAIN}:{port}"}
+            yield {
+                "port": port,
+                "base": f"http://{settings.SAFELOOP_BASE_DOMAIN}:{port}",
+                "log": log_path,
+            }
         finally:
             stop_process(proc, django_db_blocker, timeout=15)
 

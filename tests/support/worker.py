@@ -74,16 +74,21 @@ def stop_process(proc: subprocess.Popen, django_db_blocker, *, timeout: float = 
     from django.db import connection
 
     deadline = time.monotonic() + 10
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                " AND backend_type = 'client backend'"
-            )
-            if cursor.fetchone()[0] == 0:
-                break
-            time.sleep(0.1)
+    with django_db_blocker.unblock():
+        try:
+            with connection.cursor() as cursor:
+                while time.monotonic() < deadline:
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                        " AND backend_type = 'client backend'"
+                    )
+                    if cursor.fetchone()[0] == 0:
+                        break
+                    time.sleep(0.1)
+        finally:
+            # Under Playwright this runs in a greenlet with a connection of its own.
+            connection.close()
 
 
 class _RedisBroker:
