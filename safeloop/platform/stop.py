@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 
 from safeloop.platform import embedded
 
@@ -35,13 +36,18 @@ def read_pid_file() -> dict | None:
 
 
 def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (an exited child its parent has not reaped yet does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        # /proc/<pid>/stat: "pid (name) state ..."; Z is a zombie.
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def _wait_gone(pids: list[int], seconds: float) -> list[int]:
