@@ -56,24 +56,24 @@ class Command(BaseCommand):
             os.environ["SAFELOOP_PUBLIC_PORT"] = str(port)
             settings.SAFELOOP_PUBLIC_PORT = str(port)
             settings.WAGTAILADMIN_BASE_URL = origin(settings.SAFELOOP_BASE_DOMAIN)
-        self.stdout.write("Migrating schemas and seeding the demo enterprise…")
-        migrate_all(verbosity=0)
-        enterprise, logins = ensure_demo()
-        connections.close_all()  # the children open their own
-
-        env = {
-            **os.environ,
-            "DATABASE_URL": settings.DATABASE_URL,
-            "DJANGO_SETTINGS_MODULE": "safeloop.platform.settings",
-        }
-        embedded.LOG_DIR.mkdir(parents=True, exist_ok=True)
-        processes = {
-            name: self._start(name, command, env)
-            for name, command in self._commands(bind, port, web_workers, no_celery).items()
-        }
-        write_pid_file(os.getpid(), {name: proc.pid for name, proc in processes.items()})
+        processes: dict[str, subprocess.Popen] = {}
+        # From here on ./dev stop finds us, and SIGTERM stops us as Ctrl-C does.
+        write_pid_file(os.getpid(), {})
+        self._install_signal_handlers()
         try:
-            self._install_signal_handlers()
+            self.stdout.write("Migrating schemas and seeding the demo enterprise…")
+            migrate_all(verbosity=0)
+            enterprise, logins = ensure_demo()
+            connections.close_all()  # the children open their own
+            env = {
+                **os.environ,
+                "DATABASE_URL": settings.DATABASE_URL,
+                "DJANGO_SETTINGS_MODULE": "safeloop.platform.settings",
+            }
+            embedded.LOG_DIR.mkdir(parents=True, exist_ok=True)
+            for name, command in self._commands(bind, port, web_workers, no_celery).items():
+                processes[name] = self._start(name, command, env)
+                write_pid_file(os.getpid(), {n: proc.pid for n, proc in processes.items()})
             self._wait_until_up(bind, port, processes["web"])
             self.stdout.write(demo_banner(enterprise, logins, port))
             self.stdout.write(self._footer(bind, port, processes))
@@ -84,6 +84,7 @@ class Command(BaseCommand):
         finally:
             self._stop(processes)
             PID_FILE.unlink(missing_ok=True)
+            connections.close_all()
             if not os.environ.get("DATABASE_URL"):
                 self.stdout.write(embedded.stop_embedded_database())
             self.stdout.write("SafeLoop stopped.")
