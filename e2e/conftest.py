@@ -7,6 +7,7 @@ nothing is flushed between tests. Tenants the tests create use unique slugs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.worker import database_url
+from tests.support.worker import database_url, stop_process
 
 # Playwright runs an event loop in this thread; the Django ORM calls the tests
 # make for set-up are synchronous and safe here.
@@ -81,62 +82,70 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(django_db_setup, django_db_blocker):
-    """Base URL parts of a gunicorn serving the test database: (scheme, port)."""
+@contextlib.contextmanager
+def serving(port: int, django_db_blocker, log_name: str = "e2e-server"):
+    """A gunicorn on 127.0.0.1:``port`` serving the test database, as ``safeloop run``
+    would: links it builds for outside the browser carry that port."""
     from django.conf import settings
     from django.db import connection
 
-    port = _free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url(connection.settings_dict),
         "DJANGO_SETTINGS_MODULE": "safeloop.platform.settings",
         "CELERY_TASK_ALWAYS_EAGER": "true",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "SAFELOOP_PUBLIC_PORT": str(port),
     }
-    log_path = ARTIFACTS / "e2e-server.log"
+    log_path = ARTIFACTS / f"{log_name}.log"
     log_path.parent.mkdir(exist_ok=True)
-    log = log_path.open("w")
     bin_dir = Path(sys.executable).parent
-    proc = subprocess.Popen(
-        [
-            str(bin_dir / "gunicorn"),
-            "safeloop.platform.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--timeout",
-            "60",
-            "--graceful-timeout",
-            "3",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while True:
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [
+                str(bin_dir / "gunicorn"),
+                "safeloop.platform.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "3",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                break
-        except OSError as exc:
-            if getattr(exc, "code", None):
-                break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"e2e server did not start; see {log_path}") from exc
-            time.sleep(0.3)
-    yield {"port": port, "base": f"http://{settings.SAFELOOP_BASE_DOMAIN}:{port}"}
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    log.close()
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                        break
+                except OSError as exc:
+                    if getattr(exc, "code", None):
+                        break
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"e2e server did not start; see {log_path}") from exc
+                    time.sleep(0.3)
+            yield {
+                "port": port,
+                "base": f"http://{settings.SAFELOOP_BASE_DOMAIN}:{port}",
+                "log": log_path,
+            }
+        finally:
+            stop_process(proc, django_db_blocker, timeout=15)
+
+
+@pytest.fixture(scope="session")
+def server(django_db_setup, django_db_blocker):
+    """Base URL parts of a gunicorn serving the test database: {"port", "base"}."""
+    with serving(_free_port(), django_db_blocker) as served:
+        yield served
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from safeloop.platform import embedded
 from safeloop.platform.env import env_bool, env_int, env_list, env_str
+from safeloop.platform.urls_util import origin
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PACKAGE_DIR = BASE_DIR / "safeloop"
@@ -31,7 +32,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [SAFELOOP_BASE_DOMAIN, f".{SAFELOOP_BA
 # Public URLs use this scheme; the port is taken from the request so that
 # `acme.localhost:8000` works in development.
 SAFELOOP_SCHEME = env_str("SAFELOOP_SCHEME", "http")
-# The port users reach SafeLoop on, for links in emails and chat messages.
+# The port users reach SafeLoop on, for every URL that leaves the browser (labels,
+# cards, e-mails, chat robots, inbox); `safeloop run` sets it to the port it serves
+# on unless it is set. See safeloop/platform/urls_util.py.
 SAFELOOP_PUBLIC_PORT = env_str("SAFELOOP_PUBLIC_PORT", "")
 SAFELOOP_TRIAL_DAYS = env_int("SAFELOOP_TRIAL_DAYS", 30)
 SAFELOOP_SIGNIN_LINK_SECONDS = env_int("SAFELOOP_SIGNIN_LINK_SECONDS", 120)
@@ -263,7 +266,9 @@ TIME_ZONE = "Asia/Shanghai"
 
 # --- Wagtail ----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "SafeLoop"
-WAGTAILADMIN_BASE_URL = f"{SAFELOOP_SCHEME}://{SAFELOOP_BASE_DOMAIN}"
+WAGTAILADMIN_BASE_URL = origin(
+    SAFELOOP_BASE_DOMAIN, scheme=SAFELOOP_SCHEME, port=SAFELOOP_PUBLIC_PORT
+)
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -290,7 +295,11 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["tenant"], "formatter": "tenant"}
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # "No hostname was supplied": said of every file-system broker connection.
+        "kombu.connection": {"level": "ERROR"},
+    },
 }
 
 SILENCED_SYSTEM_CHECKS = ["wagtailadmin.W003"]
