@@ -121,16 +121,19 @@ def _read_past_task_notices(now) -> None:
 
 
 def demo_banner(enterprise: Enterprise, logins: list[DemoLogin], port: int) -> str:
-    base = settings.SAFELOOP_BASE_DOMAIN
-    suffix = "" if port in (80, 443) else f":{port}"
-    scheme = settings.SAFELOOP_SCHEME
+    from safeloop.platform.urls_util import origin
+
+    site, workspace = (
+        origin(settings.SAFELOOP_BASE_DOMAIN, port=port),
+        origin(enterprise.host, port=port),
+    )
     lines = [
         "",
         "SafeLoop is running.",
-        f"  Public site / free-trial signup: {scheme}://{base}{suffix}/",
-        f"  Demo enterprise ({enterprise.name}): {scheme}://{enterprise.host}{suffix}/",
-        f"  GraphQL: {scheme}://{enterprise.host}{suffix}/graphql/",
-        f"  Health: {scheme}://{base}{suffix}/healthz",
+        f"  Public site / free-trial signup: {site}/",
+        f"  Demo enterprise ({enterprise.name}): {workspace}/",
+        f"  GraphQL: {workspace}/graphql/",
+        f"  Health: {site}/healthz",
         "",
         f"  Logins (password {DEMO_PASSWORD}; quick phone login: employee no. + PIN {DEMO_PIN}):",
     ]
