@@ -93,6 +93,8 @@ def server(django_db_setup, django_db_blocker):
         "DATABASE_URL": database_url(connection.settings_dict),
         "DJANGO_SETTINGS_MODULE": "safeloop.platform.settings",
         "CELERY_TASK_ALWAYS_EAGER": "true",
+        # Links that leave the browser (e-mails, labels) name the port it serves on.
+        "SAFELOOP_PUBLIC_PORT": str(port),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     log_path = ARTIFACTS / "e2e-server.log"
