@@ -78,6 +78,8 @@ def _photo(path, color: int) -> str:
 def _report(thumb: Thumb, tmp_path, entry: str = "MECH-001") -> str:
     """Three photos, one pick, send; the confirmation's hazard number."""
     page = thumb.page
+    # Nothing to scroll to or find first: the camera slots are on the screen.
+    expect(page.get_by_test_id("photo-slot-1")).to_be_in_viewport()
     for slot, color in ((1, 0), (2, 80), (3, 160)):
         thumb.photo(
             page.get_by_test_id(f"photo-slot-{slot}"), _photo(tmp_path / f"{slot}.jpg", color)

@@ -106,7 +106,7 @@ def test_a_phone_hint_from_client_hints_is_enough(acme_client, hazard_path):
 
 @pytest.mark.parametrize("unsafe", ["https://evil.test/", "//evil.test/h/1/"])
 def test_the_entry_never_sends_anyone_off_the_enterprise_host(acme_client, unsafe):
-    phone = acme_client.get("/auth/sign-in/", {"next": unsafe}, HTTP_USER_AGENT=ANDROID)
-    desk = acme_client.get("/auth/sign-in/", {"next": unsafe}, HTTP_USER_AGENT=DESKTOP)
+    phone = acme_client.get("/auth/login/", {"next": unsafe}, HTTP_USER_AGENT=ANDROID)
+    desk = acme_client.get("/auth/login/", {"next": unsafe}, HTTP_USER_AGENT=DESKTOP)
 
     assert phone["Location"] == "/auth/quick/" and desk["Location"] == "/accounts/login/"
