@@ -279,3 +279,24 @@ def test_on_her_patrol_li_sees_the_checklist_and_one_tap_brings_the_report(
     page.goto(tenant_url("acme", f"/q/{_w1_token()}/?mode=inspect"))
     expect(page.get_by_test_id("checklist-form")).to_be_visible()
     expect(page.get_by_test_id("pane-report")).to_be_hidden()
+
+
+@pytest.mark.parametrize("viewport_name", ["phone"], indirect=True)
+def test_without_a_script_the_switch_is_two_links_and_both_forms_are_reachable(
+    browser, browser_context_args, tenant_url
+):
+    page = browser.new_context(**browser_context_args, java_script_enabled=False).new_page()
+    page.goto(tenant_url("acme", f"/q/{_w1_token()}/"))
+    _quick_login(Thumb(page, touch=True), "E1002")
+    expect(page.get_by_test_id("report-submit")).to_be_visible()
+
+    page.get_by_test_id("mode-inspect").tap()
+    page.wait_for_url("**?mode=inspect")
+    expect(page.get_by_test_id("checklist-form")).to_be_visible()
+    expect(page.get_by_test_id("pane-report")).to_be_hidden()
+
+    page.get_by_test_id("mode-report").tap()
+    page.wait_for_url("**?mode=report")
+    expect(page.get_by_test_id("report-submit")).to_be_visible()
+    expect(page.get_by_test_id("checklist-form")).to_be_hidden()
+    page.context.close()
