@@ -94,8 +94,9 @@ def serving(port: int, django_db_blocker, log_name: str = "e2e-server"):
         "DATABASE_URL": database_url(connection.settings_dict),
         "DJANGO_SETTINGS_MODULE": "safeloop.platform.settings",
         "CELERY_TASK_ALWAYS_EAGER": "true",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        # Links that leave the browser (e-mails, labels) name the port it serves on.
         "SAFELOOP_PUBLIC_PORT": str(port),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     log_path = ARTIFACTS / f"{log_name}.log"
     log_path.parent.mkdir(exist_ok=True)

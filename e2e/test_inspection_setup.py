@@ -244,12 +244,14 @@ def test_wang_sets_up_a_checklist_binds_it_and_a_revision_keeps_zhangs_inspectio
     expect(page.get_by_test_id("bindings")).to_contain_text(area["name"])
     expect(page.get_by_test_id("no-bindings")).to_have_count(0)
 
-    # 5. Zhang scans the area's QR code and signs in with his PIN: the new checklist,
-    #    its items in Wang's order.
+    # 5. Zhang scans the area's QR code and signs in with his PIN. No task of his is
+    #    due here, so the report is in front; one tap shows the new checklist, its
+    #    items in Wang's order.
     zhang.goto(tenant_url("acme", f"/q/{area['token']}/"))
     zhang.fill("input[name=employee_no]", "E1002")
     zhang.fill("input[name=pin]", PIN)
     zhang.locator("#quick-login-form button[type=submit]").click()
+    zhang.get_by_test_id("mode-inspect").click()
     expect(zhang.get_by_test_id("checklist-name")).to_have_text(name, timeout=SLOW)
     for n, item in enumerate((GUARD, OIL, PRESSURE), start=1):
         expect(zhang.get_by_test_id(f"item-{n}")).to_contain_text(item["label"])

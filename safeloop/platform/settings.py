@@ -237,7 +237,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "account_login"
+# Quick PIN login on phones, e-mail login on desktops (safeloop.tenants.accounts.views.sign_in).
+LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "workspace:home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

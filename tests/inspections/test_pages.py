@@ -54,18 +54,6 @@ def patrol(on_one_shift, wang, route_points):
     return create_route(by=wang, name="W1 巡检", shift=shift_for(), points=route_points)
 
 
-def test_hub_shows_the_checklist_first_and_the_report_form_below(as_li, area_point, checklist):
-    version = checklist("DAILY-AREA").current_version
-
-    html = as_li.get(_hub(area_point.area)).content.decode()
-
-    assert 'data-testid="checklist-form"' in html
-    assert html.index('data-testid="checklist-form"') < html.index('id="report-form"')
-    for item in version.items.all():
-        assert f'name="item_{item.pk}"' in html
-    assert 'data-testid="report-submit"' in html and 'data-testid="point-history"' in html
-
-
 def test_hub_shows_only_the_report_form_where_no_checklist_applies(as_li, wang, area_point):
     from safeloop.tenants.inspections.models import ChecklistBinding
 

@@ -42,6 +42,7 @@ class QuickLoginForm(forms.Form):
         self.remembered = remembered
         if remembered is None:
             self.fields["employee_no"].widget.attrs["required"] = True
+            self.fields["employee_no"].widget.attrs["autofocus"] = True
         else:
             # This device knows who it belongs to: only the PIN is asked.
             del self.fields["employee_no"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -13,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.platform.middleware import choose_language
 from safeloop.tenants.accounts.forms import QuickLoginForm
@@ -27,6 +30,9 @@ DEVICE_COOKIE = "safeloop_device"
 # Django's default language cookie ends with the browser session; a shared phone
 # on the shop floor should keep its language longer than that.
 LANGUAGE_COOKIE_FALLBACK_AGE = 365 * 86400
+# Phone browsers, and the in-app browsers of the chat apps robots post links to
+# (WeChat, WeCom, DingTalk, Feishu/Lark), say so in their user agent.
+PHONE_AGENT = re.compile(r"Mobi|Android|iPhone|iPod|MicroMessenger|wxwork|DingTalk|Lark", re.I)
 
 
 def safe_next(request: HttpRequest, default: str) -> str:
@@ -75,13 +81,17 @@ def _device_salt(request: HttpRequest) -> str:
     return f"safeloop.device.{request.tenant.schema_name}"
 
 
-def _remembered_person(request: HttpRequest) -> Person | None:
-    employee_no = request.get_signed_cookie(
+def _remembered_employee_no(request: HttpRequest) -> str | None:
+    return request.get_signed_cookie(
         DEVICE_COOKIE,
         default=None,
         salt=_device_salt(request),
         max_age=settings.SAFELOOP_DEVICE_REMEMBER_DAYS * 86400,
     )
+
+
+def _remembered_person(request: HttpRequest) -> Person | None:
+    employee_no = _remembered_employee_no(request)
     if not employee_no:
         return None
     return (
@@ -89,6 +99,29 @@ def _remembered_person(request: HttpRequest) -> Person | None:
         .filter(employee_no__iexact=employee_no, user__is_active=True)
         .first()
     )
+
+
+def looks_like_phone(request: HttpRequest) -> bool:
+    if request.headers.get("Sec-CH-UA-Mobile") == "?1":
+        return True
+    return bool(PHONE_AGENT.search(request.headers.get("User-Agent", "")))
+
+
+@require_GET
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Where a page that needs a signed-in person sends a visitor (``LOGIN_URL``).
+
+    The links that reach people on the shop floor (the inbox, e-mails, chat robots)
+    are opened on phones, by workers who have an employee number and a PIN rather
+    than a password: a phone, or any device that remembers its worker, gets the
+    quick login; a desktop gets the e-mail login. Each page links to the other, and
+    both come back to ``next``.
+    """
+    next_url = safe_next(request, "")
+    query = f"?{urlencode({'next': next_url})}" if next_url else ""
+    if _remembered_employee_no(request) or looks_like_phone(request):
+        return redirect(reverse("accounts:quick_login") + query)
+    return redirect(reverse("account_login") + query)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,10 +1,14 @@
-"""The QR point hub (/q/<token>/): the point's checklist and a hazard report form.
+"""The QR point hub (/q/<token>/): a hazard report form and the point's checklist.
 
-Scanning the QR code of an area or a machine opens this page. When a checklist
-applies here (``inspections.views_hub``), it comes first; the report form is
-below it, with the place prefilled. Posting the report calls report_hazard and
-redirects to the same URL with ``?done=<pk>`` (POST/redirect/GET); posting the
-checklist (``form=checklist``) submits an inspection and redirects to its result.
+Scanning the QR code of an area or a machine opens this page. It shows one of
+its two forms at a time, the one this person most likely came for: the
+checklist when one of their inspection tasks covers this point now, the hazard
+report otherwise (``page_mode``). A switch at the top shows the other one (a
+link, ``?mode=``, that the script turns into an instant swap), so a photo can
+only be taken into the form on screen. Posting the report calls report_hazard
+and redirects to the same URL with ``?done=<pk>`` (POST/redirect/GET); posting
+the checklist (``form=checklist``) submits an inspection and redirects to its
+result.
 
 The hazard library is the longest part of the page and the same on every scan, so
 its list is rendered once per library content, language and machine type and read
@@ -71,6 +75,9 @@ LIBRARY_SHOWN = [
     "category__name",
     "category__name_en",
 ]
+# The hub's two forms, as ``?mode=`` names them.
+REPORT_MODE = "report"
+INSPECT_MODE = "inspect"
 
 
 def _is_xhr(request: HttpRequest) -> bool:
@@ -106,7 +113,7 @@ def point(request: HttpRequest, token: str) -> HttpResponse:
         if sent is not None:
             return sent
         form = ReportForm(initial={"shift": shift_for()}, allow_anonymous=allow_anonymous)
-        return _form_page(request, form, area, equipment, panel=panel)
+        return _form_page(request, form, area, equipment, panel=panel, mode=INSPECT_MODE)
     if request.method == "GET":
         form = ReportForm(initial={"shift": shift_for()}, allow_anonymous=allow_anonymous)
         panel = views_hub.checklist_panel(request, area, equipment)
@@ -147,6 +154,7 @@ def point(request: HttpRequest, token: str) -> HttpResponse:
         area,
         equipment,
         panel=views_hub.checklist_panel(request, area, equipment),
+        mode=REPORT_MODE,
         photo_errors=photo_errors,
         photos_lost=bool(photos),
         status=400 if _is_xhr(request) else 200,
@@ -174,11 +182,14 @@ def _form_page(
     equipment: Equipment | None,
     *,
     panel: ChecklistPanel | None = None,
+    mode: str | None = None,
     photo_errors: list[str] = (),
     photos_lost: bool = False,
     status: int = 200,
 ) -> HttpResponse:
     picked = form["library_entry"].value() if form.is_bound else None
+    can_report = can(request.user, Perm.HAZARD_REPORT)
+    mode = page_mode(can_report=can_report, panel=panel, asked=mode or request.GET.get("mode", ""))
     return render(
         request,
         "hazards/point.html",
@@ -192,11 +203,26 @@ def _form_page(
             "photo_errors": photo_errors,
             "photos_lost": photos_lost,
             "has_errors": bool(form.errors or photo_errors),
-            "can_report": can(request.user, Perm.HAZARD_REPORT),
+            "can_report": can_report,
             "panel": panel,
+            "mode": mode,
+            "both_modes": can_report and panel is not None,
         },
         status=status,
     )
+
+
+def page_mode(*, can_report: bool, panel: ChecklistPanel | None, asked: str = "") -> str:
+    """Which of the hub's forms is on screen: the one asked for (the switch, a re-shown
+    form) when this person has it, else the checklist when an inspection of theirs is
+    due here now, else the report."""
+    if panel is None:
+        return REPORT_MODE
+    if not can_report:
+        return INSPECT_MODE
+    if asked in (REPORT_MODE, INSPECT_MODE):
+        return asked
+    return INSPECT_MODE if panel.task_point is not None else REPORT_MODE
 
 
 def library_html(equipment: Equipment | None, *, picked: str = "") -> SafeString:
