@@ -72,4 +72,4 @@ def test_scan_page_explains_the_phone_camera(as_zhang):
 def test_home_needs_a_sign_in(acme_client):
     response = acme_client.get("/w/")
 
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302 and response["Location"] == "/auth/login/?next=/w/"
