@@ -323,19 +323,34 @@ def _ensure_acceptor(hazard: Hazard, by) -> str:
 
 
 @transaction.atomic
-def accept(hazard: Hazard, *, by, note: str = "") -> Hazard:
-    """Sign off the next acceptance level; the last one closes the hazard."""
+def accept(hazard: Hazard, *, by, signature_data_url: str = "", note: str = "") -> Hazard:
+    """Sign off the next acceptance level; the last one closes the hazard.
+
+    Every level signs by hand ("multi-level review", seed 001/003), on the page
+    or through the API alike: the drawn signature (a PNG data URL, as the
+    fixer's) is stored with the level's acceptance and named in the audit event.
+    """
     hazard = _lock(hazard)
     level = _ensure_acceptor(hazard, by)
-    Acceptance.objects.create(
-        hazard=hazard, level=level, decision=Decision.ACCEPT, by=by, note=(note or "").strip()
-    )
+    signature = decode_signature(signature_data_url)
+    note = (note or "").strip()
+    acceptance = Acceptance(hazard=hazard, level=level, decision=Decision.ACCEPT, by=by, note=note)
+    acceptance.signature.save(f"{hazard.number}-{level}-signature.png", signature, save=False)
+    acceptance.save()
     hazard.accepted_count += 1
     if hazard.accepted_count >= len(hazard.acceptance_levels):
         hazard.state = State.CLOSED
         hazard.closed_at = timezone.now()
     hazard.save(update_fields=["accepted_count", "state", "closed_at"])
-    record_event(hazard, "hazard.accepted", by=by, level=level, note=note)
+    record_event(
+        hazard,
+        "hazard.accepted",
+        by=by,
+        level=level,
+        note=note,
+        acceptance=acceptance.pk,
+        signature=acceptance.signature.name,
+    )
     if hazard.state == State.CLOSED:
         record_event(hazard, "hazard.closed", by=by)
         notices.closed(hazard)
