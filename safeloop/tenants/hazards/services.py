@@ -106,8 +106,13 @@ def report_hazard(
     gps_accuracy_m: float | None = None,
     anonymous: bool = False,
     reported_at: datetime | None = None,
+    title: str = "",
 ) -> Hazard:
-    """Record a report ("3 photos + 1 pick") and route it to whoever fixes it."""
+    """Record a report ("3 photos + 1 pick") and route it to whoever fixes it.
+
+    The title is the picked entry's, else the first line of the description;
+    a caller that knows a better short name (a failed check item) passes ``title``.
+    """
     ensure_can(by, Perm.HAZARD_REPORT)
     description = (description or "").strip()
     if library_entry is None and not description:
@@ -134,7 +139,9 @@ def report_hazard(
     reported_at = reported_at or timezone.now()
     lat = _coordinate(latitude, "latitude", 90)
     lng = _coordinate(longitude, "longitude", 180)
-    title = library_entry.title if library_entry else description.splitlines()[0][:160]
+    title = " ".join((title or "").split())[:160] or (
+        library_entry.title if library_entry else description.splitlines()[0][:160]
+    )
     hazard = Hazard(
         title=title,
         description=description,
