@@ -174,10 +174,13 @@
       var button = form.querySelector("[type=submit]");
       if (button) button.disabled = true;
       Promise.all(slots.map(function (slot) { return slot.pending; })).then(function () {
-        settled = true;
-        if (button) button.disabled = false;
-        if (form.requestSubmit) form.requestSubmit(button || undefined);
-        else form.submit();
+        // Out of this submit's dispatch: a form ignores a new submit while it fires one.
+        window.setTimeout(function () {
+          settled = true;
+          if (button) button.disabled = false;
+          if (form.requestSubmit) form.requestSubmit(button || undefined);
+          else form.submit();
+        }, 0);
       });
     });
   }
