@@ -8,6 +8,8 @@ routing gives it to the fitter Ma; Li (team leader), Sun (safety officer) and Zh
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
@@ -68,14 +70,30 @@ def _sign(page: Page) -> None:
     page.mouse.up()
 
 
-def _accept_as(
-    browser: Browser, tenant_url, employee_no: str, hazard_path: str, screenshot=None
-) -> str:
+def _above(page: Page, upper: str, lower: str) -> bool:
+    return (
+        page.get_by_test_id(upper).bounding_box()["y"]
+        < page.get_by_test_id(lower).bounding_box()["y"]
+    )
+
+
+def _accept_as(browser: Browser, tenant_url, employee_no: str, hazard_path: str, shot=None) -> str:
     page = _phone(browser)
     _quick_login(page, tenant_url, employee_no, hazard_path)
-    page.get_by_test_id("action-accept").click()
-    page.fill("textarea[name=accept-note], input[name=accept-note]", "现场复查合格")
+    # The evidence comes first: after-photos, what was done and the fixer's signature,
+    # then this level's one "accept" (no second accept button), signed by hand.
+    decision = page.get_by_test_id("acceptance-decision")
+    expect(decision).to_be_visible()
+    for evidence in ("photos-after", "rectifications", "signature-image"):
+        assert _above(page, evidence, "acceptance-decision"), evidence
+    expect(page.get_by_test_id("accept-submit")).to_have_count(1)
+    expect(page.get_by_test_id("action-accept")).to_have_count(0)
+    page.fill("textarea[name=accept-note]", "现场复查合格")
+    _sign(page)
+    if shot:
+        shot(page)
     page.get_by_test_id("accept-submit").click()
+    expect(page.get_by_test_id("timeline-signature").last).to_be_visible()
     state = page.get_by_test_id("hazard-state").inner_text()
     page.context.close()
     return state
@@ -123,7 +141,11 @@ def test_phone_loop_report_in_five_taps_fix_with_signature_accept_three_levels(
     _quick_login(fixer, tenant_url, "M3001", hazard_path)
     fixer.get_by_test_id("action-start").click()
     fixer.get_by_test_id("action-rectify").click()
+    # The same camera tiles as the report: a preview, and a smaller JPEG goes up.
     fixer.get_by_test_id("after-photo-1").set_input_files(_photo(tmp_path / "after.jpg", 200))
+    tile = fixer.locator("[data-photo-slot]").first
+    expect(tile.locator("[data-photo-preview]")).to_be_visible()
+    expect(tile).to_have_attribute("data-upload-bytes", re.compile(r"^\d+$"))
     fixer.fill("textarea[name=rectify-description]", "更换吊具，探伤检测合格")
     fixer.fill("input[name=rectify-test_result]", "磁粉探伤无裂纹")
     _sign(fixer)
@@ -146,6 +168,8 @@ def test_phone_loop_report_in_five_taps_fix_with_signature_accept_three_levels(
             "leader_in_charge",
         ]
         assert hazard.rectifications.get().signature.name.startswith("acme/")
+        # every level signed by hand
+        assert all(a.signature.name.startswith("acme/") for a in hazard.acceptances.all())
     page.goto(tenant_url("acme", hazard_path))
     expect(page.get_by_test_id("timeline")).to_be_visible()
     screenshot("closed")

@@ -105,15 +105,24 @@ def _li_patrol() -> dict:
         return {"task": task.pk, "names": [a.display_name for a in areas]}
 
 
-def _answer(page: Page, *, fail_first: bool = False) -> None:
-    page.get_by_test_id("item-1-fail" if fail_first else "item-1-pass").click()
-    page.get_by_test_id("item-2-pass").click()
+def _answer(page: Page) -> int:
+    """Everything passes: "all pass", the reading, submit. Returns the taps it took."""
+    page.get_by_test_id("all-pass").click()
     page.get_by_test_id("item-3-number").fill("6.5")
     page.get_by_test_id("checklist-submit").click()
+    return 3
+
+
+def _photo(tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "guard.jpg"
+    Image.new("RGB", (1600, 1200), (180, 40, 40)).save(path, "JPEG")
+    return path
 
 
 def test_li_walks_her_patrol_fails_an_item_reports_it_in_one_tap_and_finishes(
-    page: Page, tenant_url, screenshot
+    page: Page, tenant_url, screenshot, tmp_path
 ):
     _wait_out_a_shift_change()
     patrol = committed(_li_patrol)
@@ -138,14 +147,30 @@ def test_li_walks_her_patrol_fails_an_item_reports_it_in_one_tap_and_finishes(
     expect(page.get_by_test_id("checklist-task")).to_be_visible()
     expect(page.get_by_test_id("checklist-gps-status")).to_have_attribute("data-state", "on")
     screenshot("point-1")
-    _answer(page)
+    assert _answer(page) == 3  # not one tap per item
     expect(page.get_by_test_id("inspection-result")).to_have_attribute("data-result", "pass")
     expect(page.get_by_test_id("next-point-name")).to_have_text(patrol["names"][1])
     screenshot("result-1")
 
-    # Second point: the guard is missing. One tap makes it a hazard.
+    # Second point: the guard is missing. "All pass", then the exception: it opens a photo
+    # tile and a note. A reading out of range is flagged while typing.
     page.get_by_test_id("next-point-link").click()
-    _answer(page, fail_first=True)
+    page.get_by_test_id("all-pass").click()
+    expect(page.locator("[data-testid=item-2-pass] input")).to_be_checked()
+    expect(page.get_by_test_id("item-1-finding")).to_be_hidden()
+    page.get_by_test_id("item-1-fail").click()
+    expect(page.get_by_test_id("item-1-finding")).to_be_visible()
+    page.get_by_test_id("item-1-finding-photo").set_input_files(str(_photo(tmp_path)))
+    expect(page.get_by_test_id("item-1").locator("[data-photo-preview]")).to_be_visible()
+    page.get_by_test_id("item-1-note").fill("左侧防护罩缺失")
+    page.get_by_test_id("item-3-number").fill("12")
+    expect(page.get_by_test_id("item-3-range")).to_contain_text("超出合格范围")
+    expect(page.get_by_test_id("item-3-finding")).to_be_visible()
+    screenshot("point-2-exception")
+    page.get_by_test_id("item-3-number").fill("6.5")
+    expect(page.get_by_test_id("item-3-range")).to_contain_text("在合格范围内")
+    expect(page.get_by_test_id("item-3-finding")).to_be_hidden()
+    page.get_by_test_id("checklist-submit").click()
     expect(page.get_by_test_id("inspection-result")).to_have_attribute("data-result", "fail")
     expect(page.get_by_test_id("answer-1")).to_have_attribute("data-passed", "fail")
     screenshot("result-2")
@@ -172,5 +197,9 @@ def test_li_walks_her_patrol_fails_an_item_reports_it_in_one_tap_and_finishes(
     with schema_context("acme"):
         hazard = Hazard.objects.get(number=number)
         assert hazard.inspection_answers.get().item.label == "防护罩完好"
+        # the item's short name, its photo and Li's note
+        assert hazard.title == "防护罩完好"
+        assert hazard.photos.count() == 1
+        assert "左侧防护罩缺失" in hazard.description
         done = InspectionTask.objects.get(pk=task)
         assert done.state == "done" and done.inspections.count() == 3

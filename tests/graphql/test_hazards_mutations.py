@@ -27,7 +27,7 @@ from safeloop.tenants.hazards.models import (
     PhotoStage,
     State,
 )
-from tests.graphql.conftest import ENDPOINT, run
+from tests.graphql.conftest import ENDPOINT, post, run
 from tests.hazards.conftest import make_photo, make_signature
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ mutation ($input: SubmitRectificationInput!) {{
 ACCEPT = f"""
 mutation ($input: AcceptHazardInput!) {{
   acceptHazard(input: $input) {{
-    hazard {{ state closedAt acceptances {{ level decision byName note }} }}
+    hazard {{ state closedAt acceptances {{ level decision byName note signatureUrl }} }}
     {ERRORS}
   }}
 }}
@@ -196,15 +196,25 @@ def test_the_whole_loop_through_the_api(acme_client, zhang, ma, li):
 
     # and Li, team leader of W1, signs it off
     accepted = run(
-        as_user(acme_client, li), ACCEPT, {"input": {"id": gid(hazard), "note": "Checked"}}
+        as_user(acme_client, li),
+        ACCEPT,
+        {"input": {"id": gid(hazard), "note": "Checked", "signature": make_signature()}},
     )["acceptHazard"]
 
     # then it is closed, with the whole story in the audit trail
     assert accepted["errors"] == []
     assert accepted["hazard"]["state"] == "CLOSED"
     assert accepted["hazard"]["closedAt"]
+    signed = hazard.acceptances.get()
+    assert signed.signature.name.startswith("acme/signatures/")
     assert accepted["hazard"]["acceptances"] == [
-        {"level": "TEAM_LEADER", "decision": "ACCEPT", "byName": "Li Na", "note": "Checked"}
+        {
+            "level": "TEAM_LEADER",
+            "decision": "ACCEPT",
+            "byName": "Li Na",
+            "note": "Checked",
+            "signatureUrl": f"/h/acceptance-signature/{signed.pk}/",
+        }
     ]
     assert list(
         AuditEvent.objects.filter(object_type="hazards.hazard", object_id=str(hazard.pk))
@@ -265,8 +275,30 @@ def test_starting_twice_is_an_illegal_transition(acme_client, ma, guard):
 # --- permissions ------------------------------------------------------------
 
 
+def test_accept_without_a_signature_is_refused_as_on_the_page(acme_client, li, fixed_guard):
+    payload = run(
+        as_user(acme_client, li), ACCEPT, {"input": {"id": gid(fixed_guard), "signature": ""}}
+    )["acceptHazard"]
+
+    assert codes(payload) == [("signature", "signature_missing")]
+    assert payload["hazard"] is None
+    hazard = Hazard.objects.get(pk=fixed_guard.pk)
+    assert hazard.state == State.AWAITING_ACCEPTANCE and not hazard.acceptances.exists()
+
+
+def test_accept_needs_the_signature_field(acme_client, li, fixed_guard):
+    response = post(as_user(acme_client, li), ACCEPT, {"input": {"id": gid(fixed_guard)}})
+
+    assert "signature" in response.json()["errors"][0]["message"]
+    assert Hazard.objects.get(pk=fixed_guard.pk).accepted_count == 0
+
+
 def test_operator_cannot_accept(acme_client, zhang, fixed_guard):
-    payload = run(as_user(acme_client, zhang), ACCEPT, {"input": {"id": gid(fixed_guard)}})
+    payload = run(
+        as_user(acme_client, zhang),
+        ACCEPT,
+        {"input": {"id": gid(fixed_guard), "signature": make_signature()}},
+    )
 
     assert codes(payload["acceptHazard"]) == [(None, "permission_denied")]
     assert Hazard.objects.get(pk=fixed_guard.pk).state == State.AWAITING_ACCEPTANCE

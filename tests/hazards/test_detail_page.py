@@ -67,12 +67,24 @@ def test_the_loop_runs_through_the_page_from_start_to_closed(
 
     # and Li accepts it
     li_page = _as(acme_client, li).get(url).content.decode()
-    accepted = acme_client.post(f"{url}accept/", {"accept-note": "Checked on site"})
+    accepted = acme_client.post(
+        f"{url}accept/", {"accept-note": "Checked on site", "accept-signature": make_signature()}
+    )
 
     # then each step redirected back, the hazard is closed and the page tells the story
     assert [r.status_code for r in (started, rectified, accepted)] == [302, 302, 302]
     assert accepted.url == url
-    assert 'data-testid="action-accept"' in li_page and 'data-testid="accept-submit"' in li_page
+    # Li meets the evidence first (photos after, what was done, the fixer's signature),
+    # then one "accept" with her own signature pad
+    assert li_page.count('data-testid="accept-submit"') == 1
+    evidence = [
+        'data-testid="photos-after"',
+        'data-testid="rectifications"',
+        'data-testid="signature-image"',
+    ]
+    sign_off = li_page.index('data-testid="acceptance-decision"')
+    assert all(li_page.index(mark) < sign_off for mark in evidence)
+    assert li_page.index('data-testid="signature-pad"') > sign_off
     hazard.refresh_from_db()
     assert hazard.state == State.CLOSED
     assert hazard.rectifications.get().test_result == "Light curtain stops the press"
@@ -92,6 +104,9 @@ def test_the_loop_runs_through_the_page_from_start_to_closed(
     after = HazardPhoto.objects.get(hazard=hazard, stage="rectification")
     assert f'src="/h/photo/{after.pk}/"' in page
     assert f'src="/h/signature/{hazard.rectifications.get().pk}/"' in page
+    acceptance = hazard.acceptances.get()
+    assert page.count(f'src="/h/acceptance-signature/{acceptance.pk}/"') == 2  # path + timeline
+    assert 'data-testid="timeline-signature"' in page
     assert 'data-testid="hazard-actions"' not in page
 
 
@@ -154,7 +169,7 @@ def test_reject_with_an_empty_reason_shows_the_error_at_the_reject_form(
     page = response.content.decode()
     assert response.status_code == 200
     assert "Say what is still wrong." in page
-    assert '<details class="action" data-action="reject" open>' in page
+    assert '<details class="action decision-reject" data-action="reject" open>' in page
     hazard.refresh_from_db()
     assert hazard.state == State.AWAITING_ACCEPTANCE
 
@@ -173,6 +188,23 @@ def test_reject_with_a_reason_sends_it_back_to_the_fitter(
     assert hazard.state == State.RECTIFYING
     page = acme_client.get(f"/h/{hazard.pk}/").content.decode()
     assert "Guard still loose" in page and 'data-testid="timeline-hazardrejected"' in page
+
+
+def test_accept_without_a_signature_shows_the_error_at_the_signature_pad(
+    acme_client, zhang, ma, li, w1_area, library
+):
+    hazard = _fixed(_report(zhang, w1_area, library("general")), ma)
+
+    response = _as(acme_client, li).post(f"/h/{hazard.pk}/accept/", {"accept-note": "Looks fine"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    pad = page.split('class="field signature-field has-error"')[1].split("</canvas>")[0]
+    assert "Please sign before submitting." in pad
+    assert "Looks fine" in page  # the note is kept
+    hazard.refresh_from_db()
+    assert hazard.state == State.AWAITING_ACCEPTANCE
+    assert not hazard.acceptances.exists()
 
 
 def test_rectify_without_signature_or_photo_shows_the_errors(
@@ -228,7 +260,9 @@ def test_operator_cannot_accept_and_only_the_assignee_starts(
     hazard = _fixed(_report(zhang, w1_area, library("general")), ma)
     other = _report(zhang, w1_area, library("general"))
 
-    accept = _as(acme_client, zhang).post(f"/h/{hazard.pk}/accept/", {"accept-note": "ok"})
+    accept = _as(acme_client, zhang).post(
+        f"/h/{hazard.pk}/accept/", {"accept-note": "ok", "accept-signature": make_signature()}
+    )
     start = _as(acme_client, li).post(f"/h/{other.pk}/start/")
 
     assert accept.status_code == 403

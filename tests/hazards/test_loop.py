@@ -57,7 +57,9 @@ def test_general_hazard_runs_the_whole_loop_with_one_acceptance(zhang, ma, li, w
     )
     assert hazard.state == State.AWAITING_ACCEPTANCE
     assert "hazard.awaiting_acceptance" in _inbox(li)
-    hazard = services.accept(hazard, by=li, note="Checked on site")
+    hazard = services.accept(
+        hazard, by=li, signature_data_url=make_signature(), note="Checked on site"
+    )
 
     # then it is closed, the reporter hears of it, and the trail is intact
     assert hazard.state == State.CLOSED and hazard.closed_at
@@ -96,11 +98,13 @@ def test_major_hazard_needs_three_levels_and_tells_director_and_safety_manager_a
     )
     hazard.refresh_from_db()
     with pytest.raises(PermissionDenied):
-        services.accept(hazard, by=sun)  # the safety officer signs second, not first
-    hazard = services.accept(hazard, by=li)
+        services.accept(
+            hazard, by=sun, signature_data_url=make_signature()
+        )  # the safety officer signs second, not first
+    hazard = services.accept(hazard, by=li, signature_data_url=make_signature())
     assert hazard.state == State.AWAITING_ACCEPTANCE
-    hazard = services.accept(hazard, by=sun)
-    hazard = services.accept(hazard, by=zhou)
+    hazard = services.accept(hazard, by=sun, signature_data_url=make_signature())
+    hazard = services.accept(hazard, by=zhou, signature_data_url=make_signature())
     assert hazard.state == State.CLOSED
     assert hazard.acceptances.count() == 3
 
@@ -114,7 +118,9 @@ def test_rejection_sends_it_back_and_every_level_signs_again(zhang, ma, li, sun,
         after_photos=[make_photo()],
         signature_data_url=make_signature(),
     )
-    hazard = services.accept(Hazard.objects.get(pk=hazard.pk), by=li)
+    hazard = services.accept(
+        Hazard.objects.get(pk=hazard.pk), by=li, signature_data_url=make_signature()
+    )
     hazard = services.reject(hazard, by=sun, reason="Guard still loose")
     assert hazard.state == State.RECTIFYING
     assert hazard.accepted_count == 0
@@ -135,9 +141,9 @@ def test_operator_cannot_accept_and_assignee_cannot_accept_own_fix(zhang, ma, li
     )
     hazard.refresh_from_db()
     with pytest.raises(PermissionDenied):
-        services.accept(hazard, by=zhang)
+        services.accept(hazard, by=zhang, signature_data_url=make_signature())
     with pytest.raises(PermissionDenied):
-        services.accept(hazard, by=ma)
+        services.accept(hazard, by=ma, signature_data_url=make_signature())
 
 
 def test_only_the_assignee_rectifies_and_evidence_is_required(zhang, ma, li, w1_area, library):

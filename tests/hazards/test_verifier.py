@@ -51,29 +51,46 @@ def test_verifier_accepts_after_the_team_leader_and_the_hazard_closes(
     url = f"/h/v/{hazard.verifier_token}/"
 
     # when Li signs her level on the hazard page and Zhao signs through her QR
-    li_accepts = _as(acme_client, li).post(f"/h/{hazard.pk}/accept/", {"accept-note": "OK"})
+    li_accepts = _as(acme_client, li).post(
+        f"/h/{hazard.pk}/accept/", {"accept-signature": make_signature(), "accept-note": "OK"}
+    )
     page = _as(acme_client, zhao).get(url)
-    zhao_accepts = acme_client.post(url, {"action": "accept", "accept-note": "Verified on site"})
+    zhao_accepts = acme_client.post(
+        url,
+        {
+            "action": "accept",
+            "accept-signature": make_signature(),
+            "accept-note": "Verified on site",
+        },
+    )
 
     # then it is closed and Zhao's page shows the whole story
     assert li_accepts.status_code == 302
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'data-testid="action-accept"' in html and 'data-testid="accept-submit"' in html
+    # one sign-off for her level, after the evidence: no second "accept" button
+    assert html.count('data-testid="accept-submit"') == 1
+    assert 'data-testid="action-accept"' not in html
     assert 'data-testid="action-reject"' in html
+    sign_off = html.index('data-testid="acceptance-decision"')
+    assert html.index('data-testid="photos-after"') < sign_off
+    assert html.index('data-testid="rectifications"') < sign_off
+    assert html.index('data-testid="signature-pad"') > sign_off
     assert zhao_accepts.status_code == 302 and zhao_accepts.url == url
     hazard.refresh_from_db()
     assert hazard.state == State.CLOSED
     after = acme_client.get(url).content.decode()
     assert "Verified on site" in after and 'data-testid="timeline-hazardclosed"' in after
-    assert 'data-testid="hazard-actions"' not in after
+    assert 'data-testid="acceptance-decision"' not in after
+    zhao_signed = hazard.acceptances.get(level="verifier")
+    assert f'src="/h/acceptance-signature/{zhao_signed.pk}/?v={hazard.verifier_token}"' in after
 
 
 def test_verifier_page_shows_the_history_with_token_photo_links_and_no_way_out(
     verified_general, acme_client, zhang, ma, li, zhao, w1_area, library
 ):
     hazard = _fixed(zhang, ma, w1_area, library("general"))
-    services.accept(hazard, by=li)
+    services.accept(hazard, by=li, signature_data_url=make_signature())
 
     html = _as(acme_client, zhao).get(f"/h/v/{hazard.verifier_token}/").content.decode()
 
@@ -93,9 +110,11 @@ def test_verifier_may_not_sign_before_the_team_leader(
     url = f"/h/v/{hazard.verifier_token}/"
 
     page = _as(acme_client, zhao).get(url).content.decode()
-    response = acme_client.post(url, {"action": "accept", "accept-note": "too early"})
+    response = acme_client.post(
+        url, {"action": "accept", "accept-signature": make_signature(), "accept-note": "too early"}
+    )
 
-    assert 'data-testid="action-accept"' not in page
+    assert 'data-testid="accept-submit"' not in page
     assert response.status_code == 403
     hazard.refresh_from_db()
     assert hazard.accepted_count == 0
@@ -105,7 +124,7 @@ def test_verifier_rejects_with_a_reason_and_an_empty_one_is_refused(
     verified_general, acme_client, zhang, ma, li, zhao, w1_area, library
 ):
     hazard = _fixed(zhang, ma, w1_area, library("general"))
-    services.accept(hazard, by=li)
+    services.accept(hazard, by=li, signature_data_url=make_signature())
     url = f"/h/v/{hazard.verifier_token}/"
     _as(acme_client, zhao)
 
@@ -122,12 +141,14 @@ def test_verifier_can_change_nothing_else_through_her_page(
     verified_general, acme_client, zhang, ma, li, zhao, w1_area, library
 ):
     hazard = _fixed(zhang, ma, w1_area, library("general"))
-    services.accept(hazard, by=li)
+    services.accept(hazard, by=li, signature_data_url=make_signature())
     url = f"/h/v/{hazard.verifier_token}/"
     _as(acme_client, zhao)
 
     other_action = acme_client.post(url, {"action": "dismiss", "dismiss-reason": "x"})
-    act_endpoint = acme_client.post(f"/h/{hazard.pk}/accept/", {"accept-note": "x"})
+    act_endpoint = acme_client.post(
+        f"/h/{hazard.pk}/accept/", {"accept-signature": make_signature(), "accept-note": "x"}
+    )
 
     assert other_action.status_code == 404
     assert act_endpoint.status_code == 404
@@ -189,10 +210,10 @@ def test_staff_who_see_the_hazard_can_read_the_verifier_page_without_forms(
     verified_general, acme_client, zhang, ma, li, sun, w1_area, library
 ):
     hazard = _fixed(zhang, ma, w1_area, library("general"))
-    services.accept(hazard, by=li)
+    services.accept(hazard, by=li, signature_data_url=make_signature())
 
     html = _as(acme_client, sun).get(f"/h/v/{hazard.verifier_token}/").content.decode()
 
     assert 'data-testid="verify-page"' in html
-    assert 'data-testid="action-accept"' not in html
+    assert 'data-testid="accept-submit"' not in html
     assert 'data-testid="verify-not-yours"' in html

@@ -1,7 +1,7 @@
 """Inputs and payloads of the hazard mutations.
 
 Photos are files sent with the GraphQL multipart request spec (``Upload``);
-the fixer's signature is the PNG data URL a canvas gives
+the fixer's and each acceptor's signature is the PNG data URL a canvas gives
 (``data:image/png;base64,...``).
 """
 
@@ -66,6 +66,10 @@ class SubmitRectificationInput:
 @strawberry.input
 class AcceptHazardInput:
     id: relay.GlobalID
+    signature: str = strawberry.field(
+        description="The acceptor's signature as a PNG data URL (data:image/png;base64,...), "
+        "as for submitRectification: every level signs its sign-off."
+    )
     note: str = ""
 
 

@@ -113,11 +113,18 @@ class HazardsMutation:
         return payload
 
     @strawberry.mutation(
-        description="Sign off the next acceptance level; the last one closes the hazard."
+        description="Sign off the next acceptance level with a drawn signature; the last one "
+        "closes the hazard."
     )
     def accept_hazard(self, info: Info, input: AcceptHazardInput) -> HazardPayload:
         user = current_user(info)
-        return _step(info, input.id, lambda h: services.accept(h, by=user, note=input.note))
+        return _step(
+            info,
+            input.id,
+            lambda h: services.accept(
+                h, by=user, signature_data_url=input.signature, note=input.note
+            ),
+        )
 
     @strawberry.mutation(
         description="Send the fix back with a reason: → RECTIFYING, every level signs again."

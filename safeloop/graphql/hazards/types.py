@@ -190,6 +190,13 @@ class AcceptanceType(HazardPartNode):
         """Who signed."""
         return _name_of(root.by)
 
+    @strawberry_django.field(only=["id", "signature"])
+    def signature_url(self, root: models.Acceptance) -> str | None:
+        """Path of the acceptor's drawn signature on this host; null for a rejection."""
+        if not root.signature:
+            return None
+        return reverse("hazards:acceptance_signature", args=[root.pk])
+
 
 @strawberry_django.type(
     models.DeadlineExtension,

@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from safeloop.tenants.facilities.forms import PersonChoiceField, ShellForm, apply_service_error
 from safeloop.tenants.facilities.models import Person
@@ -98,8 +98,12 @@ class RectifyForm(ActionForm):
     after_photos = PhotosField(label=gettext_lazy("photos after the fix"), required=False)
     signature = forms.CharField(required=False, widget=forms.HiddenInput)
     field_aliases = {"photos": "after_photos"}
-    # The page shows this many photo inputs, each opening the camera.
-    photo_slots = (1, 2, 3)
+    # The camera tiles the page shows (hazards/_photo_slots.html, as on the report).
+    photo_slots = (
+        (1, pgettext_lazy("photo slot", "Site")),
+        (2, pgettext_lazy("photo slot", "Close-up")),
+        (3, pgettext_lazy("photo slot", "Test")),
+    )
 
     def run(self, data: dict) -> str:
         services.submit_rectification(
@@ -116,10 +120,15 @@ class RectifyForm(ActionForm):
 class AcceptForm(ActionForm):
     action = "accept"
     label = gettext_lazy("Accept")
+    default_field = "signature"
     note = _text(gettext_lazy("note"), rows=2)
+    # Drawn on the page's signature pad (detail.js), as the fixer's; required by the service.
+    signature = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def run(self, data: dict) -> str:
-        hazard = services.accept(self.hazard, by=self.user, note=data["note"])
+        hazard = services.accept(
+            self.hazard, by=self.user, signature_data_url=data["signature"], note=data["note"]
+        )
         if hazard.state == State.CLOSED:
             return _("Accepted. The hazard is closed.")
         return _("Accepted. The next level signs off now.")
@@ -128,6 +137,8 @@ class AcceptForm(ActionForm):
 class RejectForm(ActionForm):
     action = "reject"
     label = gettext_lazy("Reject")
+    # The button that opens the form, beside the sign-off: not a second "accept".
+    opener = gettext_lazy("Not fixed: send it back")
     default_field = "reason"
     reason = _text(gettext_lazy("what is still wrong"), required_in_browser=True)
 

@@ -264,6 +264,9 @@ class Acceptance(models.Model):
     decision = models.CharField(max_length=10, choices=Decision.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(blank=True)
+    # Each level's acceptor signs the sign-off by hand, as the fixer signs the fix
+    # ("multi-level review"); a rejection needs a reason, not a signature.
+    signature = models.ImageField(upload_to="signatures/%Y/%m/", blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

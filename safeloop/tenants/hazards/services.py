@@ -106,8 +106,13 @@ def report_hazard(
     gps_accuracy_m: float | None = None,
     anonymous: bool = False,
     reported_at: datetime | None = None,
+    title: str = "",
 ) -> Hazard:
-    """Record a report ("3 photos + 1 pick") and route it to whoever fixes it."""
+    """Record a report ("3 photos + 1 pick") and route it to whoever fixes it.
+
+    The title is the picked entry's, else the first line of the description;
+    a caller that knows a better short name (a failed check item) passes ``title``.
+    """
     ensure_can(by, Perm.HAZARD_REPORT)
     description = (description or "").strip()
     if library_entry is None and not description:
@@ -134,7 +139,9 @@ def report_hazard(
     reported_at = reported_at or timezone.now()
     lat = _coordinate(latitude, "latitude", 90)
     lng = _coordinate(longitude, "longitude", 180)
-    title = library_entry.title if library_entry else description.splitlines()[0][:160]
+    title = " ".join((title or "").split())[:160] or (
+        library_entry.title if library_entry else description.splitlines()[0][:160]
+    )
     hazard = Hazard(
         title=title,
         description=description,
@@ -323,19 +330,34 @@ def _ensure_acceptor(hazard: Hazard, by) -> str:
 
 
 @transaction.atomic
-def accept(hazard: Hazard, *, by, note: str = "") -> Hazard:
-    """Sign off the next acceptance level; the last one closes the hazard."""
+def accept(hazard: Hazard, *, by, signature_data_url: str = "", note: str = "") -> Hazard:
+    """Sign off the next acceptance level; the last one closes the hazard.
+
+    Every level signs by hand ("multi-level review", seed 001/003), on the page
+    or through the API alike: the drawn signature (a PNG data URL, as the
+    fixer's) is stored with the level's acceptance and named in the audit event.
+    """
     hazard = _lock(hazard)
     level = _ensure_acceptor(hazard, by)
-    Acceptance.objects.create(
-        hazard=hazard, level=level, decision=Decision.ACCEPT, by=by, note=(note or "").strip()
-    )
+    signature = decode_signature(signature_data_url)
+    note = (note or "").strip()
+    acceptance = Acceptance(hazard=hazard, level=level, decision=Decision.ACCEPT, by=by, note=note)
+    acceptance.signature.save(f"{hazard.number}-{level}-signature.png", signature, save=False)
+    acceptance.save()
     hazard.accepted_count += 1
     if hazard.accepted_count >= len(hazard.acceptance_levels):
         hazard.state = State.CLOSED
         hazard.closed_at = timezone.now()
     hazard.save(update_fields=["accepted_count", "state", "closed_at"])
-    record_event(hazard, "hazard.accepted", by=by, level=level, note=note)
+    record_event(
+        hazard,
+        "hazard.accepted",
+        by=by,
+        level=level,
+        note=note,
+        acceptance=acceptance.pk,
+        signature=acceptance.signature.name,
+    )
     if hazard.state == State.CLOSED:
         record_event(hazard, "hazard.closed", by=by)
         notices.closed(hazard)

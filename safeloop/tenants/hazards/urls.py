@@ -17,6 +17,11 @@ urlpatterns = [
     path("v/<str:token>/", views_detail.verify, name="verify"),
     path("photo/<int:pk>/", views_files.photo, name="photo"),
     path("signature/<int:pk>/", views_files.signature, name="signature"),
+    path(
+        "acceptance-signature/<int:pk>/",
+        views_files.acceptance_signature,
+        name="acceptance_signature",
+    ),
     path("settings/", views_config.config, name="config"),
     path("settings/grades/<str:grade>/", views_config.grade_edit, name="grade_edit"),
     path("settings/rules/add/", views_config.rule_add, name="rule_add"),

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
@@ -34,7 +35,9 @@ from safeloop.tenants.hazards.selectors import hazards_open_to, visible_hazards
 from safeloop.tenants.hazards.views_board import countdown, countdown_labels
 
 HAZARD_RELATED = ("area__parent", "equipment", "category", "library_entry", "reporter")
-VERIFIER_ACTIONS = ("accept", "reject")
+# Signing off a level: below the evidence, one "accept" per level, the rejection beside it.
+DECISION_ACTIONS = ("accept", "reject")
+VERIFIER_ACTIONS = DECISION_ACTIONS
 
 
 # --- The story of one hazard, shared by both pages -----------------------------------
@@ -47,6 +50,8 @@ class TimelineEntry:
     text: str
     actor: str
     detail: str = ""
+    # The acceptor's drawn signature, for a sign-off (a path; the page adds its file query).
+    signature_url: str = ""
 
 
 def _when(value) -> str:
@@ -103,6 +108,13 @@ def _event_text(event: AuditEvent, names: dict[str, str]) -> tuple[str, str]:
     return fixed.get(verb, event.verb), data.get("reason", "")
 
 
+def _signature_url(event: AuditEvent) -> str:
+    data = event.data or {}
+    if event.verb != "hazard.accepted" or not data.get("signature") or not data.get("acceptance"):
+        return ""
+    return reverse("hazards:acceptance_signature", args=[data["acceptance"]])
+
+
 def timeline(hazard: Hazard) -> list[TimelineEntry]:
     events = list(
         AuditEvent.objects.filter(object_type="hazards.hazard", object_id=str(hazard.pk))
@@ -123,7 +135,9 @@ def timeline(hazard: Hazard) -> list[TimelineEntry]:
         else:
             actor = _("System")
         text, detail = _event_text(event, names)
-        entries.append(TimelineEntry(event.occurred_at, event.verb, text, actor, detail))
+        entries.append(
+            TimelineEntry(event.occurred_at, event.verb, text, actor, detail, _signature_url(event))
+        )
     return entries
 
 
@@ -192,6 +206,18 @@ def _visible_hazard(user, pk: int) -> Hazard:
     return hazard
 
 
+def _decision(hazard: Hazard, forms: list[ActionForm]) -> dict | None:
+    """The level's sign-off (accept and reject), shown below the evidence it judges."""
+    by_action = {form.action: form for form in forms if form.action in DECISION_ACTIONS}
+    if not by_action:
+        return None
+    return {
+        "level": _level(hazard.next_acceptance_level),
+        "accept_form": by_action.get("accept"),
+        "reject_form": by_action.get("reject"),
+    }
+
+
 def _render_detail(request: HttpRequest, hazard: Hazard, bound: ActionForm | None = None):
     allowed = services.allowed_actions(request.user, hazard)
     forms = [
@@ -204,7 +230,14 @@ def _render_detail(request: HttpRequest, hazard: Hazard, bound: ActionForm | Non
     # An action that is no longer offered (the state moved on) shows its errors on top.
     stray = bound if bound is not None and bound.action not in allowed else None
     context = hazard_context(hazard)
-    context.update({"action_forms": forms, "stray_form": stray, "opened": bound})
+    context.update(
+        {
+            "action_forms": [f for f in forms if f.action not in DECISION_ACTIONS],
+            "decision": _decision(hazard, forms),
+            "stray_form": stray,
+            "opened": bound,
+        }
+    )
     return render(request, "hazards/detail.html", context)
 
 
@@ -280,7 +313,6 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, message)
             return redirect("hazards:verify", token=token)
     context = hazard_context(hazard, file_query=f"?v={hazard.verifier_token}")
-    context.update(
-        {"action_forms": _verifier_forms(request, hazard, bound), "opened": bound, "token": token}
-    )
+    forms = _verifier_forms(request, hazard, bound)
+    context.update({"decision": _decision(hazard, forms), "opened": bound, "token": token})
     return render(request, "hazards/verify.html", context)

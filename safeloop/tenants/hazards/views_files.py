@@ -1,4 +1,5 @@
-"""Evidence files (hazard photos, fixers' signatures), served only to who may see the hazard.
+"""Evidence files (hazard photos, the signatures of fixers and acceptors), served only to
+who may see the hazard.
 
 Files never get a public URL: each request is checked against the hazard's
 visibility (selectors.visible_hazards) and the tenant prefix of the key. A
@@ -15,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from safeloop.platform.files import serve_tenant_file
-from safeloop.tenants.hazards.models import HazardPhoto, Rectification
+from safeloop.tenants.hazards.models import Acceptance, HazardPhoto, Rectification
 from safeloop.tenants.hazards.selectors import hazards_open_to
 
 
@@ -41,3 +42,9 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def signature(request: HttpRequest, pk: int) -> HttpResponse:
     return _serve(Rectification.objects.all(), request, pk, "signature")
+
+
+@require_GET
+@login_required
+def acceptance_signature(request: HttpRequest, pk: int) -> HttpResponse:
+    return _serve(Acceptance.objects.exclude(signature=""), request, pk, "signature")

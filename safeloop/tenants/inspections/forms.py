@@ -7,6 +7,7 @@ The checklist form has one field per item, named ``item_<id>`` like the keys of
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime
 
 from django import forms
@@ -45,8 +46,25 @@ def _number(value) -> float | None:
     return number if number is not None and math.isfinite(number) else None
 
 
+# Items that can fail, and so take a photo and a note of what was found (``photo_<id>``,
+# ``note_<id>``): what a hazard reported from the failed item starts with.
+FINDING_KINDS = (ItemKind.PASS_FAIL, ItemKind.NUMBER, ItemKind.CHOICE)
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One item of the checklist form with its answer field and, where it can fail,
+    the fields of its finding (photo and note)."""
+
+    item: CheckItem
+    field: forms.BoundField
+    photo: forms.BoundField | None = None
+    note: forms.BoundField | None = None
+
+
 class ChecklistForm(forms.Form):
-    """Raw answers per item (``item_<id>``), the signed opening time and the location."""
+    """Raw answers per item (``item_<id>``), a photo and a note per item that can fail
+    (``photo_<id>``, ``note_<id>``), the signed opening time and the location."""
 
     started = forms.CharField(widget=forms.HiddenInput)
     latitude = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -66,6 +84,11 @@ class ChecklistForm(forms.Form):
                 # Values are parsed by submit_inspection, which knows each kind's rules.
                 field = forms.CharField(required=False, max_length=2000)
             self.fields[f"item_{item.pk}"] = field
+            if item.kind in FINDING_KINDS:
+                self.fields[f"photo_{item.pk}"] = forms.FileField(required=False)
+                self.fields[f"note_{item.pk}"] = forms.CharField(
+                    required=False, max_length=1000, label=_("What is wrong")
+                )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -79,19 +102,45 @@ class ChecklistForm(forms.Form):
         return data
 
     def answers(self) -> tuple[dict[int, str], dict[int, object]]:
-        """(answers, photos) keyed by item id, for ``submit_inspection``."""
+        """(answers, photos) keyed by item id, for ``submit_inspection``; a photo is the
+        photo item's own, or the photo of what a failed item found."""
         answers, photos = {}, {}
         for item in self.items:
             value = self.cleaned_data.get(f"item_{item.pk}")
             if item.kind == ItemKind.PHOTO:
                 if value:
                     photos[item.pk] = value
-            elif value not in (None, ""):
+                continue
+            if value not in (None, ""):
                 answers[item.pk] = value
+            if self.cleaned_data.get(f"photo_{item.pk}"):
+                photos[item.pk] = self.cleaned_data[f"photo_{item.pk}"]
         return answers, photos
+
+    def notes(self) -> dict[int, str]:
+        """The notes of what failed items found, keyed by item id, for ``submit_inspection``."""
+        return {
+            item.pk: note
+            for item in self.items
+            if (note := (self.cleaned_data.get(f"note_{item.pk}") or "").strip())
+        }
 
     def rows(self) -> list[tuple[CheckItem, forms.BoundField]]:
         return [(item, self[f"item_{item.pk}"]) for item in self.items]
+
+    def item_rows(self) -> list[ItemRow]:
+        return [
+            ItemRow(
+                item, self[f"item_{item.pk}"], self[f"photo_{item.pk}"], self[f"note_{item.pk}"]
+            )
+            if item.kind in FINDING_KINDS
+            else ItemRow(item, self[f"item_{item.pk}"])
+            for item in self.items
+        ]
+
+    @property
+    def pass_fail_count(self) -> int:
+        return sum(1 for item in self.items if item.kind == ItemKind.PASS_FAIL)
 
 
 class SkipForm(forms.Form):

@@ -214,6 +214,7 @@ def submit_checklist(request: HttpRequest, panel: ChecklistPanel) -> HttpRespons
                 by=request.user,
                 answers=answers,
                 photos=photos,
+                notes=form.notes(),
                 latitude=data["latitude"],
                 longitude=data["longitude"],
                 gps_accuracy_m=data["gps_accuracy_m"],

@@ -39,12 +39,20 @@
       var width = Math.round(box.width * ratio);
       var height = Math.round(box.height * ratio);
       if (canvas.width === width && canvas.height === height) return;
-      var kept = drawn ? canvas.toDataURL("image/png") : null;
+      // Copied synchronously: a second resize right after (a phone turning, a screenshot)
+      // must not find the canvas blank while an image of the drawing still loads.
+      var kept = null;
+      if (drawn) {
+        kept = document.createElement("canvas");
+        kept.width = canvas.width;
+        kept.height = canvas.height;
+        kept.getContext("2d").drawImage(canvas, 0, 0);
+      }
       canvas.width = width;
       canvas.height = height;
       context.setTransform(ratio, 0, 0, ratio, 0, 0);
       style();
-      if (kept) paint(kept);
+      if (kept) context.drawImage(kept, 0, 0, box.width, box.height);
     }
 
     function point(event) {

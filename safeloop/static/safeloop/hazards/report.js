@@ -1,4 +1,6 @@
 /* The QR point page: photo slots, library search, location and a resilient submit.
+ * The photo slots (hazards/_photo_slots.html) serve other forms too, such as the
+ * rectification: a form marked data-photo-form posts as usual with the smaller photos.
  * Handwritten, no dependencies. The page works without it; the server checks everything. */
 (function () {
   "use strict";
@@ -141,6 +143,50 @@
     });
     return slots;
   }
+
+  // A plain form (no XHR): the smaller photo takes the original's place in its input,
+  // and a submit waits for the photos still being made smaller.
+  function replaceFile(input, blob, original) {
+    if (!blob || !window.DataTransfer || !window.File) return;
+    try {
+      var name = (original.name || "photo").replace(/\.[^.]*$/, "") + ".jpg";
+      var files = new DataTransfer();
+      files.items.add(new File([blob], name, { type: "image/jpeg", lastModified: original.lastModified }));
+      input.files = files.files;
+    } catch (err) { /* the original goes up instead */ }
+  }
+
+  function setupPlainPhotoForm(form) {
+    var slots = setupPhotos(form);
+    var settled = false;
+    slots.forEach(function (slot) {
+      slot.input.addEventListener("change", function () {
+        var file = slot.file;
+        settled = false;
+        slot.pending = slot.pending.then(function () {
+          if (slot.file === file && slot.smaller) replaceFile(slot.input, slot.smaller, file);
+        });
+      });
+    });
+    form.addEventListener("submit", function (event) {
+      if (settled) return;
+      event.preventDefault();
+      var button = form.querySelector("[type=submit]");
+      if (button) button.disabled = true;
+      Promise.all(slots.map(function (slot) { return slot.pending; })).then(function () {
+        // Out of this submit's dispatch: a form ignores a new submit while it fires one.
+        window.setTimeout(function () {
+          settled = true;
+          if (button) button.disabled = false;
+          if (form.requestSubmit) form.requestSubmit(button || undefined);
+          else form.submit();
+        }, 0);
+      });
+    });
+  }
+
+  window.SafeLoop = window.SafeLoop || {};
+  window.SafeLoop.photoSlots = { setup: setupPhotos, setupPlainForm: setupPlainPhotoForm };
 
   /* --- Hazard library: search, pick, un-pick -------------------------------- */
 
@@ -338,6 +384,10 @@
       if (event.persisted) busy(false);
     });
   }
+
+  ready(function () {
+    each(document.querySelectorAll("form[data-photo-form]"), setupPlainPhotoForm);
+  });
 
   ready(function () {
     var form = document.querySelector("[data-report-form]");

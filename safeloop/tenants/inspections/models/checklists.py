@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -66,6 +68,31 @@ class ChecklistVersion(models.Model):
         return self.inspections.exists()
 
 
+# How long a derived short name may be: Chinese characters, English letters.
+SHORT_NAME_ZH = 20
+SHORT_NAME_EN = 48
+# Asides in brackets are dropped ("安全联锁（光幕、门联锁）有效" → "安全联锁有效"), then
+# the first clause is kept ("消防通道畅通，无堵塞" → "消防通道畅通"). English commas
+# list things ("Lights, horn and alarm work"), so only its stronger stops end a clause.
+_ASIDE = re.compile(r"\s*[（(][^（()）]*[)）]")
+_CLAUSE_END_ZH = re.compile(r"[，,；;：:。]")
+_CLAUSE_END_EN = re.compile(r"[;:]| - ")
+
+
+def short_name(label: str, limit: int) -> str:
+    """A label in a few words: without asides, its first clause, cut at ``limit`` (with "…")."""
+    text = " ".join((label or "").split())
+    plain = _ASIDE.sub("", text).strip() or text
+    stops = _CLAUSE_END_EN if plain.isascii() else _CLAUSE_END_ZH
+    first = stops.split(plain, maxsplit=1)[0].strip() or plain
+    if len(first) <= limit:
+        return first
+    cut = first[: limit - 1]
+    if " " in cut and first.isascii() and first[limit - 1] != " ":
+        cut = cut.rsplit(" ", 1)[0]  # English: whole words
+    return cut.rstrip(" 、,") + "…"
+
+
 class ItemKind(models.TextChoices):
     PASS_FAIL = "pass_fail", _("Pass / fail")
     NUMBER = "number", _("Number within a range")
@@ -82,6 +109,10 @@ class CheckItem(models.Model):
     kind = models.CharField(max_length=10, choices=ItemKind.choices)
     label = models.CharField(_("check item (Chinese)"), max_length=200)
     label_en = models.CharField(_("check item (English)"), max_length=200, blank=True)
+    # A few words naming the item, e.g. the title of a hazard reported from it;
+    # blank: derived from the label (display_short_label).
+    short_label = models.CharField(_("short name (Chinese)"), max_length=40, blank=True)
+    short_label_en = models.CharField(_("short name (English)"), max_length=60, blank=True)
     guidance = models.TextField(_("guidance (Chinese)"), blank=True)
     guidance_en = models.TextField(_("guidance (English)"), blank=True)
     guidance_image = models.ImageField(upload_to="inspections/guidance/", blank=True)
@@ -108,6 +139,13 @@ class CheckItem(models.Model):
     @property
     def display_label(self) -> str:
         return self.label_en if _english() and self.label_en else self.label
+
+    @property
+    def display_short_label(self) -> str:
+        """The item in a few words: its short name, else the first clause of its label."""
+        if _english() and (self.short_label_en or self.label_en):
+            return self.short_label_en or short_name(self.label_en, SHORT_NAME_EN)
+        return self.short_label or short_name(self.label, SHORT_NAME_ZH)
 
     @property
     def display_guidance(self) -> str:

@@ -43,6 +43,9 @@ class ItemSpec:
     kind: str
     label: str
     label_en: str = ""
+    # A few words naming the item (a hazard's title); blank: derived from the label.
+    short_label: str = ""
+    short_label_en: str = ""
     guidance: str = ""
     guidance_en: str = ""
     guidance_image: Any = None
@@ -70,6 +73,8 @@ class ItemSpec:
             kind=item.kind,
             label=item.label,
             label_en=item.label_en,
+            short_label=item.short_label,
+            short_label_en=item.short_label_en,
             guidance=item.guidance,
             guidance_en=item.guidance_en,
             guidance_image=item.guidance_image.name or None,
@@ -163,6 +168,8 @@ def _item(version: ChecklistVersion, order: int, spec: ItemSpec) -> CheckItem:
         kind=spec.kind,
         label=spec.label[:200],
         label_en=spec.label_en[:200],
+        short_label=(spec.short_label or "").strip()[:40],
+        short_label_en=(spec.short_label_en or "").strip()[:60],
         guidance=(spec.guidance or "").strip(),
         guidance_en=(spec.guidance_en or "").strip(),
         number_min=spec.number_min,

@@ -25,8 +25,9 @@ def create_hazard_from_answer(
     description: str = "",
 ) -> Hazard:
     """Report a failed answer as a hazard, pre-filled: the point's area and machine,
-    the item as the description, the answer's photo (already stamped, copied
-    under the hazard's key) and the inspection's GPS.
+    the item's short name as the title (unless a library entry is picked), the
+    item, its value and the answer's note as the description, the answer's photo
+    (already stamped, copied under the hazard's key) and the inspection's GPS.
 
     Goes through ``hazards.services.report_hazard`` (routing, deadline,
     notices, audit). Calling it again for the same answer returns that hazard.
@@ -44,7 +45,7 @@ def create_hazard_from_answer(
         )
     inspection, item = answer.inspection, answer.item
     point = inspection.point
-    lines = [f"{item.display_label}: {_shown_value(answer)}"]
+    lines = [_("%(item)s: %(value)s") % {"item": item.display_label, "value": _shown_value(answer)}]
     for extra in (answer.note, (description or "").strip()):
         if extra:
             lines.append(extra)
@@ -61,6 +62,7 @@ def create_hazard_from_answer(
         photos=photos,
         latitude=inspection.latitude,
         longitude=inspection.longitude,
+        title="" if library_entry else item.display_short_label,
     )
     answer.hazard = hazard
     answer.save(update_fields=["hazard"])
