@@ -236,6 +236,8 @@ def test_board_has_hazards_in_every_state_with_evidence(in_demo):
     closed = Hazard.objects.filter(state=State.CLOSED)
     assert all(h.photos.filter(stage=PhotoStage.RECTIFICATION).exists() for h in closed)
     assert all(r.signature for h in closed for r in h.rectifications.all())
+    accepted = [a for h in hazards for a in h.acceptances.all() if a.decision == Decision.ACCEPT]
+    assert accepted and all(a.signature for a in accepted)  # every level signs by hand
     assert all(h.photos.exists() for h in hazards)
     oldest = min(h.reported_at for h in hazards)
     assert timezone.now() - oldest > timedelta(days=5)  # a week's history, not all today

@@ -97,7 +97,12 @@ def sign_off(hazard, user, at: datetime, *, reject: str = ""):
     if reject:
         hazard = services.reject(hazard, by=user, reason=reject)
     else:
-        hazard = services.accept(hazard, by=user, note="现场复查合格")
+        hazard = services.accept(
+            hazard,
+            by=user,
+            note="现场复查合格",
+            signature_data_url=signature_data_url(hazard.pk * 10 + hazard.acceptances.count()),
+        )
     _backdate(Acceptance, hazard.acceptances.order_by("-id").first(), at=at)
     if hazard.closed_at:
         _backdate(Hazard, hazard, closed_at=at)
