@@ -43,6 +43,8 @@ SAFELOOP_SIGNIN_LINK_SECONDS = env_int("SAFELOOP_SIGNIN_LINK_SECONDS", 120)
 SHARED_APPS = [
     "django_tenants",
     "safeloop.platform",
+    # The page shell (base.html, navigation, guards); no models, used by both sites.
+    "safeloop.web",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -123,7 +125,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "safeloop.platform.context_processors.shell",
+                "safeloop.web.context_processors.shell",
             ],
         },
     }

@@ -8,8 +8,8 @@ class AlertsConfig(AppConfig):
     verbose_name = "Alerts and notifications"
 
     def ready(self) -> None:
-        from safeloop.tenants.facilities.nav import register_nav
         from safeloop.tenants.facilities.permissions import Perm
+        from safeloop.web.nav import register_nav
 
         register_nav("inbox", _("Notifications"), "alerts:inbox", order=5)
         register_nav(

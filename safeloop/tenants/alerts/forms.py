@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.tenants.alerts.models import ROBOT_CHANNELS, Channel, Robot, RobotEvent
-from safeloop.tenants.facilities.forms import ShellForm
+from safeloop.web.forms import ShellForm
 
 
 class ChannelsForm(ShellForm):

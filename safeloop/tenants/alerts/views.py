@@ -32,9 +32,9 @@ from safeloop.tenants.alerts.services import (
     set_channels,
     unread_count,
 )
-from safeloop.tenants.facilities.forms import submit_form
 from safeloop.tenants.facilities.permissions import Perm
-from safeloop.tenants.facilities.views import guarded
+from safeloop.web.forms import submit_form
+from safeloop.web.guards import guarded
 
 PAGE_SIZE = 25
 

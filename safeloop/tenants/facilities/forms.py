@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.utils.functional import Promise
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.tenants.facilities.fields import AreaChoiceField, PersonChoiceField
 from safeloop.tenants.facilities.models import (
     AREA_PARENT_KIND,
     Area,
@@ -24,57 +20,7 @@ from safeloop.tenants.facilities.models import (
     Person,
 )
 from safeloop.tenants.facilities.permissions import ROLE_CHOICES
-
-
-class ShellForm(forms.Form):
-    """A form of the web shell: capitalised labels without a colon, CSS hooks for states."""
-
-    required_css_class = "required"
-    error_css_class = "has-error"
-    # (legend, field names) groups for the page; empty: one group of every field.
-    fieldsets: tuple[tuple[str | Promise | None, tuple[str, ...]], ...] = ()
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        for formfield in self.fields.values():
-            formfield.label = capfirst(formfield.label)
-
-    def groups(self) -> list[tuple[str | Promise | None, list[forms.BoundField]]]:
-        if not self.fieldsets:
-            return [(None, list(self))]
-        return [
-            (legend, [self[name] for name in names if name in self.fields])
-            for legend, names in self.fieldsets
-        ]
-
-
-def apply_service_error(form: forms.Form, exc: ValidationError, default_field: str | None) -> None:
-    """Show a service's ValidationError beside the fields it names (else on ``default_field``)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(default_field if default_field in form.fields else None, exc.error_list)
-
-
-def submit_form(
-    form: forms.Form, action: Callable[[dict], Any], default_field: str | None = None
-) -> bool:
-    """Validate ``form`` and run ``action``; a service's ValidationError lands on the form."""
-    if not form.is_valid():
-        return False
-    try:
-        action(form.cleaned_data)
-    except ValidationError as exc:
-        apply_service_error(form, exc, default_field)
-        return False
-    return True
-
-
-class AreaChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Area) -> str:
-        return f"{obj.code} · {obj.display_name}"
+from safeloop.web.forms import SEARCH_WIDGET, FilterForm, ShellForm
 
 
 class ParentSelect(forms.Select):
@@ -161,11 +107,6 @@ class EquipmentForm(ShellForm):
             ("manufacturer", "model_number", "serial_number", "rated_capacity", "manufactured_on"),
         ),
     )
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Person) -> str:
-        return f"{obj.employee_no} · {obj.full_name}"
 
 
 class PersonForm(ShellForm):
@@ -256,22 +197,6 @@ class CsvUploadForm(ShellForm):
         label=_("CSV file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
-
-
-SEARCH_WIDGET = forms.TextInput(
-    attrs={"type": "search", "enterkeyhint": "search", "data-testid": "filter-q"}
-)
-
-
-class FilterForm(ShellForm):
-    """The GET form above a list: a search box (``q``) and a few narrowing choices."""
-
-    @property
-    def narrowing(self) -> bool:
-        return any(self.data.get(name) for name in self.fields if name != "q")
-
-    def choices(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name != "q"]
 
 
 class EquipmentFilterForm(FilterForm):

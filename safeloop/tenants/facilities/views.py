@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
@@ -28,7 +26,6 @@ from safeloop.tenants.facilities.forms import (
     EquipmentForm,
     PersonFilterForm,
     PersonForm,
-    submit_form,
 )
 from safeloop.tenants.facilities.models import Area, Equipment, EquipmentType, JobRole, Person
 from safeloop.tenants.facilities.permissions import ROLE_CHOICES, Perm, can
@@ -41,31 +38,10 @@ from safeloop.tenants.facilities.services import (
     update_equipment,
     update_person,
 )
+from safeloop.web.forms import submit_form
+from safeloop.web.guards import forbidden, guarded
 
 PAGE_SIZE = 25
-
-
-def forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "facilities/forbidden.html", status=403)
-
-
-def guarded(perm: Perm | None = None) -> Callable:
-    """Sign-in required; without ``perm`` (or when a service refuses) the 403 page."""
-
-    def decorator(view: Callable) -> Callable:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if perm is not None and not can(request.user, perm):
-                return forbidden(request)
-            try:
-                return view(request, *args, **kwargs)
-            except PermissionDenied:
-                return forbidden(request)
-
-        return wrapped
-
-    return decorator
 
 
 def _update(form: Form, names: tuple[str, ...], service: Callable, obj: Any, by: Any) -> None:

@@ -19,7 +19,7 @@ from safeloop.tenants.facilities.permissions import Perm, can
 from safeloop.tenants.facilities.qr import point_path
 from safeloop.tenants.facilities.services import summary
 from safeloop.tenants.facilities.today import due_for
-from safeloop.tenants.facilities.views import guarded
+from safeloop.web.guards import guarded
 
 
 @dataclass(frozen=True)

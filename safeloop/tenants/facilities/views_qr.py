@@ -18,13 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from safeloop.tenants.facilities.forms import (
-    SEARCH_WIDGET,
-    AreaChoiceField,
-    FilterForm,
-    ShellForm,
-    apply_service_error,
-)
+from safeloop.tenants.facilities.fields import AreaChoiceField
 from safeloop.tenants.facilities.labels import DEFAULT_LAYOUT, label_sheet_pdf, sign_pdf
 from safeloop.tenants.facilities.models import Area, Equipment, PointKind
 from safeloop.tenants.facilities.qr import (
@@ -38,7 +32,8 @@ from safeloop.tenants.facilities.qr import (
     qr_svg,
     revoke_token,
 )
-from safeloop.tenants.facilities.views import forbidden, guarded
+from safeloop.web.forms import SEARCH_WIDGET, FilterForm, ShellForm, apply_service_error
+from safeloop.web.guards import forbidden, guarded
 
 PAGE_SIZE = 30
 # One request renders at most this many labels (42 pages of 3×8).

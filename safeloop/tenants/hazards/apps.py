@@ -8,12 +8,12 @@ class HazardsConfig(AppConfig):
     verbose_name = "Hazards"
 
     def ready(self) -> None:
-        from safeloop.tenants.facilities.nav import register_nav
         from safeloop.tenants.facilities.permissions import Perm
         from safeloop.tenants.hazards import (
             template_section,  # noqa: F401  (registers)
             today,
         )
+        from safeloop.web.nav import register_nav
 
         register_nav("hazards", _("Hazards"), "hazards:board", perm=Perm.HAZARD_REPORT, order=10)
         register_nav(

@@ -13,14 +13,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.tenants.facilities.forms import (
-    SEARCH_WIDGET,
-    AreaChoiceField,
-    FilterForm,
-    PersonChoiceField,
-)
+from safeloop.tenants.facilities.fields import AreaChoiceField, PersonChoiceField
 from safeloop.tenants.facilities.models import Area, Person
 from safeloop.tenants.hazards.models import OPEN_STATES, Grade, Hazard, State
+from safeloop.web.forms import SEARCH_WIDGET, FilterForm
 
 OPEN = "open"
 ALL = "all"

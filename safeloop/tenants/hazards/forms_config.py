@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.tenants.facilities.forms import AreaChoiceField, ShellForm, apply_service_error
+from safeloop.tenants.facilities.fields import AreaChoiceField
 from safeloop.tenants.facilities.models import Area, EquipmentType, JobRole, Person
 from safeloop.tenants.facilities.permissions import ROLE_CHOICES
 from safeloop.tenants.hazards.config_services import (
@@ -20,6 +20,7 @@ from safeloop.tenants.hazards.models import (
     HazardCategory,
     RoutingRule,
 )
+from safeloop.web.forms import ShellForm, apply_service_error
 
 LEVEL_FIELDS = tuple(f"level_{n}" for n in range(1, MAX_ACCEPTANCE_LEVELS + 1))
 LEVEL_CHOICES = [("", _("— none —")), *AcceptanceLevel.choices]

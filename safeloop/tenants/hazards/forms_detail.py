@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from safeloop.tenants.facilities.forms import PersonChoiceField, ShellForm, apply_service_error
+from safeloop.tenants.facilities.fields import PersonChoiceField
 from safeloop.tenants.facilities.models import Person
 from safeloop.tenants.hazards import services
 from safeloop.tenants.hazards.models import ExtensionState, Hazard, State
+from safeloop.web.forms import ShellForm, apply_service_error
 
 REQUIRED = {"required": True}
 

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeloop.tenants.facilities.permissions import Perm, can
-from safeloop.tenants.facilities.views import forbidden
 from safeloop.tenants.hazards import export as ledger
 from safeloop.tenants.hazards.filters import OPEN, HazardFilterForm, month_start, summary_counts
 from safeloop.tenants.hazards.models import Hazard
 from safeloop.tenants.hazards.selectors import visible_hazards
+from safeloop.web.guards import forbidden
 
 PAGE_SIZE = 25
 

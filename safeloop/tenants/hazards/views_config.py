@@ -16,9 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safeloop.tenants.facilities.forms import ShellForm
 from safeloop.tenants.facilities.permissions import Perm, Role
-from safeloop.tenants.facilities.views import guarded
 from safeloop.tenants.hazards import config_services
 from safeloop.tenants.hazards.forms_config import (
     GradePolicyForm,
@@ -33,6 +31,8 @@ from safeloop.tenants.hazards.models import (
     RoutingRule,
 )
 from safeloop.tenants.hazards.services import policy_for
+from safeloop.web.forms import ShellForm
+from safeloop.web.guards import guarded
 
 
 def acceptance_chain(levels: list[str]) -> str:

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from safeloop.tenants.audit.models import AuditEvent
 from safeloop.tenants.facilities.models import Person
-from safeloop.tenants.facilities.views import forbidden
 from safeloop.tenants.hazards import services
 from safeloop.tenants.hazards.forms_detail import ACTION_FORMS, ActionForm
 from safeloop.tenants.hazards.models import (
@@ -33,6 +32,7 @@ from safeloop.tenants.hazards.models import (
 )
 from safeloop.tenants.hazards.selectors import hazards_open_to, visible_hazards
 from safeloop.tenants.hazards.views_board import countdown, countdown_labels
+from safeloop.web.guards import forbidden
 
 HAZARD_RELATED = ("area__parent", "equipment", "category", "library_entry", "reporter")
 # Signing off a level: below the evidence, one "accept" per level, the rejection beside it.

@@ -8,12 +8,12 @@ class InspectionsConfig(AppConfig):
     verbose_name = "Inspections"
 
     def ready(self) -> None:
-        from safeloop.tenants.facilities.nav import register_nav
         from safeloop.tenants.facilities.permissions import Perm
         from safeloop.tenants.inspections import (
             template_section,  # noqa: F401  (registers)
             today,
         )
+        from safeloop.web.nav import register_nav
 
         register_nav(
             "inspections", _("Inspections"), "inspections:today", perm=Perm.INSPECTIONS_DO, order=12

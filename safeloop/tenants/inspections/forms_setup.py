@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from safeloop.tenants.facilities.forms import AreaChoiceField, ShellForm
+from safeloop.tenants.facilities.fields import AreaChoiceField
 from safeloop.tenants.facilities.models import (
     Area,
     AreaKind,
@@ -40,6 +40,7 @@ from safeloop.tenants.inspections.models import (
 )
 from safeloop.tenants.inspections.services import ItemSpec
 from safeloop.tenants.inspections.services.checklists import MAX_ITEMS
+from safeloop.web.forms import ShellForm
 
 # --- Points as choices ------------------------------------------------------------------
 

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.forms import Form
@@ -23,8 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safeloop.tenants.facilities.forms import apply_service_error
-from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.tenants.facilities.permissions import Perm
 from safeloop.tenants.inspections.forms_setup import (
     BindingForm,
     ChecklistForm,
@@ -43,6 +40,8 @@ from safeloop.tenants.inspections.services import (
     update_checklist,
 )
 from safeloop.tenants.inspections.services.checklists import MAX_ITEMS, clean_items
+from safeloop.web.forms import apply_service_error
+from safeloop.web.guards import guarded
 
 ITEMS = "items"
 BINDINGS = ChecklistBinding.objects.select_related(
@@ -50,24 +49,8 @@ BINDINGS = ChecklistBinding.objects.select_related(
 )
 
 
-def forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "facilities/forbidden.html", status=403)
-
-
-def manager_page(view: Callable) -> Callable:
-    """Sign-in required; without ``inspections.manage`` (or when a service refuses) the 403 page."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can(request.user, Perm.INSPECTIONS_MANAGE):
-            return forbidden(request)
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied:
-            return forbidden(request)
-
-    return wrapped
+# Sign-in required; without ``inspections.manage`` (or when a service refuses) the 403 page.
+manager_page = guarded(Perm.INSPECTIONS_MANAGE)
 
 
 def row_action(request: HttpRequest) -> str | None:

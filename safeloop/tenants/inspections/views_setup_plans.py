@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safeloop.tenants.facilities.forms import apply_service_error
 from safeloop.tenants.inspections.forms_setup import (
     PlanForm,
     RouteForm,
@@ -33,6 +32,7 @@ from safeloop.tenants.inspections.views_setup import (
     rows_of,
     set_active,
 )
+from safeloop.web.forms import apply_service_error
 
 STOPS = "stops"
 ROUTE_FIELDS = ("name", "name_en", "shift")

@@ -9,11 +9,11 @@ class RisksConfig(AppConfig):
 
     def ready(self) -> None:
         import safeloop.tenants.risks.template_section  # noqa: F401  (registers)
-        from safeloop.tenants.facilities.nav import register_nav
         from safeloop.tenants.facilities.permissions import Perm
         from safeloop.tenants.hazards.signals import hazard_reported
         from safeloop.tenants.inspections.signals import answer_reported
         from safeloop.tenants.risks import flags
+        from safeloop.web.nav import register_nav
 
         hazard_reported.connect(flags.on_hazard_reported, dispatch_uid="risks.flag_hazard")
         answer_reported.connect(flags.on_answer_reported, dispatch_uid="risks.flag_answer")

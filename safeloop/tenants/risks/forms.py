@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.tenants.facilities.forms import AreaChoiceField, PersonChoiceField, ShellForm
+from safeloop.tenants.facilities.fields import AreaChoiceField, PersonChoiceField
 from safeloop.tenants.facilities.models import Area, Equipment, JobRole, Person
 from safeloop.tenants.risks.models import (
     ACCIDENT_TYPE_CHINESE,
@@ -23,6 +23,7 @@ from safeloop.tenants.risks.scoring import (
     Method,
     plain,
 )
+from safeloop.web.forms import ShellForm
 
 
 def table_choices(table: dict) -> list[tuple[str, str]]:

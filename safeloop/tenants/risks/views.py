@@ -14,10 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from safeloop.tenants.facilities.forms import submit_form
 from safeloop.tenants.facilities.models import Area, AreaKind
 from safeloop.tenants.facilities.permissions import Perm, can
-from safeloop.tenants.facilities.views import guarded
 from safeloop.tenants.risks import services
 from safeloop.tenants.risks.checks import (
     check_target,
@@ -44,6 +42,8 @@ from safeloop.tenants.risks.models import (
 )
 from safeloop.tenants.risks.reports import colour_counts_by_area, colour_totals
 from safeloop.tenants.risks.scoring import BAND_COLOURS, BAND_ORDER, Band
+from safeloop.web.forms import submit_form
+from safeloop.web.guards import guarded
 
 PAGE_SIZE = 50
 BAND_SHORT = {

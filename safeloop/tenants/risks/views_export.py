@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from safeloop.tenants.facilities.permissions import Perm
-from safeloop.tenants.facilities.views import guarded
 from safeloop.tenants.risks import export
 from safeloop.tenants.risks.card import cards_for, risk_card_pdf
 from safeloop.tenants.risks.filters import parse_filters
 from safeloop.tenants.risks.models import RiskPoint
 from safeloop.tenants.risks.reports import register_queryset
+from safeloop.web.guards import guarded
 
 # A card takes a few tens of milliseconds to draw; past this the request would
 # time out behind the proxy.

@@ -26,14 +26,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.platform.files import serve_tenant_file
-from safeloop.tenants.facilities.forms import ShellForm, apply_service_error
 from safeloop.tenants.facilities.models import Area
 from safeloop.tenants.facilities.permissions import Perm, can
-from safeloop.tenants.facilities.views import guarded
 from safeloop.tenants.risks import mapping
 from safeloop.tenants.risks.models import SitePlan, Zone
 from safeloop.tenants.risks.scoring import BAND_COLOURS, BAND_ORDER
 from safeloop.tenants.risks.selectors import UNASSESSED_COLOUR, current_site_plan, map_zones
+from safeloop.web.forms import ShellForm, apply_service_error
+from safeloop.web.guards import guarded
 
 REFRESH_SECONDS = 60
 

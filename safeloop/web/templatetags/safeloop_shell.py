@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import pgettext
 
-from safeloop.tenants.facilities.nav import NavLink, nav_for
 from safeloop.tenants.facilities.permissions import ROLE_LABELS, Perm, Role
 from safeloop.tenants.facilities.permissions import can as user_can
+from safeloop.web.nav import NavLink, nav_for
 
 register = template.Library()
 

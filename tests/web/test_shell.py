@@ -3,8 +3,8 @@
 import pytest
 from django.template import Context, Template
 
-from safeloop.tenants.facilities.nav import register_nav, unregister_nav
 from safeloop.tenants.facilities.permissions import Perm
+from safeloop.web.nav import register_nav, unregister_nav
 
 pytestmark = pytest.mark.django_db
 

@@ -1,14 +1,14 @@
-"""The workspace navigation: a registry later features plug into.
+"""The workspace navigation: a registry every app plugs into, as ``wagtail.admin`` takes hooks.
 
-Each area of the product registers its entries once, usually from its
-``AppConfig.ready()``::
+The shell imports no app and keeps no list of them: each app registers its own
+entries once, from its ``AppConfig.ready()``::
 
-    from safeloop.tenants.facilities.nav import register_nav
+    from safeloop.web.nav import register_nav
 
-    register_nav("hazards", _("Hazards"), "hazards:list", perm=Perm.VIEW_HAZARDS, order=20)
+    register_nav("hazards", _("Hazards"), "hazards:board", perm=Perm.HAZARD_REPORT, order=10)
 
 The shell (``base.html``) lists the entries the current user may see through
-the ``{% nav_entries %}`` tag in ``facilities/templatetags/safeloop_shell.py``.
+the ``{% nav_entries %}`` tag in ``web/templatetags/safeloop_shell.py``.
 Home is first (order 0); the daily work (hazards, inspections, learning...)
 goes in 10-70; the set-up pages of facilities come last (80+).
 """
@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from safeloop.tenants.facilities.permissions import Perm, can
 
@@ -90,15 +89,3 @@ def nav_for(user, path: str) -> list[NavLink]:
         NavLink(key=entry.key, label=str(entry.label), url=url, active=url == active_url)
         for entry, url in visible
     ]
-
-
-register_nav("home", _("Home"), "workspace:home", order=0)
-# Floor staff start from here: scan the label, or report without one.
-register_nav("scan", _("Scan"), "workspace:scan", perm=Perm.HAZARD_REPORT, order=1)
-register_nav("report", _("Report a hazard"), "workspace:report", perm=Perm.HAZARD_REPORT, order=2)
-register_nav("areas", _("Areas"), "workspace:areas", perm=Perm.VIEW_FACILITIES, order=80)
-register_nav(
-    "equipment", _("Equipment"), "workspace:equipment", perm=Perm.VIEW_FACILITIES, order=81
-)
-register_nav("people", _("People"), "workspace:people", perm=Perm.VIEW_PEOPLE, order=82)
-register_nav("qr_labels", _("QR labels"), "workspace:qr_labels", perm=Perm.MANAGE_AREAS, order=83)

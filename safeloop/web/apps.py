@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    """The page shell every app plugs into: layout, navigation, form helpers, guards.
+
+    It sits below the apps: it imports none of them. Apps register their
+    navigation entries from their own ``AppConfig.ready()`` (see ``nav.py``).
+    """
+
+    name = "safeloop.web"
+    label = "web"
+    verbose_name = "Web shell"
