@@ -169,41 +169,116 @@ def _user(email: str):
     return get_user_model().objects.select_related("person").get(email=email)
 
 
-ACME_PEOPLE = {
-    "wang": "wang@acme.test",
-    "li": "li@acme.test",
-    "zhang": "zhang@acme.test",
-    "zhao": "zhao@verify.test",
-    "liu": "liu@acme.test",
-    "ma": "ma@acme.test",
-    "qian": "qian@acme.test",
-    "sun": "sun@acme.test",
-    "zhou": "zhou@acme.test",
-}
-
-
-def _person_fixture(email: str):
-    @pytest.fixture
-    def fixture(in_acme):
-        return _user(email)
-
-    return fixture
-
-
-def _signed_in_fixture(name: str):
-    @pytest.fixture
-    def fixture(acme_client, request):
-        acme_client.force_login(request.getfixturevalue(name))
-        return acme_client
-
-    return fixture
-
-
 # Per named person: `wang` is the User (inside Acme's schema) and `as_wang` a test
 # client signed in as him on acme.<base domain>.
-for _name, _email in ACME_PEOPLE.items():
-    globals()[_name] = _person_fixture(_email)
-    globals()[f"as_{_name}"] = _signed_in_fixture(_name)
+
+
+@pytest.fixture
+def wang(in_acme):
+    """Wang Wei, Acme's enterprise admin."""
+    return _user("wang@acme.test")
+
+
+@pytest.fixture
+def as_wang(acme_client, wang):
+    acme_client.force_login(wang)
+    return acme_client
+
+
+@pytest.fixture
+def li(in_acme):
+    """Li Na, team leader of the stamping workshop (W1)."""
+    return _user("li@acme.test")
+
+
+@pytest.fixture
+def as_li(acme_client, li):
+    acme_client.force_login(li)
+    return acme_client
+
+
+@pytest.fixture
+def zhang(in_acme):
+    """Zhang San, an operator in W1."""
+    return _user("zhang@acme.test")
+
+
+@pytest.fixture
+def as_zhang(acme_client, zhang):
+    acme_client.force_login(zhang)
+    return acme_client
+
+
+@pytest.fixture
+def zhao(in_acme):
+    """Zhao Min, a third-party verifier."""
+    return _user("zhao@verify.test")
+
+
+@pytest.fixture
+def as_zhao(acme_client, zhao):
+    acme_client.force_login(zhao)
+    return acme_client
+
+
+@pytest.fixture
+def liu(in_acme):
+    """Liu Qiang, director of W1."""
+    return _user("liu@acme.test")
+
+
+@pytest.fixture
+def as_liu(acme_client, liu):
+    acme_client.force_login(liu)
+    return acme_client
+
+
+@pytest.fixture
+def ma(in_acme):
+    """Ma Jun, W1's maintenance fitter."""
+    return _user("ma@acme.test")
+
+
+@pytest.fixture
+def as_ma(acme_client, ma):
+    acme_client.force_login(ma)
+    return acme_client
+
+
+@pytest.fixture
+def qian(in_acme):
+    """Qian Li, W1's electrician."""
+    return _user("qian@acme.test")
+
+
+@pytest.fixture
+def as_qian(acme_client, qian):
+    acme_client.force_login(qian)
+    return acme_client
+
+
+@pytest.fixture
+def sun(in_acme):
+    """Sun Hao, the safety officer."""
+    return _user("sun@acme.test")
+
+
+@pytest.fixture
+def as_sun(acme_client, sun):
+    acme_client.force_login(sun)
+    return acme_client
+
+
+@pytest.fixture
+def zhou(in_acme):
+    """Zhou Lei, the leader in charge."""
+    return _user("zhou@acme.test")
+
+
+@pytest.fixture
+def as_zhou(acme_client, zhou):
+    acme_client.force_login(zhou)
+    return acme_client
 
 
 @pytest.fixture

@@ -269,9 +269,3 @@ def ensure_base_schema(*, verbosity: int = 0) -> None:
         "migrate_schemas", tenant=True, schema_name=base, interactive=False, verbosity=verbosity
     )
     connection.set_schema_to_public()
-
-
-@transaction.atomic
-def delete_enterprise(enterprise: Enterprise) -> None:
-    """Drop the enterprise and its schema (used by tests and by ops on request)."""
-    enterprise.delete(force_drop=True)

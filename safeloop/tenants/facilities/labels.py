@@ -32,7 +32,6 @@ FALLBACK_FONT = "STSong-Light"
 # the label hangs on a wall for everyone.
 INSTRUCTION_ZH = "扫码巡检 / 上报隐患"
 INSTRUCTION_EN = "Scan to inspect or report"
-INSTRUCTION = f"{INSTRUCTION_ZH} · {INSTRUCTION_EN}"
 
 PAGE_MARGIN = 8 * mm
 CUT_COLOR = (0.6, 0.6, 0.6)

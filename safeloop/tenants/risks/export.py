@@ -262,11 +262,6 @@ def register_columns(methods: set[str]) -> list[Column]:
     return [*HEAD_COLUMNS, *factors, LEVEL_COLUMN, *TAIL_COLUMNS]
 
 
-def register_headers(methods: set[str], words: Words | None = None) -> list[str]:
-    words = words or Words.current()
-    return [column.header(words) for column in register_columns(methods)]
-
-
 # --- Writing --------------------------------------------------------------------
 
 

@@ -47,7 +47,6 @@ from safeloop.tenants.risks.models import (
 from safeloop.tenants.risks.scoring import Band
 
 UNASSESSED = "unassessed"
-FILTER_NAMES = ("band", "area", "level", "kind", "q", "reassess")
 TRUE_WORDS = {"1", "yes", "true", "on"}
 
 
