@@ -7,4 +7,7 @@ class FacilitiesConfig(AppConfig):
     verbose_name = "Facilities"
 
     def ready(self) -> None:
-        from safeloop.tenants.facilities import template_section  # noqa: F401  (registers)
+        from safeloop.tenants.facilities import (  # noqa: F401  (declare, register)
+            permissions,
+            template_section,
+        )

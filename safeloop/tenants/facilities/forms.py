@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.access import ROLE_CHOICES
 from safeloop.tenants.facilities.models import (
     AREA_PARENT_KIND,
     Area,
@@ -23,7 +24,6 @@ from safeloop.tenants.facilities.models import (
     JobRole,
     Person,
 )
-from safeloop.tenants.facilities.permissions import ROLE_CHOICES
 
 
 class ShellForm(forms.Form):

@@ -5,7 +5,7 @@ Each area of the product registers its entries once, usually from its
 
     from safeloop.tenants.facilities.nav import register_nav
 
-    register_nav("hazards", _("Hazards"), "hazards:list", perm=Perm.VIEW_HAZARDS, order=20)
+    register_nav("hazards", _("Hazards"), "hazards:board", perm=HazardPerm.HAZARD_REPORT, order=10)
 
 The shell (``base.html``) lists the entries the current user may see through
 the ``{% nav_entries %}`` tag in ``facilities/templatetags/safeloop_shell.py``.
@@ -21,7 +21,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.access import Permission, can
+from safeloop.tenants.facilities.permissions import FacilityPerm
+from safeloop.tenants.hazards.permissions import HazardPerm
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class NavEntry:
     key: str
     label: str | Promise
     url_name: str
-    perm: Perm | None = None
+    perm: Permission | None = None
     order: int = 100
 
 
@@ -50,7 +52,7 @@ def register_nav(
     key: str,
     label: str | Promise,
     url_name: str,
-    perm: Perm | None = None,
+    perm: Permission | None = None,
     order: int = 100,
 ) -> NavEntry:
     """Add (or replace) the entry ``key``; ``perm`` hides it from users without it."""
@@ -94,11 +96,15 @@ def nav_for(user, path: str) -> list[NavLink]:
 
 register_nav("home", _("Home"), "workspace:home", order=0)
 # Floor staff start from here: scan the label, or report without one.
-register_nav("scan", _("Scan"), "workspace:scan", perm=Perm.HAZARD_REPORT, order=1)
-register_nav("report", _("Report a hazard"), "workspace:report", perm=Perm.HAZARD_REPORT, order=2)
-register_nav("areas", _("Areas"), "workspace:areas", perm=Perm.VIEW_FACILITIES, order=80)
+register_nav("scan", _("Scan"), "workspace:scan", perm=HazardPerm.HAZARD_REPORT, order=1)
 register_nav(
-    "equipment", _("Equipment"), "workspace:equipment", perm=Perm.VIEW_FACILITIES, order=81
+    "report", _("Report a hazard"), "workspace:report", perm=HazardPerm.HAZARD_REPORT, order=2
 )
-register_nav("people", _("People"), "workspace:people", perm=Perm.VIEW_PEOPLE, order=82)
-register_nav("qr_labels", _("QR labels"), "workspace:qr_labels", perm=Perm.MANAGE_AREAS, order=83)
+register_nav("areas", _("Areas"), "workspace:areas", perm=FacilityPerm.VIEW_FACILITIES, order=80)
+register_nav(
+    "equipment", _("Equipment"), "workspace:equipment", perm=FacilityPerm.VIEW_FACILITIES, order=81
+)
+register_nav("people", _("People"), "workspace:people", perm=FacilityPerm.VIEW_PEOPLE, order=82)
+register_nav(
+    "qr_labels", _("QR labels"), "workspace:qr_labels", perm=FacilityPerm.MANAGE_AREAS, order=83
+)

@@ -9,18 +9,20 @@ class HazardsConfig(AppConfig):
 
     def ready(self) -> None:
         from safeloop.tenants.facilities.nav import register_nav
-        from safeloop.tenants.facilities.permissions import Perm
         from safeloop.tenants.hazards import (
             template_section,  # noqa: F401  (registers)
             today,
         )
+        from safeloop.tenants.hazards.permissions import HazardPerm
 
-        register_nav("hazards", _("Hazards"), "hazards:board", perm=Perm.HAZARD_REPORT, order=10)
+        register_nav(
+            "hazards", _("Hazards"), "hazards:board", perm=HazardPerm.HAZARD_REPORT, order=10
+        )
         register_nav(
             "hazard_settings",
             _("Hazard settings"),
             "hazards:config",
-            perm=Perm.HAZARD_CONFIGURE,
+            perm=HazardPerm.HAZARD_CONFIGURE,
             order=86,
         )
         today.register()

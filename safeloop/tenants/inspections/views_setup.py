@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from safeloop.access import can
 from safeloop.tenants.facilities.forms import apply_service_error
-from safeloop.tenants.facilities.permissions import Perm, can
 from safeloop.tenants.inspections.forms_setup import (
     BindingForm,
     ChecklistForm,
@@ -34,6 +34,7 @@ from safeloop.tenants.inspections.forms_setup import (
     point_choices,
 )
 from safeloop.tenants.inspections.models import Checklist, ChecklistBinding, ItemKind
+from safeloop.tenants.inspections.permissions import InspectionPerm
 from safeloop.tenants.inspections.services import (
     ItemSpec,
     bind_checklist,
@@ -60,7 +61,7 @@ def manager_page(view: Callable) -> Callable:
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can(request.user, Perm.INSPECTIONS_MANAGE):
+        if not can(request.user, InspectionPerm.INSPECTIONS_MANAGE):
             return forbidden(request)
         try:
             return view(request, *args, **kwargs)
