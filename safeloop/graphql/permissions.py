@@ -10,13 +10,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from strawberry import Info
 
-from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.access import Permission, can
 
 
 def current_user(info: Info):
     return info.context.request.user
 
 
-def visible_if(queryset: QuerySet, info: Info, perm: Perm) -> QuerySet:
+def visible_if(queryset: QuerySet, info: Info, perm: Permission) -> QuerySet:
     """The queryset when the viewer holds ``perm``, nothing otherwise."""
     return queryset if can(current_user(info), perm) else queryset.none()

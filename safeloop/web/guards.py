@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.access import Permission, can
 
 
 def forbidden(request: HttpRequest, *, outsider: bool = False) -> HttpResponse:
@@ -25,7 +25,7 @@ def forbidden(request: HttpRequest, *, outsider: bool = False) -> HttpResponse:
     return render(request, "web/forbidden.html", {"outsider": outsider}, status=403)
 
 
-def guarded(perm: Perm | None = None) -> Callable:
+def guarded(perm: Permission | None = None) -> Callable:
     """Sign-in required; without ``perm`` (or when a service refuses) the 403 page."""
 
     def decorator(view: Callable) -> Callable:

@@ -5,7 +5,7 @@ entries once, from its ``AppConfig.ready()``::
 
     from safeloop.web.nav import register_nav
 
-    register_nav("hazards", _("Hazards"), "hazards:board", perm=Perm.HAZARD_REPORT, order=10)
+    register_nav("hazards", _("Hazards"), "hazards:board", perm=HazardPerm.HAZARD_REPORT, order=10)
 
 The shell (``base.html``) lists the entries the current user may see through
 the ``{% nav_entries %}`` tag in ``web/templatetags/safeloop_shell.py``.
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
-from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.access import Permission, can
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class NavEntry:
     key: str
     label: str | Promise
     url_name: str
-    perm: Perm | None = None
+    perm: Permission | None = None
     order: int = 100
 
 
@@ -49,7 +49,7 @@ def register_nav(
     key: str,
     label: str | Promise,
     url_name: str,
-    perm: Perm | None = None,
+    perm: Permission | None = None,
     order: int = 100,
 ) -> NavEntry:
     """Add (or replace) the entry ``key``; ``perm`` hides it from users without it."""

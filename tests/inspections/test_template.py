@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import tenant_context
 
+from safeloop.access import Role
 from safeloop.platform.industry import get_template, list_templates
-from safeloop.tenants.facilities.permissions import Role
 from safeloop.tenants.inspections.models import Cadence
 from safeloop.tenants.inspections.services.checklists import clean_items
 

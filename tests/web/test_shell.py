@@ -3,7 +3,7 @@
 import pytest
 from django.template import Context, Template
 
-from safeloop.tenants.facilities.permissions import Perm
+from safeloop.tenants.facilities.permissions import FacilityPerm
 from safeloop.web.nav import register_nav, unregister_nav
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,9 @@ def test_verifier_sees_only_home(as_zhao):
 
 
 def test_later_features_plug_into_the_navigation_with_their_permission(as_wang, zhang):
-    register_nav("imports", "Imports", "workspace:people_import", Perm.MANAGE_PEOPLE, order=5)
+    register_nav(
+        "imports", "Imports", "workspace:people_import", FacilityPerm.MANAGE_PEOPLE, order=5
+    )
     try:
         assert 'data-testid="nav-imports"' in as_wang.get("/w/").content.decode()
         as_wang.force_login(zhang)

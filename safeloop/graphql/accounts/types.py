@@ -10,12 +10,13 @@ from django.db.models import QuerySet
 from strawberry import Info, auto
 from strawberry_django.optimizer import optimize
 
+from safeloop.access import can, permissions_of, roles_of
 from safeloop.graphql.facilities.enums import Permission, Role
 from safeloop.graphql.facilities.types import PersonType
 from safeloop.graphql.nodes import TenantNode, visible
 from safeloop.graphql.permissions import current_user
 from safeloop.tenants.accounts.models import ApiToken
-from safeloop.tenants.facilities.permissions import Perm, can, permissions_of, roles_of
+from safeloop.tenants.facilities.permissions import FacilityPerm
 
 
 @strawberry_django.type(ApiToken, name="ApiToken")
@@ -37,7 +38,7 @@ class ApiTokenType(TenantNode):
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
         # People managers may revoke anyone's token; everyone else sees their own.
         user = current_user(info)
-        if can(user, Perm.MANAGE_PEOPLE):
+        if can(user, FacilityPerm.MANAGE_PEOPLE):
             return queryset
         return queryset.filter(user_id=user.pk)
 

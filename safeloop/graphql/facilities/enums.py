@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import strawberry
 
-from safeloop.tenants.facilities import models, permissions
+from safeloop import access
+from safeloop.tenants.facilities import models
 
 AreaKind = strawberry.enum(
     models.AreaKind,
@@ -13,12 +16,13 @@ AreaKind = strawberry.enum(
 )
 EquipmentStatus = strawberry.enum(models.EquipmentStatus, name="EquipmentStatus")
 Role = strawberry.enum(
-    permissions.Role,
+    access.Role,
     name="Role",
     description="A role a person holds; what each role may do is listed by `Permission`.",
 )
+# Every app's declared permissions under one GraphQL enum (names as the apps declare them).
 Permission = strawberry.enum(
-    permissions.Perm,
+    StrEnum("Permission", [(p.name, p.value) for p in access.declared_permissions()]),
     name="Permission",
     description="Something a role allows; `viewer.permissions` lists the viewer's.",
 )

@@ -11,11 +11,12 @@ import strawberry_django
 from django.db.models import QuerySet
 from strawberry import Info, auto
 
+from safeloop.access import can
 from safeloop.graphql.facilities.enums import AreaKind, EquipmentStatus, Role
 from safeloop.graphql.nodes import TenantNode
 from safeloop.graphql.permissions import current_user, visible_if
 from safeloop.tenants.facilities import models
-from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.tenants.facilities.permissions import FacilityPerm
 
 _NAME = "Name in Chinese (the enterprise's working language)."
 _NAME_EN = "Name in English; empty when nobody entered one."
@@ -26,7 +27,7 @@ _BILINGUAL = ["name", "name_en"]
 class FacilitiesNode(TenantNode):
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
-        return visible_if(queryset, info, Perm.VIEW_FACILITIES)
+        return visible_if(queryset, info, FacilityPerm.VIEW_FACILITIES)
 
 
 @strawberry_django.type(models.Area, name="Area")
@@ -117,6 +118,6 @@ class PersonType(TenantNode):
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
         user = current_user(info)
-        if can(user, Perm.VIEW_PEOPLE):
+        if can(user, FacilityPerm.VIEW_PEOPLE):
             return queryset
         return queryset.filter(user_id=user.pk)

@@ -35,8 +35,8 @@ from safeloop.graphql.hazards.types import GradePolicyType, HazardCategoryType
 from safeloop.graphql.nodes import TenantNode, node_pk
 from safeloop.graphql.permissions import current_user, visible_if
 from safeloop.platform.errors import field_error
-from safeloop.tenants.facilities.permissions import Perm
 from safeloop.tenants.hazards import config_services, models
+from safeloop.tenants.hazards.permissions import HazardPerm
 from safeloop.tenants.hazards.services import policy_for
 
 
@@ -76,7 +76,7 @@ class RoutingRuleType(TenantNode):
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
-        return visible_if(queryset, info, Perm.HAZARD_CONFIGURE)
+        return visible_if(queryset, info, HazardPerm.HAZARD_CONFIGURE)
 
 
 @strawberry.type(description="Enterprise-wide switches for hazard reporting.")
@@ -93,7 +93,7 @@ class HazardsConfigQuery:
         "(needs hazards.configure; empty without it)."
     )
     def routing_rules(self, info: Info) -> list[RoutingRuleType]:
-        return visible_if(config_services.rules_in_order(), info, Perm.HAZARD_CONFIGURE)
+        return visible_if(config_services.rules_in_order(), info, HazardPerm.HAZARD_CONFIGURE)
 
     @strawberry.field(description="Enterprise-wide switches for hazard reporting.")
     def hazard_settings(self) -> HazardSettings:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 
-from safeloop.tenants.hazards import models
+from safeloop.tenants.hazards import models, services
 
 HazardGrade = strawberry.enum(
     models.Grade,
@@ -36,13 +34,8 @@ ExtensionState = strawberry.enum(models.ExtensionState, name="ExtensionState")
 Shift = strawberry.enum(models.Shift, name="Shift")
 
 
-@strawberry.enum(description="A step the viewer may take on a hazard now.")
-class HazardAction(Enum):
-    START = "start"
-    RECTIFY = "rectify"
-    EXTEND = "extend"
-    ACCEPT = "accept"
-    REJECT = "reject"
-    DISMISS = "dismiss"
-    REASSIGN = "reassign"
-    DECIDE_EXTENSION = "decide_extension"
+HazardAction = strawberry.enum(
+    services.HazardAction,
+    name="HazardAction",
+    description="A step the viewer may take on a hazard now.",
+)

@@ -32,8 +32,8 @@ from safeloop.graphql.hazards.enums import (
 from safeloop.graphql.nodes import TenantNode
 from safeloop.graphql.permissions import current_user, visible_if
 from safeloop.tenants.audit.models import AuditEvent
-from safeloop.tenants.facilities.permissions import Perm
 from safeloop.tenants.hazards import models, services
+from safeloop.tenants.hazards.permissions import HazardPerm
 from safeloop.tenants.hazards.selectors import visible_hazards
 
 _NAME = "Name in Chinese (the enterprise's working language)."
@@ -55,7 +55,7 @@ def _of_visible_hazards(queryset: QuerySet, info: Info) -> QuerySet:
 class LibraryNode(TenantNode):
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
-        return visible_if(queryset, info, Perm.HAZARD_REPORT)
+        return visible_if(queryset, info, HazardPerm.HAZARD_REPORT)
 
 
 class HazardPartNode(TenantNode):

@@ -14,8 +14,10 @@ from typing import Any
 from django.db.models import QuerySet
 from strawberry import Info
 
+from safeloop.access import can
 from safeloop.graphql.permissions import current_user
-from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.tenants.facilities.permissions import FacilityPerm
+from safeloop.tenants.inspections.permissions import InspectionPerm
 from safeloop.tenants.inspections.selectors import visible_inspections, visible_tasks
 
 _CACHE = "_safeloop_inspections_graphql"
@@ -45,10 +47,14 @@ def may_inspect(info: Info) -> bool:
     user = current_user(info)
     return any(
         can(user, perm)
-        for perm in (Perm.INSPECTIONS_DO, Perm.INSPECTIONS_MANAGE, Perm.INSPECTIONS_VIEW_ALL)
+        for perm in (
+            InspectionPerm.INSPECTIONS_DO,
+            InspectionPerm.INSPECTIONS_MANAGE,
+            InspectionPerm.INSPECTIONS_VIEW_ALL,
+        )
     )
 
 
 def may_see_points(info: Info) -> bool:
     user = current_user(info)
-    return can(user, Perm.VIEW_FACILITIES) or can(user, Perm.INSPECTIONS_DO)
+    return can(user, FacilityPerm.VIEW_FACILITIES) or can(user, InspectionPerm.INSPECTIONS_DO)

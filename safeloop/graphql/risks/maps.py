@@ -7,12 +7,13 @@ from __future__ import annotations
 import strawberry
 from strawberry import Info
 
+from safeloop.access import can
 from safeloop.graphql.facilities.types import AreaType
 from safeloop.graphql.nodes import global_id
 from safeloop.graphql.permissions import current_user
 from safeloop.graphql.risks.enums import RiskBand
 from safeloop.graphql.risks.types import SitePlanType
-from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.tenants.facilities.permissions import FacilityPerm
 from safeloop.tenants.risks.models import SitePlan
 from safeloop.tenants.risks.scoring import BAND_ORDER, Band
 from safeloop.tenants.risks.selectors import ZoneView, map_zones
@@ -92,7 +93,7 @@ class RiskMap:
 
 
 def risk_map(info: Info, plan: SitePlan) -> RiskMap:
-    may_see_area = can(current_user(info), Perm.VIEW_FACILITIES)
+    may_see_area = can(current_user(info), FacilityPerm.VIEW_FACILITIES)
     return RiskMap(
         site_plan=plan,
         zones=[MapZone(view=view, may_see_area=may_see_area) for view in map_zones(plan)],

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from strawberry import Info, relay
 from strawberry_django.relay import DjangoListConnection
 
+from safeloop.access import can
 from safeloop.graphql.nodes import lookup
 from safeloop.graphql.permissions import current_user
 from safeloop.graphql.risks.filters import RiskPointFilter
@@ -21,13 +22,13 @@ from safeloop.graphql.risks.reference import (
     value_tables,
 )
 from safeloop.graphql.risks.types import RiskPointType
-from safeloop.tenants.facilities.permissions import Perm, can
 from safeloop.tenants.risks.models import RiskPoint, RiskSettings
+from safeloop.tenants.risks.permissions import RiskPerm
 from safeloop.tenants.risks.selectors import current_site_plan
 
 
 def _may_view(info: Info) -> bool:
-    return can(current_user(info), Perm.RISKS_VIEW)
+    return can(current_user(info), RiskPerm.RISKS_VIEW)
 
 
 @strawberry.type

@@ -31,8 +31,8 @@ from safeloop.graphql.risks.enums import (
     RiskFlagReason,
     RiskPointKind,
 )
-from safeloop.tenants.facilities.permissions import Perm
 from safeloop.tenants.risks import models
+from safeloop.tenants.risks.permissions import RiskPerm
 from safeloop.tenants.risks.scoring import BAND_COLOURS, Band
 from safeloop.tenants.risks.selectors import UNASSESSED_COLOUR
 
@@ -56,7 +56,7 @@ def _band(value: str) -> Band | None:
 class RisksNode(TenantNode):
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
-        return visible_if(queryset, info, Perm.RISKS_VIEW)
+        return visible_if(queryset, info, RiskPerm.RISKS_VIEW)
 
 
 class ActiveOnly(StrawberryDjangoField):

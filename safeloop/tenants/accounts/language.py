@@ -6,10 +6,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from safeloop.access import ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Person
-from safeloop.tenants.facilities.permissions import Perm, ensure_can
+from safeloop.tenants.facilities.permissions import FacilityPerm
 
 
 class LanguageErrorCode:
@@ -24,7 +25,7 @@ def is_supported_language(code: str | None) -> bool:
 def set_person_language(person: Person, language: str, *, by) -> Person:
     """Save ``language`` as ``person``'s choice; people choose their own, admins anyone's."""
     if by is None or by.pk != person.user_id:
-        ensure_can(by, Perm.MANAGE_PEOPLE)
+        ensure_can(by, FacilityPerm.MANAGE_PEOPLE)
     if not is_supported_language(language):
         raise field_error(
             "language",

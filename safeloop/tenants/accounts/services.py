@@ -10,11 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safeloop.access import ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.accounts.models import ApiToken, SignInLink, hash_secret
+from safeloop.tenants.accounts.permissions import AccountPerm
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Person
-from safeloop.tenants.facilities.permissions import Perm, ensure_can
+from safeloop.tenants.facilities.permissions import FacilityPerm
 
 TOKEN_PREFIX = "slk_"
 
@@ -22,7 +24,7 @@ TOKEN_PREFIX = "slk_"
 @transaction.atomic
 def create_api_token(*, by, name: str) -> tuple[ApiToken, str]:
     """Return the token row and the secret, which is never shown again."""
-    ensure_can(by, Perm.MANAGE_API_TOKENS)
+    ensure_can(by, AccountPerm.MANAGE_API_TOKENS)
     name = (name or "").strip()
     if not name:
         raise field_error("name", _("Give the token a name."), "required")
@@ -37,7 +39,7 @@ def create_api_token(*, by, name: str) -> tuple[ApiToken, str]:
 @transaction.atomic
 def revoke_api_token(token: ApiToken, *, by) -> None:
     if token.user_id != by.pk:
-        ensure_can(by, Perm.MANAGE_PEOPLE)
+        ensure_can(by, FacilityPerm.MANAGE_PEOPLE)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     record_event(token, "api_token.revoked", by=by)

@@ -1,6 +1,6 @@
 """Group chat robots (WeCom, DingTalk, Feishu): configuring them and sending a test message.
 
-Only people who configure the hazard loop (``Perm.HAZARD_CONFIGURE``) may do
+Only people who configure the hazard loop (``HazardPerm.HAZARD_CONFIGURE``) may do
 this. A webhook URL carries the robot's access token, so the audit trail
 records its host, never the URL or the signing secret.
 """
@@ -20,6 +20,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from safeloop.access import ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.platform.urls_util import tenant_absolute_url
 from safeloop.tenants.alerts.models import (
@@ -32,7 +33,7 @@ from safeloop.tenants.alerts.models import (
 )
 from safeloop.tenants.alerts.services import AlertErrorCode, Message, notify
 from safeloop.tenants.audit.services import record_event
-from safeloop.tenants.facilities.permissions import Perm, ensure_can
+from safeloop.tenants.hazards.permissions import HazardPerm
 
 # Where each vendor's custom robots live. Other hosts (a company's own relay,
 # a local test server) are allowed through settings.SAFELOOP_ROBOT_EXTRA_HOSTS.
@@ -116,7 +117,7 @@ def create_robot(
     is_active: bool = True,
 ) -> Robot:
     """Add a group robot that hazard events are posted to."""
-    ensure_can(by, Perm.HAZARD_CONFIGURE)
+    ensure_can(by, HazardPerm.HAZARD_CONFIGURE)
     robot = Robot(
         name=name,
         kind=str(kind),
@@ -143,7 +144,7 @@ def create_robot(
 @transaction.atomic
 def update_robot(robot: Robot, *, by, **changes: Any) -> Robot:
     """Change a robot; ``is_active=False`` disables it (nothing is posted to it any more)."""
-    ensure_can(by, Perm.HAZARD_CONFIGURE)
+    ensure_can(by, HazardPerm.HAZARD_CONFIGURE)
     unknown = set(changes) - set(ROBOT_FIELDS)
     if unknown:
         raise ValueError(f"update_robot: unknown fields {sorted(unknown)}")
@@ -167,7 +168,7 @@ def update_robot(robot: Robot, *, by, **changes: Any) -> Robot:
 @transaction.atomic
 def send_test_message(robot: Robot, *, by) -> Notification:
     """Queue a test message to this robot alone; Celery posts it after the commit."""
-    ensure_can(by, Perm.HAZARD_CONFIGURE)
+    ensure_can(by, HazardPerm.HAZARD_CONFIGURE)
     message = Message(
         event=ROBOT_TEST_EVENT,
         subject=_("SafeLoop test message"),

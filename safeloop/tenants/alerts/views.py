@@ -32,7 +32,7 @@ from safeloop.tenants.alerts.services import (
     set_channels,
     unread_count,
 )
-from safeloop.tenants.facilities.permissions import Perm
+from safeloop.tenants.hazards.permissions import HazardPerm
 from safeloop.web.forms import submit_form
 from safeloop.web.guards import guarded
 
@@ -110,7 +110,7 @@ def channels(request: HttpRequest) -> HttpResponse:
 # --- Group robots ----------------------------------------------------------------------
 
 
-@guarded(Perm.HAZARD_CONFIGURE)
+@guarded(HazardPerm.HAZARD_CONFIGURE)
 def robots(request: HttpRequest) -> HttpResponse:
     labels = dict(RobotEvent.choices)
     rows = list(robots_with_last_delivery())
@@ -120,7 +120,7 @@ def robots(request: HttpRequest) -> HttpResponse:
     return render(request, "alerts/robots.html", {"robots": rows})
 
 
-@guarded(Perm.HAZARD_CONFIGURE)
+@guarded(HazardPerm.HAZARD_CONFIGURE)
 def robot_add(request: HttpRequest) -> HttpResponse:
     form = RobotForm(request.POST or None)
     created: list[Robot] = []
@@ -143,7 +143,7 @@ def robot_add(request: HttpRequest) -> HttpResponse:
     return render(request, "alerts/robot_form.html", {"form": form, "title": _("Add robot")})
 
 
-@guarded(Perm.HAZARD_CONFIGURE)
+@guarded(HazardPerm.HAZARD_CONFIGURE)
 def robot_edit(request: HttpRequest, pk: int) -> HttpResponse:
     robot = get_object_or_404(Robot, pk=pk)
     form = RobotForm(request.POST or None, robot=robot)
@@ -163,7 +163,7 @@ def robot_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@guarded(Perm.HAZARD_CONFIGURE)
+@guarded(HazardPerm.HAZARD_CONFIGURE)
 @require_POST
 def robot_active(request: HttpRequest, pk: int) -> HttpResponse:
     robot = get_object_or_404(Robot, pk=pk)
@@ -178,7 +178,7 @@ def robot_active(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('alerts:robots')}#robot-{robot.pk}")
 
 
-@guarded(Perm.HAZARD_CONFIGURE)
+@guarded(HazardPerm.HAZARD_CONFIGURE)
 @require_POST
 def robot_test(request: HttpRequest, pk: int) -> HttpResponse:
     robot = get_object_or_404(Robot, pk=pk)

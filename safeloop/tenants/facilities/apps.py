@@ -8,21 +8,31 @@ class FacilitiesConfig(AppConfig):
     verbose_name = "Facilities"
 
     def ready(self) -> None:
-        from safeloop.tenants.facilities import template_section  # noqa: F401  (registers)
-        from safeloop.tenants.facilities.permissions import Perm
+        from safeloop.tenants.facilities import (  # noqa: F401  (declare, register)
+            permissions,
+            template_section,
+        )
+        from safeloop.tenants.facilities.permissions import FacilityPerm
         from safeloop.web.nav import register_nav
 
         register_nav("home", _("Home"), "workspace:home", order=0)
-        # Floor staff start from here: scan the label, or report without one.
-        register_nav("scan", _("Scan"), "workspace:scan", perm=Perm.HAZARD_REPORT, order=1)
         register_nav(
-            "report", _("Report a hazard"), "workspace:report", perm=Perm.HAZARD_REPORT, order=2
+            "areas", _("Areas"), "workspace:areas", perm=FacilityPerm.VIEW_FACILITIES, order=80
         )
-        register_nav("areas", _("Areas"), "workspace:areas", perm=Perm.VIEW_FACILITIES, order=80)
         register_nav(
-            "equipment", _("Equipment"), "workspace:equipment", perm=Perm.VIEW_FACILITIES, order=81
+            "equipment",
+            _("Equipment"),
+            "workspace:equipment",
+            perm=FacilityPerm.VIEW_FACILITIES,
+            order=81,
         )
-        register_nav("people", _("People"), "workspace:people", perm=Perm.VIEW_PEOPLE, order=82)
         register_nav(
-            "qr_labels", _("QR labels"), "workspace:qr_labels", perm=Perm.MANAGE_AREAS, order=83
+            "people", _("People"), "workspace:people", perm=FacilityPerm.VIEW_PEOPLE, order=82
+        )
+        register_nav(
+            "qr_labels",
+            _("QR labels"),
+            "workspace:qr_labels",
+            perm=FacilityPerm.MANAGE_AREAS,
+            order=83,
         )

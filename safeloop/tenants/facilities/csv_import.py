@@ -26,6 +26,7 @@ from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from safeloop.access import ROLE_CHOICES, ensure_can
 from safeloop.tenants.facilities.models import (
     Area,
     EquipmentStatus,
@@ -33,7 +34,7 @@ from safeloop.tenants.facilities.models import (
     JobRole,
     Person,
 )
-from safeloop.tenants.facilities.permissions import ROLE_CHOICES, Perm, ensure_can
+from safeloop.tenants.facilities.permissions import FacilityPerm
 from safeloop.tenants.facilities.services import create_equipment, create_person
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -339,7 +340,7 @@ def _import(
 
 def import_people(data: bytes, *, by) -> ImportReport:
     """Add everyone in the file through ``create_person``, or nobody."""
-    ensure_can(by, Perm.MANAGE_PEOPLE)
+    ensure_can(by, FacilityPerm.MANAGE_PEOPLE)
     rows = read_rows(data, PEOPLE_COLUMNS)
     area, job_role = _by_code(Area, _("area")), _by_code(JobRole, _("job role"))
     language = _choice(
@@ -384,7 +385,7 @@ def import_people(data: bytes, *, by) -> ImportReport:
 
 def import_equipment(data: bytes, *, by) -> ImportReport:
     """Add every piece of equipment in the file through ``create_equipment``, or none."""
-    ensure_can(by, Perm.MANAGE_EQUIPMENT)
+    ensure_can(by, FacilityPerm.MANAGE_EQUIPMENT)
     rows = read_rows(data, EQUIPMENT_COLUMNS)
     area, kind = _by_code(Area, _("area")), _by_code(EquipmentType, _("equipment type"))
     status = _choice(_words(EquipmentStatus.choices, STATUS_WORDS), _("status"))

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.access import ROLE_CHOICES
 from safeloop.tenants.facilities.fields import AreaChoiceField, PersonChoiceField
 from safeloop.tenants.facilities.models import (
     AREA_PARENT_KIND,
@@ -19,7 +20,6 @@ from safeloop.tenants.facilities.models import (
     JobRole,
     Person,
 )
-from safeloop.tenants.facilities.permissions import ROLE_CHOICES
 from safeloop.web.forms import SEARCH_WIDGET, FilterForm, ShellForm
 
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.tenants.facilities.permissions import ROLE_CHOICES
+from safeloop.access import ROLE_CHOICES
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$",

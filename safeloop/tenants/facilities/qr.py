@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from safeloop.access import Permission, can, ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.platform.urls_util import tenant_absolute_url
 from safeloop.tenants.audit.services import record_event
@@ -29,7 +30,7 @@ from safeloop.tenants.facilities.models import (
     RevokedQrToken,
     new_qr_token,
 )
-from safeloop.tenants.facilities.permissions import Perm, can, ensure_can
+from safeloop.tenants.facilities.permissions import FacilityPerm
 
 # M keeps the symbol small enough for a 3×8 label and survives a scratched corner.
 ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_M
@@ -138,8 +139,10 @@ def point_of(kind: str, pk: int) -> QrPoint | None:
 # --- Who may print and revoke -------------------------------------------------
 
 
-def manage_perm(kind: str) -> Perm:
-    return Perm.MANAGE_EQUIPMENT if kind == PointKind.EQUIPMENT else Perm.MANAGE_AREAS
+def manage_perm(kind: str) -> Permission:
+    return (
+        FacilityPerm.MANAGE_EQUIPMENT if kind == PointKind.EQUIPMENT else FacilityPerm.MANAGE_AREAS
+    )
 
 
 def printable_kinds(user) -> list[PointKind]:
@@ -154,9 +157,9 @@ def points_for_print(
     ensure_can_print_any(by)
     area_ids, equipment_ids = list(area_ids), list(equipment_ids)
     if area_ids:
-        ensure_can(by, Perm.MANAGE_AREAS)
+        ensure_can(by, FacilityPerm.MANAGE_AREAS)
     if equipment_ids:
-        ensure_can(by, Perm.MANAGE_EQUIPMENT)
+        ensure_can(by, FacilityPerm.MANAGE_EQUIPMENT)
     areas = Area.objects.filter(pk__in=area_ids).order_by("code") if area_ids else []
     equipment = (
         Equipment.objects.select_related("area", "equipment_type")

@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from safeloop.access import Role, ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import (
@@ -24,7 +25,7 @@ from safeloop.tenants.facilities.models import (
     JobRole,
     Person,
 )
-from safeloop.tenants.facilities.permissions import Perm, Role, ensure_can
+from safeloop.tenants.facilities.permissions import FacilityPerm
 
 User = get_user_model()
 
@@ -90,7 +91,7 @@ def _full_clean(obj, exclude: list[str] | None = None) -> None:
 def create_area(
     *, by, code: str, name: str, kind: str, parent: Area | None = None, name_en: str = ""
 ) -> Area:
-    ensure_can(by, Perm.MANAGE_AREAS)
+    ensure_can(by, FacilityPerm.MANAGE_AREAS)
     if kind not in AreaKind.values:
         raise field_error("kind", _("Unknown area kind."), ErrorCode.INVALID)
     _check_area_parent(kind, parent)
@@ -105,7 +106,7 @@ def create_area(
 
 @transaction.atomic
 def update_area(area: Area, *, by, **changes: Any) -> Area:
-    ensure_can(by, Perm.MANAGE_AREAS)
+    ensure_can(by, FacilityPerm.MANAGE_AREAS)
     _apply(area, changes, AREA_FIELDS)
     _check_area_parent(area.kind, area.parent, area)
     _full_clean(area)
@@ -118,7 +119,7 @@ def update_area(area: Area, *, by, **changes: Any) -> Area:
 def create_equipment(
     *, by, code: str, name: str, equipment_type: EquipmentType, area: Area, **extra: Any
 ) -> Equipment:
-    ensure_can(by, Perm.MANAGE_EQUIPMENT)
+    ensure_can(by, FacilityPerm.MANAGE_EQUIPMENT)
     equipment = Equipment(
         code=code.strip(), name=name.strip(), equipment_type=equipment_type, area=area
     )
@@ -131,7 +132,7 @@ def create_equipment(
 
 @transaction.atomic
 def update_equipment(equipment: Equipment, *, by, **changes: Any) -> Equipment:
-    ensure_can(by, Perm.MANAGE_EQUIPMENT)
+    ensure_can(by, FacilityPerm.MANAGE_EQUIPMENT)
     _apply(equipment, changes, EQUIPMENT_FIELDS)
     _full_clean(equipment)
     equipment.save()
@@ -160,7 +161,7 @@ def create_person(
     **extra: Any,
 ) -> Person:
     """Add an employee: a user account in this tenant plus their Person record."""
-    ensure_can(by, Perm.MANAGE_PEOPLE)
+    ensure_can(by, FacilityPerm.MANAGE_PEOPLE)
     return _create_person(
         email=email,
         full_name=full_name,
@@ -244,7 +245,7 @@ def update_person(
     is_active: bool | None = None,
     **changes: Any,
 ) -> Person:
-    ensure_can(by, Perm.MANAGE_PEOPLE)
+    ensure_can(by, FacilityPerm.MANAGE_PEOPLE)
     if "roles" in changes:
         changes["roles"] = _validate_roles(changes["roles"] or [])
         if (
@@ -295,7 +296,7 @@ def _set_pin(person: Person, pin: str) -> None:
 @transaction.atomic
 def set_pin(person: Person, pin: str, *, by) -> None:
     if by.pk != person.user_id:
-        ensure_can(by, Perm.MANAGE_PEOPLE)
+        ensure_can(by, FacilityPerm.MANAGE_PEOPLE)
     _set_pin(person, pin)
     person.save(update_fields=["pin_hash", "pin_failures"])
     record_event(person, "person.pin_set", by=by)

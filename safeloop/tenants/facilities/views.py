@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from safeloop.access import ROLE_CHOICES, can
 from safeloop.tenants.facilities import csv_import
 from safeloop.tenants.facilities.forms import (
     AreaForm,
@@ -28,7 +29,7 @@ from safeloop.tenants.facilities.forms import (
     PersonForm,
 )
 from safeloop.tenants.facilities.models import Area, Equipment, EquipmentType, JobRole, Person
-from safeloop.tenants.facilities.permissions import ROLE_CHOICES, Perm, can
+from safeloop.tenants.facilities.permissions import FacilityPerm
 from safeloop.tenants.facilities.services import (
     create_area,
     create_equipment,
@@ -64,7 +65,7 @@ def _form_page(request: HttpRequest, form: Form, **context: Any) -> HttpResponse
 AREA_CHANGES = ("code", "name", "name_en", "parent")
 
 
-@guarded(Perm.VIEW_FACILITIES)
+@guarded(FacilityPerm.VIEW_FACILITIES)
 def areas(request: HttpRequest) -> HttpResponse:
     rows = Area.objects.annotate(
         equipment_count=Count("equipment", distinct=True),
@@ -80,11 +81,11 @@ def areas(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "facilities/areas.html",
-        {"tree": nodes(None), "can_manage": can(request.user, Perm.MANAGE_AREAS)},
+        {"tree": nodes(None), "can_manage": can(request.user, FacilityPerm.MANAGE_AREAS)},
     )
 
 
-@guarded(Perm.MANAGE_AREAS)
+@guarded(FacilityPerm.MANAGE_AREAS)
 def area_create(request: HttpRequest) -> HttpResponse:
     initial = {"kind": request.GET.get("kind", ""), "parent": request.GET.get("parent")}
     form = AreaForm(request.POST or None, initial=initial)
@@ -97,7 +98,7 @@ def area_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, title=_("Add area"), form_id="area-form", back="areas")
 
 
-@guarded(Perm.MANAGE_AREAS)
+@guarded(FacilityPerm.MANAGE_AREAS)
 def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
     area = get_object_or_404(Area, pk=pk)
     initial = {f: getattr(area, f) for f in ("code", "name", "name_en", "kind")}
@@ -122,7 +123,7 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
 EQUIPMENT_CHANGES = tuple(EquipmentForm.base_fields)
 
 
-@guarded(Perm.VIEW_FACILITIES)
+@guarded(FacilityPerm.VIEW_FACILITIES)
 def equipment(request: HttpRequest) -> HttpResponse:
     filters = EquipmentFilterForm(request.GET or None)
     queryset = Equipment.objects.select_related("equipment_type", "area").order_by("code")
@@ -132,12 +133,12 @@ def equipment(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "page_obj": _page(request, filters.filter(queryset)),
-            "can_manage": can(request.user, Perm.MANAGE_EQUIPMENT),
+            "can_manage": can(request.user, FacilityPerm.MANAGE_EQUIPMENT),
         },
     )
 
 
-@guarded(Perm.MANAGE_EQUIPMENT)
+@guarded(FacilityPerm.MANAGE_EQUIPMENT)
 def equipment_create(request: HttpRequest) -> HttpResponse:
     form = EquipmentForm(request.POST or None, initial={"area": request.GET.get("area")})
     created: list[Equipment] = []
@@ -151,7 +152,7 @@ def equipment_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@guarded(Perm.MANAGE_EQUIPMENT)
+@guarded(FacilityPerm.MANAGE_EQUIPMENT)
 def equipment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Equipment, pk=pk)
     initial = {f: getattr(item, f) for f in EQUIPMENT_CHANGES}
@@ -177,7 +178,7 @@ def equipment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 PERSON_CHANGES = tuple(name for name in PersonForm.base_fields if name not in ("password", "pin"))
 
 
-@guarded(Perm.VIEW_PEOPLE)
+@guarded(FacilityPerm.VIEW_PEOPLE)
 def people(request: HttpRequest) -> HttpResponse:
     filters = PersonFilterForm(request.GET or None)
     queryset = Person.objects.select_related("user", "area", "job_role", "superior__user")
@@ -187,12 +188,12 @@ def people(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "page_obj": _page(request, filters.filter(queryset.order_by("employee_no"))),
-            "can_manage": can(request.user, Perm.MANAGE_PEOPLE),
+            "can_manage": can(request.user, FacilityPerm.MANAGE_PEOPLE),
         },
     )
 
 
-@guarded(Perm.MANAGE_PEOPLE)
+@guarded(FacilityPerm.MANAGE_PEOPLE)
 def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
     created: list[Person] = []
@@ -208,7 +209,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, title=_("Add person"), form_id="person-form", back="people")
 
 
-@guarded(Perm.MANAGE_PEOPLE)
+@guarded(FacilityPerm.MANAGE_PEOPLE)
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("user"), pk=pk)
     form = PersonForm(request.POST or None, initial=PersonForm.initial_for(person), person=person)
@@ -235,8 +236,12 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- CSV import -------------------------------------------------------------
 
 IMPORTS = {
-    "people": (Perm.MANAGE_PEOPLE, csv_import.import_people, "workspace:people"),
-    "equipment": (Perm.MANAGE_EQUIPMENT, csv_import.import_equipment, "workspace:equipment"),
+    "people": (FacilityPerm.MANAGE_PEOPLE, csv_import.import_people, "workspace:people"),
+    "equipment": (
+        FacilityPerm.MANAGE_EQUIPMENT,
+        csv_import.import_equipment,
+        "workspace:equipment",
+    ),
 }
 
 

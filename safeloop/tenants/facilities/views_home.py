@@ -14,11 +14,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.access import can
 from safeloop.tenants.facilities.models import Area, AreaKind
-from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.tenants.facilities.permissions import FacilityPerm
 from safeloop.tenants.facilities.qr import point_path
 from safeloop.tenants.facilities.services import summary
 from safeloop.tenants.facilities.today import due_for
+from safeloop.tenants.hazards.permissions import HazardPerm
+from safeloop.tenants.inspections.permissions import InspectionPerm
 from safeloop.web.guards import guarded
 
 
@@ -32,8 +35,8 @@ class Entry:
 
 def _entries(user) -> list[Entry]:
     entries = []
-    can_report = can(user, Perm.HAZARD_REPORT)
-    can_inspect = can(user, Perm.INSPECTIONS_DO)
+    can_report = can(user, HazardPerm.HAZARD_REPORT)
+    can_inspect = can(user, InspectionPerm.INSPECTIONS_DO)
     if can_report or can_inspect:
         entries.append(
             Entry("scan", _("Scan"), _("the QR code at the place"), reverse("workspace:scan"))
@@ -67,13 +70,15 @@ def _entries(user) -> list[Entry]:
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     manages = {
-        "can_manage_areas": can(user, Perm.MANAGE_AREAS),
-        "can_manage_equipment": can(user, Perm.MANAGE_EQUIPMENT),
-        "can_manage_people": can(user, Perm.MANAGE_PEOPLE),
+        "can_manage_areas": can(user, FacilityPerm.MANAGE_AREAS),
+        "can_manage_equipment": can(user, FacilityPerm.MANAGE_EQUIPMENT),
+        "can_manage_people": can(user, FacilityPerm.MANAGE_PEOPLE),
     }
-    oversees_hazards = can(user, Perm.HAZARD_VIEW_ALL) or can(user, Perm.HAZARD_VIEW_WORKSHOP)
-    oversees_inspections = can(user, Perm.INSPECTIONS_VIEW_ALL) or can(
-        user, Perm.INSPECTIONS_VIEW_WORKSHOP
+    oversees_hazards = can(user, HazardPerm.HAZARD_VIEW_ALL) or can(
+        user, HazardPerm.HAZARD_VIEW_WORKSHOP
+    )
+    oversees_inspections = can(user, InspectionPerm.INSPECTIONS_VIEW_ALL) or can(
+        user, InspectionPerm.INSPECTIONS_VIEW_WORKSHOP
     )
     return render(
         request,
@@ -83,7 +88,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "due": due_for(user),
             # The counts are for whoever sets the workspace up, not for the floor.
             "summary": summary() if any(manages.values()) else None,
-            "can_view_people": can(user, Perm.VIEW_PEOPLE),
+            "can_view_people": can(user, FacilityPerm.VIEW_PEOPLE),
             "oversees_hazards": oversees_hazards,
             "oversees_inspections": oversees_inspections,
             **manages,
@@ -98,7 +103,7 @@ def scan(request: HttpRequest) -> HttpResponse:
     return render(request, "facilities/scan.html", {"report_url": reverse("workspace:report")})
 
 
-@guarded(Perm.HAZARD_REPORT)
+@guarded(HazardPerm.HAZARD_REPORT)
 def report(request: HttpRequest) -> HttpResponse:
     """Report without a label at hand: pick the place, then it is the point's report page."""
     areas = list(Area.objects.select_related("parent").order_by("code"))

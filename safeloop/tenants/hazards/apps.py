@@ -8,19 +8,30 @@ class HazardsConfig(AppConfig):
     verbose_name = "Hazards"
 
     def ready(self) -> None:
-        from safeloop.tenants.facilities.permissions import Perm
         from safeloop.tenants.hazards import (
             template_section,  # noqa: F401  (registers)
             today,
         )
+        from safeloop.tenants.hazards.permissions import HazardPerm
         from safeloop.web.nav import register_nav
 
-        register_nav("hazards", _("Hazards"), "hazards:board", perm=Perm.HAZARD_REPORT, order=10)
+        register_nav(
+            "hazards", _("Hazards"), "hazards:board", perm=HazardPerm.HAZARD_REPORT, order=10
+        )
+        # Floor staff start from here: scan the label, or report without one.
+        register_nav("scan", _("Scan"), "workspace:scan", perm=HazardPerm.HAZARD_REPORT, order=1)
+        register_nav(
+            "report",
+            _("Report a hazard"),
+            "workspace:report",
+            perm=HazardPerm.HAZARD_REPORT,
+            order=2,
+        )
         register_nav(
             "hazard_settings",
             _("Hazard settings"),
             "hazards:config",
-            perm=Perm.HAZARD_CONFIGURE,
+            perm=HazardPerm.HAZARD_CONFIGURE,
             order=86,
         )
         today.register()

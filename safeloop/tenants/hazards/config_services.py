@@ -20,10 +20,11 @@ from django.db import transaction
 from django.db.models import Case, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
+from safeloop.access import Role, ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Area, EquipmentType, JobRole, Person
-from safeloop.tenants.facilities.permissions import Perm, Role, ensure_can
+from safeloop.tenants.hazards.acceptance import MAX_ACCEPTANCE_LEVELS
 from safeloop.tenants.hazards.models import (
     AcceptanceLevel,
     GradePolicy,
@@ -31,6 +32,7 @@ from safeloop.tenants.hazards.models import (
     HazardSettings,
     RoutingRule,
 )
+from safeloop.tenants.hazards.permissions import HazardPerm
 
 MAX_HOURS = 24 * 365
 MAX_PRIORITY = 10_000
@@ -43,7 +45,6 @@ HOUR_FIELDS = (
 GRADE_POLICY_FIELDS = (*HOUR_FIELDS, "notify_roles", "acceptance_levels")
 RULE_CONDITIONS = ("category", "area", "equipment_type")
 RULE_FIELDS = (*RULE_CONDITIONS, "assignee", "assignee_job_role", "priority", "is_active")
-MAX_ACCEPTANCE_LEVELS = 4
 
 
 class ConfigErrorCode:
@@ -154,7 +155,7 @@ def _check_hours_order(policy: GradePolicy, errors: _Errors) -> None:
 @transaction.atomic
 def update_grade_policy(policy: GradePolicy, *, by, **changes: Any) -> GradePolicy:
     """Change what a grade means; hazards already reported keep their deadline and path."""
-    ensure_can(by, Perm.HAZARD_CONFIGURE)
+    ensure_can(by, HazardPerm.HAZARD_CONFIGURE)
     _reject_unknown(changes, GRADE_POLICY_FIELDS)
     policy = GradePolicy.objects.select_for_update().get(pk=policy.pk)
     before = {field: getattr(policy, field) for field in GRADE_POLICY_FIELDS}
@@ -265,7 +266,7 @@ def create_routing_rule(
     catch_all: bool = False,
 ) -> RoutingRule:
     """Add a rule; a catch-all (no conditions) must be asked for explicitly."""
-    ensure_can(by, Perm.HAZARD_CONFIGURE)
+    ensure_can(by, HazardPerm.HAZARD_CONFIGURE)
     rule = RoutingRule(
         category=category,
         area=area,
@@ -287,7 +288,7 @@ def update_routing_rule(
 ) -> RoutingRule:
     """Change a rule (``is_active=False`` switches it off). ``catch_all`` left out keeps a
     rule without conditions a catch-all; removing a rule's last condition needs it."""
-    ensure_can(by, Perm.HAZARD_CONFIGURE)
+    ensure_can(by, HazardPerm.HAZARD_CONFIGURE)
     _reject_unknown(changes, RULE_FIELDS)
     rule = RoutingRule.objects.select_for_update().get(pk=rule.pk)
     before = _describe_rule(rule)
@@ -314,7 +315,7 @@ def update_routing_rule(
 @transaction.atomic
 def set_anonymous_reporting(*, by, enabled: bool) -> HazardSettings:
     """Allow or stop anonymous hazard reports (off by default)."""
-    ensure_can(by, Perm.HAZARD_CONFIGURE)
+    ensure_can(by, HazardPerm.HAZARD_CONFIGURE)
     if not isinstance(enabled, bool):
         raise field_error("enabled", _("Say yes or no."), ConfigErrorCode.INVALID)
     settings = HazardSettings.objects.select_for_update().first() or HazardSettings()

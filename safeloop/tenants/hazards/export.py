@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from safeloop.tenants.facilities.permissions import Perm, ensure_can
+from safeloop.access import ensure_can
 from safeloop.tenants.hazards.models import OPEN_STATES, Hazard, State
+from safeloop.tenants.hazards.permissions import HazardPerm
 
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
@@ -158,7 +159,7 @@ WRITERS = {"csv": write_csv, "xlsx": write_xlsx}
 
 def export_ledger(qs: QuerySet[Hazard], *, by, fmt: str) -> bytes:
     """The ledger of ``qs`` (already narrowed to what ``by`` may see) as ``fmt``."""
-    ensure_can(by, Perm.HAZARD_EXPORT)
+    ensure_can(by, HazardPerm.HAZARD_EXPORT)
     if fmt not in WRITERS:
         raise ValueError(f"unknown ledger format {fmt!r}")
     return WRITERS[fmt](ledger_rows(qs))

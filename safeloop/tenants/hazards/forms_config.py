@@ -6,12 +6,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.access import ROLE_CHOICES
 from safeloop.tenants.facilities.fields import AreaChoiceField
 from safeloop.tenants.facilities.models import Area, EquipmentType, JobRole, Person
-from safeloop.tenants.facilities.permissions import ROLE_CHOICES
+from safeloop.tenants.hazards.acceptance import MAX_ACCEPTANCE_LEVELS
 from safeloop.tenants.hazards.config_services import (
     HOUR_FIELDS,
-    MAX_ACCEPTANCE_LEVELS,
     is_catch_all,
 )
 from safeloop.tenants.hazards.models import (

@@ -19,6 +19,7 @@ from safeloop.tenants.facilities.fields import PersonChoiceField
 from safeloop.tenants.facilities.models import Person
 from safeloop.tenants.hazards import services
 from safeloop.tenants.hazards.models import ExtensionState, Hazard, State
+from safeloop.tenants.hazards.services import HazardAction
 from safeloop.web.forms import ShellForm, apply_service_error
 
 REQUIRED = {"required": True}
@@ -47,7 +48,7 @@ class PhotosField(forms.FileField):
 class ActionForm(ShellForm):
     """One action of the hazard page; ``submit`` returns the success message or None."""
 
-    action = ""
+    action: str = ""
     label = ""
     # Where an error the service attaches to no field of this form is shown.
     default_field: str | None = None
@@ -78,7 +79,7 @@ class ActionForm(ShellForm):
 
 
 class StartForm(ActionForm):
-    action = "start"
+    action = HazardAction.START
     label = gettext_lazy("Start rectification")
 
     def run(self, data: dict) -> str:
@@ -87,7 +88,7 @@ class StartForm(ActionForm):
 
 
 class RectifyForm(ActionForm):
-    action = "rectify"
+    action = HazardAction.RECTIFY
     label = gettext_lazy("Submit the fix")
     description = _text(gettext_lazy("what was done"), required_in_browser=True)
     test_result = forms.CharField(
@@ -119,7 +120,7 @@ class RectifyForm(ActionForm):
 
 
 class AcceptForm(ActionForm):
-    action = "accept"
+    action = HazardAction.ACCEPT
     label = gettext_lazy("Accept")
     default_field = "signature"
     note = _text(gettext_lazy("note"), rows=2)
@@ -136,7 +137,7 @@ class AcceptForm(ActionForm):
 
 
 class RejectForm(ActionForm):
-    action = "reject"
+    action = HazardAction.REJECT
     label = gettext_lazy("Reject")
     # The button that opens the form, beside the sign-off: not a second "accept".
     opener = gettext_lazy("Not fixed: send it back")
@@ -149,7 +150,7 @@ class RejectForm(ActionForm):
 
 
 class ReassignForm(ActionForm):
-    action = "reassign"
+    action = HazardAction.REASSIGN
     label = gettext_lazy("Reassign")
     default_field = "assignee"
     assignee = PersonChoiceField(label=gettext_lazy("new assignee"), queryset=Person.objects.none())
@@ -171,7 +172,7 @@ class ReassignForm(ActionForm):
 
 
 class ExtendForm(ActionForm):
-    action = "extend"
+    action = HazardAction.EXTEND
     label = gettext_lazy("Ask for more time")
     default_field = "new_deadline"
     new_deadline = forms.DateTimeField(
@@ -196,7 +197,7 @@ class ExtendForm(ActionForm):
 
 
 class DecideExtensionForm(ActionForm):
-    action = "decide_extension"
+    action = HazardAction.DECIDE_EXTENSION
     label = gettext_lazy("Decide on the extension")
     decision = forms.ChoiceField(
         choices=[("approve", gettext_lazy("Approve")), ("refuse", gettext_lazy("Refuse"))],
@@ -218,7 +219,7 @@ class DecideExtensionForm(ActionForm):
 
 
 class DismissForm(ActionForm):
-    action = "dismiss"
+    action = HazardAction.DISMISS
     label = gettext_lazy("Dismiss")
     default_field = "reason"
     reason = _text(gettext_lazy("why this is not a hazard"), rows=2, required_in_browser=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from safeloop.access import Role
 from safeloop.tenants.facilities.models import Area, AreaKind, Person
-from safeloop.tenants.facilities.permissions import ACCEPTANCE_LEVEL_ROLES, Role, roles_of
-from safeloop.tenants.hazards.models import AcceptanceLevel, Hazard, RoutingRule
+from safeloop.tenants.hazards.models import Hazard, RoutingRule
 
 User = get_user_model()
 
@@ -87,31 +87,6 @@ def resolve_assignee(hazard: Hazard) -> Person | None:
         if person:
             return person
     return None
-
-
-def acceptors_for(hazard: Hazard, level: str) -> list:
-    """The users who may sign off ``level`` for this hazard."""
-    workshop = workshop_of(hazard.area)
-    users = []
-    for role in ACCEPTANCE_LEVEL_ROLES.get(level, ()):
-        scoped = workshop if level == AcceptanceLevel.TEAM_LEADER else None
-        users += [p.user for p in people_with_role(role, scoped)]
-    return users
-
-
-def can_accept_level(user, hazard: Hazard, level: str) -> bool:
-    roles = roles_of(user) & ACCEPTANCE_LEVEL_ROLES.get(level, frozenset())
-    if not roles:
-        return False
-    if level == AcceptanceLevel.TEAM_LEADER:
-        workshop = workshop_of(hazard.area)
-        person = getattr(user, "person", None)
-        return (
-            workshop is not None
-            and person is not None
-            and person.area_id in areas_of_workshop(workshop)
-        )
-    return True
 
 
 def escalation_chain(hazard: Hazard) -> list[list]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from safeloop.tenants.facilities.permissions import ACCEPTANCE_LEVEL_ROLES, Perm, can, roles_of
+from safeloop.access import can, roles_of
+from safeloop.tenants.hazards.acceptance import ACCEPTANCE_LEVEL_ROLES
 from safeloop.tenants.hazards.models import AcceptanceLevel, Hazard
+from safeloop.tenants.hazards.permissions import HazardPerm
 from safeloop.tenants.hazards.routing import workshop_of
 
 
@@ -13,17 +15,17 @@ def visible_hazards(user) -> QuerySet[Hazard]:
     qs = Hazard.objects.all()
     if user is None or not user.is_authenticated or not user.is_active:
         return qs.none()
-    if can(user, Perm.HAZARD_VIEW_ALL):
+    if can(user, HazardPerm.HAZARD_VIEW_ALL):
         return qs
     person = getattr(user, "person", None)
     rule = Q(reporter=user)
     if person is not None:
         rule |= Q(assignee=person)
-        if can(user, Perm.HAZARD_VIEW_WORKSHOP):
+        if can(user, HazardPerm.HAZARD_VIEW_WORKSHOP):
             workshop = workshop_of(person.area)
             if workshop is not None:
                 rule |= Q(workshop=workshop)
-    if not can(user, Perm.HAZARD_REPORT) and person is None:
+    if not can(user, HazardPerm.HAZARD_REPORT) and person is None:
         return qs.none()
     return qs.filter(rule)
 

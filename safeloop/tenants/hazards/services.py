@@ -2,7 +2,8 @@
 audit trail and tells whoever is next; views, resolvers and tasks call these.
 
 reported → assigned → rectifying → awaiting acceptance → (one sign-off per
-level of the grade) → closed; a rejection sends it back to rectifying.
+level of the grade; who signs which level is ``acceptance.py``) → closed; a
+rejection sends it back to rectifying.
 """
 
 from __future__ import annotations
@@ -10,17 +11,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safeloop.access import can, ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Area, Equipment, Person
-from safeloop.tenants.facilities.permissions import Perm, can, ensure_can
-from safeloop.tenants.hazards import notices
+from safeloop.tenants.hazards import acceptance, notices
 from safeloop.tenants.hazards.models import (
     Acceptance,
     DeadlineExtension,
@@ -36,8 +38,9 @@ from safeloop.tenants.hazards.models import (
     Rectification,
     State,
 )
+from safeloop.tenants.hazards.permissions import HazardPerm
 from safeloop.tenants.hazards.photos import decode_signature, process_photo
-from safeloop.tenants.hazards.routing import can_accept_level, resolve_assignee
+from safeloop.tenants.hazards.routing import resolve_assignee
 from safeloop.tenants.hazards.signals import hazard_reported
 
 MAX_REPORT_PHOTOS = 3
@@ -113,7 +116,7 @@ def report_hazard(
     The title is the picked entry's, else the first line of the description;
     a caller that knows a better short name (a failed check item) passes ``title``.
     """
-    ensure_can(by, Perm.HAZARD_REPORT)
+    ensure_can(by, HazardPerm.HAZARD_REPORT)
     description = (description or "").strip()
     if library_entry is None and not description:
         raise field_error(
@@ -233,7 +236,7 @@ def _assign(hazard: Hazard, person: Person | None, *, by, policy: GradePolicy, r
 
 @transaction.atomic
 def reassign(hazard: Hazard, *, by, assignee: Person, reason: str) -> Hazard:
-    ensure_can(by, Perm.HAZARD_REASSIGN)
+    ensure_can(by, HazardPerm.HAZARD_REASSIGN)
     hazard = _lock(hazard)
     _require_state(hazard, State.REPORTED, State.ASSIGNED, State.RECTIFYING)
     if not (reason or "").strip():
@@ -321,12 +324,7 @@ def submit_rectification(
 
 def _ensure_acceptor(hazard: Hazard, by) -> str:
     _require_state(hazard, State.AWAITING_ACCEPTANCE)
-    level = hazard.next_acceptance_level
-    if level is None or not can_accept_level(by, hazard, level):
-        raise PermissionDenied(_("You cannot sign off this level of acceptance."))
-    if hazard.assignee and hazard.assignee.user_id == by.pk:
-        raise PermissionDenied(_("You cannot accept your own rectification."))
-    return level
+    return acceptance.ensure_acceptor(hazard, by)
 
 
 @transaction.atomic
@@ -388,7 +386,7 @@ def reject(hazard: Hazard, *, by, reason: str) -> Hazard:
 @transaction.atomic
 def dismiss(hazard: Hazard, *, by, reason: str) -> Hazard:
     """A report that is not a hazard is closed by a safety officer, with a reason."""
-    ensure_can(by, Perm.HAZARD_DISMISS)
+    ensure_can(by, HazardPerm.HAZARD_DISMISS)
     hazard = _lock(hazard)
     _require_state(hazard, State.REPORTED, State.ASSIGNED)
     reason = (reason or "").strip()
@@ -441,7 +439,7 @@ def request_extension(
 def decide_extension(
     extension: DeadlineExtension, *, by, approve: bool, note: str = ""
 ) -> DeadlineExtension:
-    ensure_can(by, Perm.HAZARD_DECIDE_EXTENSION)
+    ensure_can(by, HazardPerm.HAZARD_DECIDE_EXTENSION)
     extension = DeadlineExtension.objects.select_for_update().get(pk=extension.pk)
     if extension.state != ExtensionState.PENDING:
         raise ValidationError(
@@ -475,27 +473,39 @@ def can_view(user, hazard: Hazard) -> bool:
     return visible_hazards(user).filter(pk=hazard.pk).exists()
 
 
-def allowed_actions(user, hazard: Hazard) -> set[str]:
+class HazardAction(StrEnum):
+    """A step a user may take on a hazard now (the GraphQL ``HazardAction`` enum too)."""
+
+    START = "start"
+    RECTIFY = "rectify"
+    EXTEND = "extend"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    DISMISS = "dismiss"
+    REASSIGN = "reassign"
+    DECIDE_EXTENSION = "decide_extension"
+
+
+def allowed_actions(user, hazard: Hazard) -> set[HazardAction]:
     """What the hazard page offers this user (the services still check again)."""
-    actions: set[str] = set()
+    actions: set[HazardAction] = set()
     is_assignee = hazard.assignee is not None and hazard.assignee.user_id == user.pk
     if is_assignee and hazard.state == State.ASSIGNED:
-        actions.add("start")
+        actions.add(HazardAction.START)
     if is_assignee and hazard.state in (State.ASSIGNED, State.RECTIFYING):
-        actions |= {"rectify", "extend"}
-    level = hazard.next_acceptance_level
-    if level and not is_assignee and can_accept_level(user, hazard, level):
-        actions |= {"accept", "reject"}
-    if hazard.state in (State.REPORTED, State.ASSIGNED) and can(user, Perm.HAZARD_DISMISS):
-        actions.add("dismiss")
+        actions |= {HazardAction.RECTIFY, HazardAction.EXTEND}
+    if acceptance.may_sign_now(user, hazard):
+        actions |= {HazardAction.ACCEPT, HazardAction.REJECT}
+    if hazard.state in (State.REPORTED, State.ASSIGNED) and can(user, HazardPerm.HAZARD_DISMISS):
+        actions.add(HazardAction.DISMISS)
     if (
         hazard.is_open
         and hazard.state != State.AWAITING_ACCEPTANCE
-        and can(user, Perm.HAZARD_REASSIGN)
+        and can(user, HazardPerm.HAZARD_REASSIGN)
     ):
-        actions.add("reassign")
+        actions.add(HazardAction.REASSIGN)
     if hazard.extensions.filter(state=ExtensionState.PENDING).exists() and can(
-        user, Perm.HAZARD_DECIDE_EXTENSION
+        user, HazardPerm.HAZARD_DECIDE_EXTENSION
     ):
-        actions.add("decide_extension")
+        actions.add(HazardAction.DECIDE_EXTENSION)
     return actions

@@ -6,8 +6,8 @@ from typing import Any
 
 from safeloop.platform.industry import TemplateError, section
 from safeloop.tenants.facilities.models import EquipmentType, JobRole
+from safeloop.tenants.hazards.acceptance import DEFAULT_PATHS
 from safeloop.tenants.hazards.models import (
-    AcceptanceLevel,
     Grade,
     GradePolicy,
     HazardCategory,
@@ -15,19 +15,20 @@ from safeloop.tenants.hazards.models import (
     RoutingRule,
 )
 
-# Defaults every enterprise starts with; each is editable afterwards.
+# Defaults every enterprise starts with; each is editable afterwards. The
+# acceptance paths are the acceptance rule's (hazards/acceptance.py).
 DEFAULT_GRADE_POLICIES = [
     {
         "grade": Grade.GENERAL,
         "deadline_hours": 72,
         "notify_roles": [],
-        "acceptance_levels": [AcceptanceLevel.TEAM_LEADER],
+        "acceptance_levels": list(DEFAULT_PATHS[Grade.GENERAL]),
     },
     {
         "grade": Grade.SERIOUS,
         "deadline_hours": 48,
         "notify_roles": ["safety_officer"],
-        "acceptance_levels": [AcceptanceLevel.TEAM_LEADER, AcceptanceLevel.SAFETY_OFFICER],
+        "acceptance_levels": list(DEFAULT_PATHS[Grade.SERIOUS]),
     },
     # Seed 004: a major hazard reaches the workshop director and the safety
     # manager at once.
@@ -35,11 +36,7 @@ DEFAULT_GRADE_POLICIES = [
         "grade": Grade.MAJOR,
         "deadline_hours": 24,
         "notify_roles": ["workshop_director", "safety_manager"],
-        "acceptance_levels": [
-            AcceptanceLevel.TEAM_LEADER,
-            AcceptanceLevel.SAFETY_OFFICER,
-            AcceptanceLevel.LEADER_IN_CHARGE,
-        ],
+        "acceptance_levels": list(DEFAULT_PATHS[Grade.MAJOR]),
     },
 ]
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.tenants.facilities.today import DueItem, register_due
+from safeloop.tenants.hazards.acceptance import can_accept_level
 from safeloop.tenants.hazards.models import Hazard, State
-from safeloop.tenants.hazards.routing import can_accept_level
 from safeloop.tenants.hazards.selectors import visible_hazards
 
 # A home page is a glance, not the board: the board lists the rest.

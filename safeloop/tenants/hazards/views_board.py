@@ -14,10 +14,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.access import can
 from safeloop.tenants.hazards import export as ledger
 from safeloop.tenants.hazards.filters import OPEN, HazardFilterForm, month_start, summary_counts
 from safeloop.tenants.hazards.models import Hazard
+from safeloop.tenants.hazards.permissions import HazardPerm
 from safeloop.tenants.hazards.selectors import visible_hazards
 from safeloop.web.guards import forbidden
 
@@ -100,7 +101,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "counts": summary_counts(visible, now),
             "month_start": month_start(now).date(),
-            "can_export": can(request.user, Perm.HAZARD_EXPORT),
+            "can_export": can(request.user, HazardPerm.HAZARD_EXPORT),
             "countdown_labels": countdown_labels(),
         },
     )

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safeloop.tenants.facilities.permissions import Perm, Role
+from safeloop.access import Role
 from safeloop.tenants.hazards import config_services
 from safeloop.tenants.hazards.forms_config import (
     GradePolicyForm,
@@ -30,6 +30,7 @@ from safeloop.tenants.hazards.models import (
     HazardSettings,
     RoutingRule,
 )
+from safeloop.tenants.hazards.permissions import HazardPerm
 from safeloop.tenants.hazards.services import policy_for
 from safeloop.web.forms import ShellForm
 from safeloop.web.guards import guarded
@@ -83,7 +84,7 @@ def _form_page(request: HttpRequest, form: ShellForm, **context) -> HttpResponse
     return render(request, "hazards/config_form.html", {"form": form, **context})
 
 
-@guarded(Perm.HAZARD_CONFIGURE)
+@guarded(HazardPerm.HAZARD_CONFIGURE)
 def config(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -100,7 +101,7 @@ def config(request: HttpRequest) -> HttpResponse:
     )
 
 
-@guarded(Perm.HAZARD_CONFIGURE)
+@guarded(HazardPerm.HAZARD_CONFIGURE)
 def grade_edit(request: HttpRequest, grade: str) -> HttpResponse:
     if grade not in Grade.values:
         raise Http404
@@ -127,7 +128,7 @@ def grade_edit(request: HttpRequest, grade: str) -> HttpResponse:
     )
 
 
-@guarded(Perm.HAZARD_CONFIGURE)
+@guarded(HazardPerm.HAZARD_CONFIGURE)
 def rule_add(request: HttpRequest) -> HttpResponse:
     form = RoutingRuleForm(request.POST or None)
     if request.method == "POST" and _submit(
@@ -138,7 +139,7 @@ def rule_add(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, title=_("Add routing rule"), form_id="rule-form")
 
 
-@guarded(Perm.HAZARD_CONFIGURE)
+@guarded(HazardPerm.HAZARD_CONFIGURE)
 def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rule = get_object_or_404(RoutingRule, pk=pk)
     if request.method == "POST" and "set_active" in request.POST:
@@ -173,7 +174,7 @@ def _set_active(request: HttpRequest, rule: RoutingRule) -> HttpResponse:
 
 
 @require_POST
-@guarded(Perm.HAZARD_CONFIGURE)
+@guarded(HazardPerm.HAZARD_CONFIGURE)
 def settings_edit(request: HttpRequest) -> HttpResponse:
     enabled = request.POST.get("anonymous_reporting") == "1"
     config_services.set_anonymous_reporting(by=request.user, enabled=enabled)

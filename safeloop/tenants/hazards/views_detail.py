@@ -31,12 +31,13 @@ from safeloop.tenants.hazards.models import (
     State,
 )
 from safeloop.tenants.hazards.selectors import hazards_open_to, visible_hazards
+from safeloop.tenants.hazards.services import HazardAction
 from safeloop.tenants.hazards.views_board import countdown, countdown_labels
 from safeloop.web.guards import forbidden
 
 HAZARD_RELATED = ("area__parent", "equipment", "category", "library_entry", "reporter")
 # Signing off a level: below the evidence, one "accept" per level, the rejection beside it.
-DECISION_ACTIONS = ("accept", "reject")
+DECISION_ACTIONS = (HazardAction.ACCEPT, HazardAction.REJECT)
 VERIFIER_ACTIONS = DECISION_ACTIONS
 
 
@@ -213,8 +214,8 @@ def _decision(hazard: Hazard, forms: list[ActionForm]) -> dict | None:
         return None
     return {
         "level": _level(hazard.next_acceptance_level),
-        "accept_form": by_action.get("accept"),
-        "reject_form": by_action.get("reject"),
+        "accept_form": by_action.get(HazardAction.ACCEPT),
+        "reject_form": by_action.get(HazardAction.REJECT),
     }
 
 

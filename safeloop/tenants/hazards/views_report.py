@@ -33,8 +33,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from safeloop.access import can
 from safeloop.tenants.facilities.models import Area, Equipment
-from safeloop.tenants.facilities.permissions import Perm, can
 from safeloop.tenants.facilities.qr import resolve_token, revoked_token
 from safeloop.tenants.hazards.forms_report import (
     ReportForm,
@@ -43,9 +43,11 @@ from safeloop.tenants.hazards.forms_report import (
     shift_for,
 )
 from safeloop.tenants.hazards.models import Hazard, HazardSettings, LibraryEntry, PhotoStage
+from safeloop.tenants.hazards.permissions import HazardPerm
 from safeloop.tenants.hazards.selectors import visible_hazards
 from safeloop.tenants.hazards.services import MAX_REPORT_PHOTOS, report_hazard
 from safeloop.tenants.inspections import views_hub
+from safeloop.tenants.inspections.permissions import InspectionPerm
 from safeloop.tenants.inspections.views_hub import ChecklistPanel, template_digest
 
 # The hazards this browser session reported lately: the confirmation page shows
@@ -96,7 +98,10 @@ def point(request: HttpRequest, token: str) -> HttpResponse:
     if not request.user.is_authenticated:
         query = urlencode({"next": request.get_full_path()})
         return redirect(f"{reverse('accounts:quick_login')}?{query}")
-    if not (can(request.user, Perm.HAZARD_REPORT) or can(request.user, Perm.INSPECTIONS_DO)):
+    if not (
+        can(request.user, HazardPerm.HAZARD_REPORT)
+        or can(request.user, InspectionPerm.INSPECTIONS_DO)
+    ):
         return _forbidden(request)
     area, equipment = found
     if request.method == "GET" and "done" in request.GET:
@@ -118,7 +123,7 @@ def point(request: HttpRequest, token: str) -> HttpResponse:
         form = ReportForm(initial={"shift": shift_for()}, allow_anonymous=allow_anonymous)
         panel = views_hub.checklist_panel(request, area, equipment)
         return _form_page(request, form, area, equipment, panel=panel)
-    if not can(request.user, Perm.HAZARD_REPORT):
+    if not can(request.user, HazardPerm.HAZARD_REPORT):
         return _forbidden(request)
 
     form = ReportForm(request.POST, allow_anonymous=allow_anonymous)
@@ -188,7 +193,7 @@ def _form_page(
     status: int = 200,
 ) -> HttpResponse:
     picked = form["library_entry"].value() if form.is_bound else None
-    can_report = can(request.user, Perm.HAZARD_REPORT)
+    can_report = can(request.user, HazardPerm.HAZARD_REPORT)
     mode = page_mode(can_report=can_report, panel=panel, asked=mode or request.GET.get("mode", ""))
     return render(
         request,

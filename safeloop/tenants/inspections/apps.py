@@ -8,21 +8,25 @@ class InspectionsConfig(AppConfig):
     verbose_name = "Inspections"
 
     def ready(self) -> None:
-        from safeloop.tenants.facilities.permissions import Perm
         from safeloop.tenants.inspections import (
             template_section,  # noqa: F401  (registers)
             today,
         )
+        from safeloop.tenants.inspections.permissions import InspectionPerm
         from safeloop.web.nav import register_nav
 
         register_nav(
-            "inspections", _("Inspections"), "inspections:today", perm=Perm.INSPECTIONS_DO, order=12
+            "inspections",
+            _("Inspections"),
+            "inspections:today",
+            perm=InspectionPerm.INSPECTIONS_DO,
+            order=12,
         )
         register_nav(
             "inspection_setup",
             _("Inspection set-up"),
             "inspections:setup",
-            perm=Perm.INSPECTIONS_MANAGE,
+            perm=InspectionPerm.INSPECTIONS_MANAGE,
             order=13,
         )
         today.register()

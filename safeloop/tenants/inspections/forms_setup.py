@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from safeloop.access import ROLE_CHOICES
 from safeloop.tenants.facilities.fields import AreaChoiceField
 from safeloop.tenants.facilities.models import (
     Area,
@@ -26,7 +27,6 @@ from safeloop.tenants.facilities.models import (
     EquipmentType,
     Person,
 )
-from safeloop.tenants.facilities.permissions import ROLE_CHOICES
 from safeloop.tenants.hazards.models import Shift
 from safeloop.tenants.inspections.models import (
     BindingScope,

@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safeloop.access import Role
 from safeloop.platform.urls_util import tenant_absolute_url
 from safeloop.tenants.alerts.services import Message, notify
 from safeloop.tenants.facilities.models import Person
-from safeloop.tenants.facilities.permissions import Role
 from safeloop.tenants.hazards.routing import people_with_role, workshop_of
 from safeloop.tenants.inspections.models import InspectionTask
 

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.access import can
 from safeloop.tenants.hazards.routing import workshop_of
 from safeloop.tenants.inspections.bindings import AreaTree
 from safeloop.tenants.inspections.models import (
@@ -21,11 +21,12 @@ from safeloop.tenants.inspections.models import (
     Point,
     TaskState,
 )
+from safeloop.tenants.inspections.permissions import InspectionPerm
 
 
 def _workshop_area_ids(user) -> set[int] | None:
     person = getattr(user, "person", None)
-    if person is None or not can(user, Perm.INSPECTIONS_VIEW_WORKSHOP):
+    if person is None or not can(user, InspectionPerm.INSPECTIONS_VIEW_WORKSHOP):
         return None
     workshop = workshop_of(person.area)
     return AreaTree().subtree(workshop.pk) if workshop else None
@@ -35,7 +36,7 @@ def visible_tasks(user) -> QuerySet[InspectionTask]:
     qs = InspectionTask.objects.all()
     if user is None or not user.is_authenticated or not user.is_active:
         return qs.none()
-    if can(user, Perm.INSPECTIONS_VIEW_ALL):
+    if can(user, InspectionPerm.INSPECTIONS_VIEW_ALL):
         return qs
     person = getattr(user, "person", None)
     if person is None:
@@ -55,7 +56,7 @@ def visible_inspections(user) -> QuerySet[Inspection]:
     qs = Inspection.objects.all()
     if user is None or not user.is_authenticated or not user.is_active:
         return qs.none()
-    if can(user, Perm.INSPECTIONS_VIEW_ALL):
+    if can(user, InspectionPerm.INSPECTIONS_VIEW_ALL):
         return qs
     person = getattr(user, "person", None)
     if person is None:

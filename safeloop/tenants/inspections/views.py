@@ -17,10 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.access import can
 from safeloop.tenants.facilities.qr import point_path, point_url
+from safeloop.tenants.hazards.permissions import HazardPerm
 from safeloop.tenants.inspections.forms import SkipForm
 from safeloop.tenants.inspections.models import Answer, TaskPoint, TaskState
+from safeloop.tenants.inspections.permissions import InspectionPerm
 from safeloop.tenants.inspections.selectors import (
     tasks_for_day,
     visible_inspections,
@@ -42,7 +44,7 @@ def inspector_page(view):
         if not request.user.is_authenticated:
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('accounts:quick_login')}?{query}")
-        if not can(request.user, Perm.INSPECTIONS_DO):
+        if not can(request.user, InspectionPerm.INSPECTIONS_DO):
             return forbidden(request)
         try:
             return view(request, *args, **kwargs)
@@ -70,8 +72,8 @@ def today(request: HttpRequest) -> HttpResponse:
             filter=Q(points__inspection__isnull=False) | Q(points__skipped_at__isnull=False),
         ),
     )
-    can_view_stats = can(request.user, Perm.INSPECTIONS_VIEW_ALL) or can(
-        request.user, Perm.INSPECTIONS_VIEW_WORKSHOP
+    can_view_stats = can(request.user, InspectionPerm.INSPECTIONS_VIEW_ALL) or can(
+        request.user, InspectionPerm.INSPECTIONS_VIEW_WORKSHOP
     )
     return render(
         request,
@@ -172,7 +174,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
             "task": task,
             "upcoming": upcoming,
             "upcoming_link": _point_link(upcoming.point) if upcoming else None,
-            "can_report": can(request.user, Perm.HAZARD_REPORT),
+            "can_report": can(request.user, HazardPerm.HAZARD_REPORT),
             "mine": mine,
             "point_link": _point_link(inspection.point),
         },

@@ -6,9 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from safeloop.access import can
 from safeloop.platform.files import serve_tenant_file
-from safeloop.tenants.facilities.permissions import Perm, can
 from safeloop.tenants.inspections.models import Answer, CheckItem
+from safeloop.tenants.inspections.permissions import InspectionPerm
 from safeloop.tenants.inspections.selectors import visible_inspections
 
 
@@ -25,7 +26,7 @@ def answer_photo(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def guidance_image(request: HttpRequest, pk: int) -> HttpResponse:
     # What "good" looks like is shown to everyone who inspects, not just managers.
-    if not can(request.user, Perm.INSPECTIONS_DO):
+    if not can(request.user, InspectionPerm.INSPECTIONS_DO):
         raise Http404
     item = CheckItem.objects.filter(pk=pk).first()
     if item is None:

@@ -31,8 +31,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from safeloop.access import can
 from safeloop.tenants.facilities.models import Area, Equipment
-from safeloop.tenants.facilities.permissions import Perm, can
 from safeloop.tenants.inspections.forms import ChecklistForm, read_opened, sign_opened
 from safeloop.tenants.inspections.models import (
     CheckItem,
@@ -43,6 +43,7 @@ from safeloop.tenants.inspections.models import (
     TaskPoint,
     TaskState,
 )
+from safeloop.tenants.inspections.permissions import InspectionPerm
 from safeloop.tenants.inspections.selectors import point_history
 from safeloop.tenants.inspections.services import (
     resolve_checklist,
@@ -114,7 +115,7 @@ def checklist_panel(
     request: HttpRequest, area: Area, equipment: Equipment | None
 ) -> ChecklistPanel | None:
     """What the hub shows above the report form; None when nothing applies here."""
-    if not can(request.user, Perm.INSPECTIONS_DO):
+    if not can(request.user, InspectionPerm.INSPECTIONS_DO):
         return None
     point = Point.objects.for_target(equipment or area)
     # The view has the place already: binding lookups read it instead of a query each.

@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safeloop.tenants.facilities.permissions import Perm
 from safeloop.tenants.inspections.forms_setup import (
     BindingForm,
     ChecklistForm,
@@ -31,6 +30,7 @@ from safeloop.tenants.inspections.forms_setup import (
     point_choices,
 )
 from safeloop.tenants.inspections.models import Checklist, ChecklistBinding, ItemKind
+from safeloop.tenants.inspections.permissions import InspectionPerm
 from safeloop.tenants.inspections.services import (
     ItemSpec,
     bind_checklist,
@@ -50,7 +50,7 @@ BINDINGS = ChecklistBinding.objects.select_related(
 
 
 # Sign-in required; without ``inspections.manage`` (or when a service refuses) the 403 page.
-manager_page = guarded(Perm.INSPECTIONS_MANAGE)
+manager_page = guarded(InspectionPerm.INSPECTIONS_MANAGE)
 
 
 def row_action(request: HttpRequest) -> str | None:

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.tenants.facilities.permissions import Perm, can
+from safeloop.access import can
+from safeloop.tenants.inspections.permissions import InspectionPerm
 from safeloop.tenants.inspections.selectors import overdue_tasks
 from safeloop.tenants.inspections.services import completion_stats
 from safeloop.tenants.inspections.views import forbidden
@@ -39,7 +40,10 @@ def completion(request: HttpRequest) -> HttpResponse:
         query = urlencode({"next": request.get_full_path()})
         return redirect(f"{reverse('account_login')}?{query}")
     user = request.user
-    if not (can(user, Perm.INSPECTIONS_VIEW_ALL) or can(user, Perm.INSPECTIONS_VIEW_WORKSHOP)):
+    if not (
+        can(user, InspectionPerm.INSPECTIONS_VIEW_ALL)
+        or can(user, InspectionPerm.INSPECTIONS_VIEW_WORKSHOP)
+    ):
         return forbidden(request)
     period = request.GET.get("period", "week")
     period = period if period in PERIODS else "week"

@@ -9,15 +9,15 @@ class RisksConfig(AppConfig):
 
     def ready(self) -> None:
         import safeloop.tenants.risks.template_section  # noqa: F401  (registers)
-        from safeloop.tenants.facilities.permissions import Perm
         from safeloop.tenants.hazards.signals import hazard_reported
         from safeloop.tenants.inspections.signals import answer_reported
         from safeloop.tenants.risks import flags
+        from safeloop.tenants.risks.permissions import RiskPerm
         from safeloop.web.nav import register_nav
 
         hazard_reported.connect(flags.on_hazard_reported, dispatch_uid="risks.flag_hazard")
         answer_reported.connect(flags.on_answer_reported, dispatch_uid="risks.flag_answer")
-        register_nav("risks", _("Risks"), "risks:register", perm=Perm.RISKS_VIEW, order=14)
+        register_nav("risks", _("Risks"), "risks:register", perm=RiskPerm.RISKS_VIEW, order=14)
         register_nav(
-            "risk_map", _("Four-colour risk map"), "risks:map", perm=Perm.RISKS_VIEW, order=15
+            "risk_map", _("Four-colour risk map"), "risks:map", perm=RiskPerm.RISKS_VIEW, order=15
         )

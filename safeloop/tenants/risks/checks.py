@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from safeloop.access import ensure_can
 from safeloop.tenants.facilities.models import Area, Equipment
-from safeloop.tenants.facilities.permissions import Perm, ensure_can
 from safeloop.tenants.inspections.models import Checklist, ChecklistBinding, ItemKind, Point
 from safeloop.tenants.inspections.services import (
     ItemSpec,
@@ -32,6 +32,7 @@ from safeloop.tenants.risks.models import (
     RiskPoint,
     RiskPointKind,
 )
+from safeloop.tenants.risks.permissions import RiskPerm
 
 
 def check_target(point: RiskPoint) -> Area | Equipment:
@@ -85,7 +86,7 @@ def _same(a: list[ItemSpec], b: list[ItemSpec]) -> bool:
 @transaction.atomic
 def sync_check_items(point: RiskPoint, *, by) -> Checklist:
     """Put the measures' check items on the point's checklist; returns it."""
-    ensure_can(by, Perm.RISKS_MANAGE)
+    ensure_can(by, RiskPerm.RISKS_MANAGE)
     measures = list(
         ControlMeasure.objects.filter(risk_point=point, is_active=True)
         .exclude(check_label="")

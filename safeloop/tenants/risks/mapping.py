@@ -19,12 +19,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from safeloop.access import ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Area
-from safeloop.tenants.facilities.permissions import Perm, ensure_can
 from safeloop.tenants.risks.errors import RiskErrorCode as Code
 from safeloop.tenants.risks.models import SitePlan, Zone
+from safeloop.tenants.risks.permissions import RiskPerm
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024
 MAX_PLAN_EDGE = 10_000
@@ -89,7 +90,7 @@ def upload_site_plan(*, by, name: str, image, keep_zones: bool = False) -> SiteP
     fractions of the image, so an updated drawing of the same site (a new
     building added, another scan) needs no redrawing, only a check.
     """
-    ensure_can(by, Perm.RISKS_MANAGE)
+    ensure_can(by, RiskPerm.RISKS_MANAGE)
     name = (name or "").strip()
     if not name:
         raise field_error("name", _("Give the site plan a name."), Code.REQUIRED)
@@ -182,7 +183,7 @@ def label_point(polygon: list[list[float]]) -> list[float]:
 @transaction.atomic
 def save_zone(site_plan: SitePlan, *, by, area: Area | None, polygon) -> Zone:
     """Draw ``area``'s zone on ``site_plan``, replacing the one it had there."""
-    ensure_can(by, Perm.RISKS_MANAGE)
+    ensure_can(by, RiskPerm.RISKS_MANAGE)
     if area is None:
         raise field_error("area", _("Pick the area this zone outlines."), Code.REQUIRED)
     points = clean_polygon(polygon)
@@ -204,6 +205,6 @@ def save_zone(site_plan: SitePlan, *, by, area: Area | None, polygon) -> Zone:
 @transaction.atomic
 def delete_zone(zone: Zone, *, by) -> None:
     """Take an area's zone off its site plan."""
-    ensure_can(by, Perm.RISKS_MANAGE)
+    ensure_can(by, RiskPerm.RISKS_MANAGE)
     record_event(zone, "risk_zone.deleted", by=by, site_plan=zone.site_plan_id, area=zone.area.code)
     zone.delete()

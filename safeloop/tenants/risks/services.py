@@ -24,10 +24,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safeloop.access import ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Area, Equipment, JobRole, Person, code_validator
-from safeloop.tenants.facilities.permissions import Perm, ensure_can
 from safeloop.tenants.risks.errors import RiskErrorCode as Code
 from safeloop.tenants.risks.models import (
     ACCIDENT_TYPE_CHINESE,
@@ -41,6 +41,7 @@ from safeloop.tenants.risks.models import (
     RiskPointKind,
     RiskSettings,
 )
+from safeloop.tenants.risks.permissions import RiskPerm
 from safeloop.tenants.risks.scoring import Method, Score, ScoreError, score
 
 MAX_SOURCES = 30
@@ -55,7 +56,7 @@ def update_settings(
 ) -> RiskSettings:
     """How this enterprise assesses (LEC or the 5 × 5 matrix; past assessments
     keep theirs) and the emergency number its cards print. ``None`` keeps a value."""
-    ensure_can(by, Perm.RISKS_MANAGE)
+    ensure_can(by, RiskPerm.RISKS_MANAGE)
     settings = RiskSettings.current()
     changes: dict[str, str] = {}
     if method is not None and method != settings.method:
@@ -112,7 +113,7 @@ def create_risk_point(
     responsible: Person | None = None,
 ) -> RiskPoint:
     """Identify a risk point (风险点): an area, a machine or an activity in an area."""
-    ensure_can(by, Perm.RISKS_MANAGE)
+    ensure_can(by, RiskPerm.RISKS_MANAGE)
     code, name = (code or "").strip(), (name or "").strip()
     try:
         code_validator(code)
@@ -149,7 +150,7 @@ _EDITABLE = {"name", "name_en", "description", "description_en", "responsible", 
 @transaction.atomic
 def update_risk_point(point: RiskPoint, *, by, **changes: Any) -> RiskPoint:
     """Rename, describe, hand over (``responsible``) or switch off a risk point."""
-    ensure_can(by, Perm.RISKS_MANAGE)
+    ensure_can(by, RiskPerm.RISKS_MANAGE)
     unknown = set(changes) - _EDITABLE
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
@@ -232,7 +233,7 @@ def set_hazard_sources(
     point: RiskPoint, *, by, sources: Iterable[SourceSpec | dict]
 ) -> list[HazardSource]:
     """Replace the hazard sources identified at ``point``."""
-    ensure_can(by, Perm.RISKS_MANAGE)
+    ensure_can(by, RiskPerm.RISKS_MANAGE)
     specs = clean_sources(sources)
     point.sources.all().delete()
     rows = HazardSource.objects.bulk_create(
@@ -279,7 +280,7 @@ def assess_risk(
     Factors are ``{"l", "e", "c"}`` (LEC) or ``{"likelihood", "severity"}``;
     errors are keyed ``inherent_l``, ``residual_severity``, ...
     """
-    ensure_can(by, Perm.RISKS_MANAGE)
+    ensure_can(by, RiskPerm.RISKS_MANAGE)
     method = method or RiskSettings.current().method
     if method not in Method.values:
         raise field_error("method", _("Unknown assessment method."), Code.INVALID)
@@ -368,7 +369,7 @@ def add_control_measure(
 ) -> ControlMeasure:
     """Add a control measure (管控措施). With ``check_label`` it becomes a check item
     at the point once ``risks.checks.sync_check_items`` runs."""
-    ensure_can(by, Perm.RISKS_MANAGE)
+    ensure_can(by, RiskPerm.RISKS_MANAGE)
     values = clean_measure(
         {
             "kind": kind,
@@ -409,7 +410,7 @@ _MEASURE_EDITABLE = {
 
 @transaction.atomic
 def update_control_measure(measure: ControlMeasure, *, by, **changes: Any) -> ControlMeasure:
-    ensure_can(by, Perm.RISKS_MANAGE)
+    ensure_can(by, RiskPerm.RISKS_MANAGE)
     unknown = set(changes) - _MEASURE_EDITABLE
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
@@ -425,7 +426,7 @@ def update_control_measure(measure: ControlMeasure, *, by, **changes: Any) -> Co
 @transaction.atomic
 def remove_control_measure(measure: ControlMeasure, *, by) -> ControlMeasure:
     """Retire a measure (kept for the record; its check item goes at the next sync)."""
-    ensure_can(by, Perm.RISKS_MANAGE)
+    ensure_can(by, RiskPerm.RISKS_MANAGE)
     if measure.is_active:
         measure.is_active = False
         measure.save(update_fields=["is_active"])

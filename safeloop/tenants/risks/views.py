@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from safeloop.access import can
 from safeloop.tenants.facilities.models import Area, AreaKind
-from safeloop.tenants.facilities.permissions import Perm, can
 from safeloop.tenants.risks import services
 from safeloop.tenants.risks.checks import (
     check_target,
@@ -40,6 +40,7 @@ from safeloop.tenants.risks.models import (
     RiskPointKind,
     RiskSettings,
 )
+from safeloop.tenants.risks.permissions import RiskPerm
 from safeloop.tenants.risks.reports import colour_counts_by_area, colour_totals
 from safeloop.tenants.risks.scoring import BAND_COLOURS, BAND_ORDER, Band
 from safeloop.web.forms import submit_form
@@ -60,7 +61,7 @@ def _form_page(request: HttpRequest, form: Form, *, title: str, back: str, **ext
     )
 
 
-@guarded(Perm.RISKS_VIEW)
+@guarded(RiskPerm.RISKS_VIEW)
 def register(request: HttpRequest) -> HttpResponse:
     """The register (风险分级管控清单): filterable by colour, area, level and kind."""
     points = filter_points(
@@ -93,12 +94,12 @@ def register(request: HttpRequest) -> HttpResponse:
             "kinds": RiskPointKind.choices,
             "params": request.GET,
             "query": query.urlencode(),
-            "can_manage": can(request.user, Perm.RISKS_MANAGE),
+            "can_manage": can(request.user, RiskPerm.RISKS_MANAGE),
         },
     )
 
 
-@guarded(Perm.RISKS_VIEW)
+@guarded(RiskPerm.RISKS_VIEW)
 def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_object_or_404(
         RiskPoint.objects.select_related("area", "equipment", "responsible").prefetch_related(
@@ -130,12 +131,12 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "measure_groups": [(k, label, by_kind[k]) for k, label in MeasureKind.choices],
             "qr_target": check_target(point),
             "checklist": own_checklist(target) if target else None,
-            "can_manage": can(request.user, Perm.RISKS_MANAGE),
+            "can_manage": can(request.user, RiskPerm.RISKS_MANAGE),
         },
     )
 
 
-@guarded(Perm.RISKS_MANAGE)
+@guarded(RiskPerm.RISKS_MANAGE)
 def point_create(request: HttpRequest) -> HttpResponse:
     form = RiskPointForm(request.POST or None, initial={"area": request.GET.get("area")})
     made: list[RiskPoint] = []
@@ -150,7 +151,7 @@ def point_create(request: HttpRequest) -> HttpResponse:
 EDITABLE = ("name", "name_en", "description", "description_en", "responsible", "is_active")
 
 
-@guarded(Perm.RISKS_MANAGE)
+@guarded(RiskPerm.RISKS_MANAGE)
 def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_object_or_404(RiskPoint, pk=pk)
     initial = {name: getattr(point, name) for name in EDITABLE}
@@ -168,7 +169,7 @@ def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, title=title, back=reverse("risks:point", args=[pk]))
 
 
-@guarded(Perm.RISKS_MANAGE)
+@guarded(RiskPerm.RISKS_MANAGE)
 def point_sources(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_object_or_404(RiskPoint, pk=pk)
     form = SourcesForm(request.POST or None, initial={"sources": sources_text(point)})
@@ -183,7 +184,7 @@ def point_sources(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, title=title, back=reverse("risks:point", args=[pk]))
 
 
-@guarded(Perm.RISKS_MANAGE)
+@guarded(RiskPerm.RISKS_MANAGE)
 def point_assess(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_object_or_404(RiskPoint, pk=pk)
     method = RiskSettings.current().method
@@ -220,7 +221,7 @@ def point_assess(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@guarded(Perm.RISKS_MANAGE)
+@guarded(RiskPerm.RISKS_MANAGE)
 def measure_edit(request: HttpRequest, pk: int, measure_pk: int | None = None) -> HttpResponse:
     point = get_object_or_404(RiskPoint, pk=pk)
     measure = None
@@ -248,7 +249,7 @@ def measure_edit(request: HttpRequest, pk: int, measure_pk: int | None = None) -
 
 
 @require_POST
-@guarded(Perm.RISKS_MANAGE)
+@guarded(RiskPerm.RISKS_MANAGE)
 def measure_remove(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     measure = get_object_or_404(ControlMeasure, pk=measure_pk, risk_point_id=pk)
     services.remove_control_measure(measure, by=request.user)
@@ -257,7 +258,7 @@ def measure_remove(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
 
 
 @require_POST
-@guarded(Perm.RISKS_MANAGE)
+@guarded(RiskPerm.RISKS_MANAGE)
 def point_sync_checks(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_object_or_404(RiskPoint, pk=pk)
     try:
@@ -273,7 +274,7 @@ def point_sync_checks(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('risks:point', args=[pk])}#measures")
 
 
-@guarded(Perm.RISKS_MANAGE)
+@guarded(RiskPerm.RISKS_MANAGE)
 def settings_page(request: HttpRequest) -> HttpResponse:
     current = RiskSettings.current()
     form = SettingsForm(

@@ -11,11 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from safeloop.tenants.facilities.permissions import Perm
 from safeloop.tenants.risks import export
 from safeloop.tenants.risks.card import cards_for, risk_card_pdf
 from safeloop.tenants.risks.filters import parse_filters
 from safeloop.tenants.risks.models import RiskPoint
+from safeloop.tenants.risks.permissions import RiskPerm
 from safeloop.tenants.risks.reports import register_queryset
 from safeloop.web.guards import guarded
 
@@ -46,7 +46,7 @@ def _register(request: HttpRequest):
     return filters.apply(RiskPoint.objects.filter(is_active=True)), None
 
 
-@guarded(Perm.RISKS_VIEW)
+@guarded(RiskPerm.RISKS_VIEW)
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     """GET /r/export.xlsx?band=&area=&level=&kind=&q=&reassess= — the register (清单)."""
     points, refusal = _register(request)
@@ -57,7 +57,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     )
 
 
-@guarded(Perm.RISKS_VIEW)
+@guarded(RiskPerm.RISKS_VIEW)
 def card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """GET /r/<pk>/card.pdf — the point's notification card (岗位风险告知卡)."""
     point = get_object_or_404(register_queryset(RiskPoint.objects.all()), pk=pk)
@@ -81,7 +81,7 @@ def _ids(request: HttpRequest) -> list[int] | None:
     return ids
 
 
-@guarded(Perm.RISKS_VIEW)
+@guarded(RiskPerm.RISKS_VIEW)
 def cards_pdf(request: HttpRequest) -> HttpResponse:
     """GET /r/cards.pdf?ids=1,2,3 — those points' cards, in that order; without ``ids``
     the cards of the register's filters (its order: most severe first)."""

@@ -25,11 +25,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from safeloop.access import Permission, can
 from safeloop.platform.files import serve_tenant_file
 from safeloop.tenants.facilities.models import Area
-from safeloop.tenants.facilities.permissions import Perm, can
 from safeloop.tenants.risks import mapping
 from safeloop.tenants.risks.models import SitePlan, Zone
+from safeloop.tenants.risks.permissions import RiskPerm
 from safeloop.tenants.risks.scoring import BAND_COLOURS, BAND_ORDER
 from safeloop.tenants.risks.selectors import UNASSESSED_COLOUR, current_site_plan, map_zones
 from safeloop.web.forms import ShellForm, apply_service_error
@@ -115,7 +116,7 @@ def _json_error(status: int, code: str, message: str, field: str = "__all__") ->
     return JsonResponse({"errors": {field: [{"code": code, "message": message}]}}, status=status)
 
 
-def json_guarded(perm: Perm) -> Callable:
+def json_guarded(perm: Permission) -> Callable:
     """Like ``guarded`` for endpoints the page's script calls: JSON 403, never a redirect."""
 
     def decorator(view: Callable) -> Callable:
@@ -138,7 +139,7 @@ def json_guarded(perm: Perm) -> Callable:
 
 
 @require_GET
-@guarded(Perm.RISKS_VIEW)
+@guarded(RiskPerm.RISKS_VIEW)
 def risk_map(request: HttpRequest) -> HttpResponse:
     payload = map_payload(current_site_plan())
     zones = [_template_zone(row) for row in payload["zones"]]
@@ -151,20 +152,20 @@ def risk_map(request: HttpRequest) -> HttpResponse:
             "legend": _legend(),
             "unassessed_colour": UNASSESSED_COLOUR,
             "refresh_seconds": REFRESH_SECONDS,
-            "can_manage": can(request.user, Perm.RISKS_MANAGE),
+            "can_manage": can(request.user, RiskPerm.RISKS_MANAGE),
         },
     )
 
 
 @never_cache
 @require_GET
-@json_guarded(Perm.RISKS_VIEW)
+@json_guarded(RiskPerm.RISKS_VIEW)
 def map_data(request: HttpRequest) -> HttpResponse:
     return JsonResponse(map_payload(current_site_plan()))
 
 
 @require_GET
-@guarded(Perm.RISKS_VIEW)
+@guarded(RiskPerm.RISKS_VIEW)
 def plan_image(request: HttpRequest, pk: int) -> HttpResponse:
     plan = SitePlan.objects.filter(pk=pk).first()
     if plan is None:
@@ -176,7 +177,7 @@ def plan_image(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@guarded(Perm.RISKS_MANAGE)
+@guarded(RiskPerm.RISKS_MANAGE)
 def map_edit(request: HttpRequest) -> HttpResponse:
     plan = current_site_plan()
     form = SitePlanForm(request.POST or None, request.FILES or None, replacing=plan is not None)
@@ -262,7 +263,7 @@ def _pk(value: Any) -> int | None:
 
 
 @require_POST
-@json_guarded(Perm.RISKS_MANAGE)
+@json_guarded(RiskPerm.RISKS_MANAGE)
 def zone_save(request: HttpRequest) -> HttpResponse:
     try:
         body = _read_json(request)
@@ -278,7 +279,7 @@ def zone_save(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@json_guarded(Perm.RISKS_MANAGE)
+@json_guarded(RiskPerm.RISKS_MANAGE)
 def zone_delete(request: HttpRequest, pk: int) -> HttpResponse:
     zone = Zone.objects.select_related("area").filter(pk=pk).first()
     if zone is None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import pgettext
 
-from safeloop.tenants.facilities.permissions import ROLE_LABELS, Perm, Role
-from safeloop.tenants.facilities.permissions import can as user_can
+from safeloop.access import ROLE_LABELS, Role, permission
+from safeloop.access import can as user_can
 from safeloop.web.nav import NavLink, nav_for
 
 register = template.Library()
@@ -24,7 +24,7 @@ def nav_entries(context) -> list[NavLink]:
 @register.filter
 def can(user, perm: str) -> bool:
     """``{% if user|can:"people.manage" %}``: whether ``user`` holds the permission."""
-    return user_can(user, Perm(perm))
+    return user_can(user, permission(perm))
 
 
 @register.filter

@@ -1,6 +1,6 @@
 """Inspection services: every state change of inspections goes through these.
 
-Each function checks the actor's permission (``facilities.permissions.Perm``),
+Each function checks the actor's permission (its app's ``permissions.py``),
 writes the audit trail and raises ``ValidationError`` with a code from
 ``inspections.errors.InspectionErrorCode`` (keyed by field: GraphQL payload
 errors and form errors come from it). Pages, GraphQL resolvers and Celery

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safeloop.access import ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Area, AreaKind, EquipmentType, code_validator
-from safeloop.tenants.facilities.permissions import Perm, ensure_can
 from safeloop.tenants.inspections.bindings import BindingIndex
 from safeloop.tenants.inspections.errors import InspectionErrorCode as Code
 from safeloop.tenants.inspections.models import (
@@ -28,6 +28,7 @@ from safeloop.tenants.inspections.models import (
     ItemKind,
     Point,
 )
+from safeloop.tenants.inspections.permissions import InspectionPerm
 
 MAX_ITEMS = 100
 
@@ -242,7 +243,7 @@ def create_checklist(
     kind: str = ChecklistKind.OWN,
 ) -> Checklist:
     """A new checklist with its first published version."""
-    ensure_can(by, Perm.INSPECTIONS_MANAGE)
+    ensure_can(by, InspectionPerm.INSPECTIONS_MANAGE)
     code, name = (code or "").strip(), (name or "").strip()
     if not name:
         raise field_error("name", _("Give the checklist a name."), Code.REQUIRED)
@@ -274,7 +275,7 @@ def update_checklist(
     is_active: bool | None = None,
 ) -> Checklist:
     """Rename or (de)activate a checklist; its items change through :func:`revise_checklist`."""
-    ensure_can(by, Perm.INSPECTIONS_MANAGE)
+    ensure_can(by, InspectionPerm.INSPECTIONS_MANAGE)
     changes: dict[str, Any] = {}
     if name is not None:
         if not name.strip():
@@ -298,7 +299,7 @@ def revise_checklist(
 ) -> ChecklistVersion:
     """Replace the items. An unused current version is edited in place; once any
     inspection used it, the items go into a new version and the old one stays."""
-    ensure_can(by, Perm.INSPECTIONS_MANAGE)
+    ensure_can(by, InspectionPerm.INSPECTIONS_MANAGE)
     specs = clean_items(items)
     checklist = Checklist.objects.select_for_update().get(pk=checklist.pk)
     current = checklist.current_version
@@ -328,7 +329,7 @@ def bind_checklist(
 
     Binding the same scope twice returns the existing binding.
     """
-    ensure_can(by, Perm.INSPECTIONS_MANAGE)
+    ensure_can(by, InspectionPerm.INSPECTIONS_MANAGE)
     area_kind = area_kind or ""
     if area_kind and area_kind not in AreaKind.values:
         raise field_error("area_kind", _("Unknown area kind."), Code.INVALID)
@@ -364,7 +365,7 @@ def bind_checklist(
 
 @transaction.atomic
 def unbind_checklist(binding: ChecklistBinding, *, by) -> None:
-    ensure_can(by, Perm.INSPECTIONS_MANAGE)
+    ensure_can(by, InspectionPerm.INSPECTIONS_MANAGE)
     record_event(binding, "checklist.unbound", by=by, checklist=binding.checklist.code)
     binding.delete()
 
@@ -384,7 +385,7 @@ def set_point_location(point: Point, *, by, latitude, longitude) -> Point:
     """Record where a point is (or clear it with None); far-away scans are then flagged."""
     from safeloop.tenants.inspections.services.inspecting import coordinate
 
-    ensure_can(by, Perm.INSPECTIONS_MANAGE)
+    ensure_can(by, InspectionPerm.INSPECTIONS_MANAGE)
     lat, lng = coordinate(latitude, "latitude", 90), coordinate(longitude, "longitude", 180)
     if (lat is None) != (lng is None):
         raise field_error("longitude", _("Give both latitude and longitude."), Code.REQUIRED)

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safeloop.access import ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Person
-from safeloop.tenants.facilities.permissions import Perm, ensure_can
 from safeloop.tenants.hazards.photos import process_photo
 from safeloop.tenants.inspections.bindings import BindingIndex, distance_m
 from safeloop.tenants.inspections.errors import InspectionErrorCode as Code
@@ -32,6 +32,7 @@ from safeloop.tenants.inspections.models import (
     TaskPoint,
     TaskState,
 )
+from safeloop.tenants.inspections.permissions import InspectionPerm
 
 # Flags (never blocking): farther than this from the point's recorded location,
 # or less time than this per answered item between opening and submitting.
@@ -94,7 +95,7 @@ def start_inspection(
     else the one bound to the point. Opening the same point again soon picks up
     the unsubmitted inspection instead of starting over.
     """
-    ensure_can(by, Perm.INSPECTIONS_DO)
+    ensure_can(by, InspectionPerm.INSPECTIONS_DO)
     person = person_of(by)
     at = at or timezone.now()
     if task_point is not None:
@@ -210,7 +211,7 @@ def submit_inspection(
     Far-away and too-fast submissions are flagged, never refused. Counts for
     the person's task when submitted within its window.
     """
-    ensure_can(by, Perm.INSPECTIONS_DO)
+    ensure_can(by, InspectionPerm.INSPECTIONS_DO)
     person = person_of(by)
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if inspection.inspector_id != person.pk:
@@ -320,7 +321,7 @@ def complete_if_done(task: InspectionTask, at: datetime, *, by) -> bool:
 @transaction.atomic
 def skip_point(task_point: TaskPoint, *, by, reason: str, at: datetime | None = None) -> TaskPoint:
     """Leave a point of one's task out, saying why (a locked door, a stopped line)."""
-    ensure_can(by, Perm.INSPECTIONS_DO)
+    ensure_can(by, InspectionPerm.INSPECTIONS_DO)
     person = person_of(by)
     task_point = TaskPoint.objects.select_for_update().select_related("task").get(pk=task_point.pk)
     if task_point.task.assignee_id != person.pk:

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safeloop.access import Role, ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Area, Person
-from safeloop.tenants.facilities.permissions import Perm, Role, ensure_can
 from safeloop.tenants.hazards.models import Shift
 from safeloop.tenants.inspections.errors import InspectionErrorCode as Code
 from safeloop.tenants.inspections.models import (
@@ -29,6 +29,7 @@ from safeloop.tenants.inspections.models import (
     RouteStop,
     TaskPoint,
 )
+from safeloop.tenants.inspections.permissions import InspectionPerm
 
 # Seed 001's three plan types: (rule, start, window). The time and window of a
 # preset can be changed per plan; the recurrence itself is the preset's.
@@ -152,7 +153,7 @@ def create_plan(
     is_active: bool = True,
 ) -> InspectionPlan:
     """A plan; beat turns each of its windows into one task per responsible person."""
-    ensure_can(by, Perm.INSPECTIONS_MANAGE)
+    ensure_can(by, InspectionPerm.INSPECTIONS_MANAGE)
     assignees, points = list(assignees), list(points)
     plan = InspectionPlan(
         name=name,
@@ -192,7 +193,7 @@ def create_plan(
 @transaction.atomic
 def update_plan(plan: InspectionPlan, *, by, **changes: Any) -> InspectionPlan:
     """Change a plan. Tasks already made keep their windows and points."""
-    ensure_can(by, Perm.INSPECTIONS_MANAGE)
+    ensure_can(by, InspectionPerm.INSPECTIONS_MANAGE)
     assignees = changes.pop("assignees", None)
     checklists = changes.pop("checklists", None)
     points = changes.pop("points", None)
@@ -242,7 +243,7 @@ def create_route(
     area: Area | None = None,
 ) -> PatrolRoute:
     """A patrol route: the points in walking order, for one shift."""
-    ensure_can(by, Perm.INSPECTIONS_MANAGE)
+    ensure_can(by, InspectionPerm.INSPECTIONS_MANAGE)
     if not (name or "").strip():
         raise field_error("name", _("Give the route a name."), Code.REQUIRED)
     if shift not in Shift.values:
@@ -266,7 +267,7 @@ def update_route(
     points: Sequence[Point] | None = None,
     is_active: bool | None = None,
 ) -> PatrolRoute:
-    ensure_can(by, Perm.INSPECTIONS_MANAGE)
+    ensure_can(by, InspectionPerm.INSPECTIONS_MANAGE)
     if name is not None:
         if not name.strip():
             raise field_error("name", _("Give the route a name."), Code.REQUIRED)
@@ -312,7 +313,7 @@ def start_patrol(route: PatrolRoute, *, by, now: datetime | None = None) -> Insp
     """Walk a route now: one patrol task per person and shift (starting twice returns it)."""
     from safeloop.tenants.inspections.services.inspecting import person_of
 
-    ensure_can(by, Perm.INSPECTIONS_DO)
+    ensure_can(by, InspectionPerm.INSPECTIONS_DO)
     person = person_of(by)
     now = now or timezone.now()
     if not route.is_active:
