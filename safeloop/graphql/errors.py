@@ -1,18 +1,29 @@
 """Mutation errors in the payload: ``errors { field code message }`` (Saleor's shape).
 
-Services raise ``ValidationError`` with codes and ``PermissionDenied``; mutations
-catch exactly these and return them, so a client reads one list for every
-expected failure and top-level GraphQL errors mean a bug or a malformed request.
+Services raise ``ValidationError`` with codes and ``PermissionDenied``. Every
+mutation is declared with :func:`mutation`, whose field extension catches exactly
+these and returns the mutation's own payload type with ``errors`` filled in, so a
+client reads one list for every expected failure and top-level GraphQL errors mean
+a bug or a malformed request. Resolvers just raise.
+
+Why not strawberry-django's ``handle_django_errors``: it turns every payload into a
+union with ``OperationInfo { messages { kind field message code } }``, which would
+change the SDL of every mutation that clients already read as ``payload.errors``,
+and it only applies to ``strawberry_django.mutation`` fields, which ours are not
+(they call services, not model CRUD). The setting is off so that no such field
+grows a second error path.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from strawberry import Info, relay
+from strawberry.extensions import FieldExtension
 from strawberry.utils.str_converters import to_camel_case
 
 from safeloop.graphql.nodes import lookup
@@ -55,6 +66,29 @@ def errors_from(exc: Exception) -> list[MutationError]:
                 )
             )
     return errors
+
+
+class ErrorsInPayload(FieldExtension):
+    """An expected failure of the resolver becomes the field's payload type with only
+    ``errors`` set (every payload's other fields default to null or zero)."""
+
+    def __init__(self, errors: Callable[[Exception], list] = errors_from):
+        self.errors = errors
+
+    def resolve(self, next_, source: Any, info: Info, **kwargs: Any) -> Any:
+        try:
+            return next_(source, info, **kwargs)
+        except EXPECTED_ERRORS as exc:
+            return info.return_type(errors=self.errors(exc))
+
+
+def mutation(*, description: str, errors: Callable[[Exception], list] = errors_from) -> Any:
+    """``strawberry.mutation`` whose expected failures come back in the payload.
+
+    ``errors`` turns the exception into the payload's error list when a mutation
+    needs more than ``errors_from`` (e.g. errors that name a check item).
+    """
+    return strawberry.mutation(description=description, extensions=[ErrorsInPayload(errors)])
 
 
 def _by_field(exc: ValidationError) -> list[tuple[str, list[ValidationError]]]:

@@ -278,7 +278,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 
 # --- GraphQL ----------------------------------------------------------------
 STRAWBERRY_DJANGO = {
-    "MUTATIONS_DEFAULT_HANDLE_ERRORS": True,
+    # Mutations return expected errors through safeloop.graphql.errors.mutation, in
+    # their own payload; a strawberry_django.mutation must not grow a second path
+    # (an OperationInfo union) beside it.
+    "MUTATIONS_DEFAULT_HANDLE_ERRORS": False,
     "FIELD_DESCRIPTION_FROM_HELP_TEXT": True,
     "TYPE_DESCRIPTION_FROM_MODEL_DOCSTRING": True,
 }

@@ -6,7 +6,7 @@ import strawberry
 from strawberry import Info, relay
 
 from safeloop.graphql.accounts.types import ApiTokenType
-from safeloop.graphql.errors import EXPECTED_ERRORS, MutationError, errors_from, find
+from safeloop.graphql.errors import MutationError, find, mutation
 from safeloop.graphql.permissions import current_user
 from safeloop.tenants.accounts import services
 
@@ -39,21 +39,13 @@ class RevokeApiTokenPayload:
 
 @strawberry.type
 class AccountsMutation:
-    @strawberry.mutation(description="Create a personal API token for yourself.")
+    @mutation(description="Create a personal API token for yourself.")
     def create_api_token(self, info: Info, input: CreateApiTokenInput) -> CreateApiTokenPayload:
-        try:
-            token, secret = services.create_api_token(by=current_user(info), name=input.name)
-        except EXPECTED_ERRORS as exc:
-            return CreateApiTokenPayload(errors=errors_from(exc))
+        token, secret = services.create_api_token(by=current_user(info), name=input.name)
         return CreateApiTokenPayload(token=token, secret=secret)
 
-    @strawberry.mutation(
-        description="Revoke an API token: your own, or anyone's with people.manage."
-    )
+    @mutation(description="Revoke an API token: your own, or anyone's with people.manage.")
     def revoke_api_token(self, info: Info, input: RevokeApiTokenInput) -> RevokeApiTokenPayload:
-        try:
-            token = find(ApiTokenType, input.id, info, field="id")
-            services.revoke_api_token(token, by=current_user(info))
-        except EXPECTED_ERRORS as exc:
-            return RevokeApiTokenPayload(errors=errors_from(exc))
+        token = find(ApiTokenType, input.id, info, field="id")
+        services.revoke_api_token(token, by=current_user(info))
         return RevokeApiTokenPayload(token=token)

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from strawberry import UNSET, Info, relay
 
 from safeloop.graphql.alerts.types import NotificationType
-from safeloop.graphql.errors import NOT_FOUND, MutationError
+from safeloop.graphql.errors import NOT_FOUND, MutationError, mutation
 from safeloop.graphql.nodes import node_pk, visible
 from safeloop.graphql.permissions import current_user
+from safeloop.platform.errors import field_error
 from safeloop.tenants.alerts import services
 
 
@@ -20,16 +21,23 @@ class MarkNotificationsReadInput:
     )
 
 
+def _unread_count(info: Info) -> int:
+    # Resolved after the mutation, also when it failed: the badge stays right either way.
+    return services.unread_count(current_user(info))
+
+
 @strawberry.type
 class MarkNotificationsReadPayload:
     marked: int = strawberry.field(default=0, description="How many were unread until now.")
-    unread_count: int = strawberry.field(default=0, description="How many are still unread.")
+    unread_count: int = strawberry.field(
+        resolver=_unread_count, description="How many are still unread."
+    )
     errors: list[MutationError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
 class AlertsMutation:
-    @strawberry.mutation(description="Mark your notifications read: the ones given, or all.")
+    @mutation(description="Mark your notifications read: the ones given, or all.")
     def mark_notifications_read(
         self, info: Info, input: MarkNotificationsReadInput
     ) -> MarkNotificationsReadPayload:
@@ -43,10 +51,5 @@ class AlertsMutation:
                 .values_list("pk", flat=True)
             )
             if None in pks or len(ids) < len(pks):
-                message = _("Nothing with this ID exists here.")
-                return MarkNotificationsReadPayload(
-                    unread_count=services.unread_count(user),
-                    errors=[MutationError(field="ids", code=NOT_FOUND, message=message)],
-                )
-        marked = services.mark_read(user, ids)
-        return MarkNotificationsReadPayload(marked=marked, unread_count=services.unread_count(user))
+                raise field_error("ids", _("Nothing with this ID exists here."), NOT_FOUND)
+        return MarkNotificationsReadPayload(marked=services.mark_read(user, ids))

@@ -8,24 +8,8 @@ from strawberry import relay
 
 from safeloop.graphql.facilities.enums import AreaKind, EquipmentStatus, Role
 from safeloop.graphql.facilities.types import AreaType, EquipmentTypeType, JobRoleType
-from safeloop.graphql.nodes import node_pk
+from safeloop.graphql.filters import matching_id, matching_words
 from safeloop.tenants.facilities import models
-
-
-def _is(lookup: str, value: relay.GlobalID, node_type: type) -> Q:
-    pk = node_pk(value, node_type)
-    return Q(**{lookup: pk}) if pk is not None else Q(pk__in=[])
-
-
-def _search(prefix: str, value: str, *fields: str) -> Q:
-    """Every word must appear in one of the fields ("Li Na" finds first + last name)."""
-    q = Q()
-    for word in value.split():
-        any_field = Q()
-        for field in fields:
-            any_field |= Q(**{f"{prefix}{field}__icontains": word})
-        q &= any_field
-    return q
 
 
 @strawberry_django.filter_type(
@@ -36,11 +20,11 @@ class AreaFilter:
 
     @strawberry_django.filter_field(description="Only the areas directly below this one.")
     def parent(self, value: relay.GlobalID, prefix: str) -> Q:
-        return _is(f"{prefix}parent_id", value, AreaType)
+        return matching_id(f"{prefix}parent_id", value, AreaType)
 
     @strawberry_django.filter_field(description="Text found in the code or either name.")
     def search(self, value: str, prefix: str) -> Q:
-        return _search(prefix, value, "code", "name", "name_en")
+        return matching_words(prefix, value, "code", "name", "name_en")
 
 
 @strawberry_django.filter_type(
@@ -51,17 +35,17 @@ class EquipmentFilter:
 
     @strawberry_django.filter_field(description="Only equipment in this area.")
     def area(self, value: relay.GlobalID, prefix: str) -> Q:
-        return _is(f"{prefix}area_id", value, AreaType)
+        return matching_id(f"{prefix}area_id", value, AreaType)
 
     @strawberry_django.filter_field(description="Only equipment of this type.")
     def equipment_type(self, value: relay.GlobalID, prefix: str) -> Q:
-        return _is(f"{prefix}equipment_type_id", value, EquipmentTypeType)
+        return matching_id(f"{prefix}equipment_type_id", value, EquipmentTypeType)
 
     @strawberry_django.filter_field(
         description="Text found in the code, name, manufacturer, model or serial number."
     )
     def search(self, value: str, prefix: str) -> Q:
-        return _search(
+        return matching_words(
             prefix, value, "code", "name", "manufacturer", "model_number", "serial_number"
         )
 
@@ -72,11 +56,11 @@ class EquipmentFilter:
 class PersonFilter:
     @strawberry_django.filter_field(description="Only people of this department or area.")
     def area(self, value: relay.GlobalID, prefix: str) -> Q:
-        return _is(f"{prefix}area_id", value, AreaType)
+        return matching_id(f"{prefix}area_id", value, AreaType)
 
     @strawberry_django.filter_field(description="Only people in this job.")
     def job_role(self, value: relay.GlobalID, prefix: str) -> Q:
-        return _is(f"{prefix}job_role_id", value, JobRoleType)
+        return matching_id(f"{prefix}job_role_id", value, JobRoleType)
 
     @strawberry_django.filter_field(description="Only people who hold this role.")
     def role(self, value: Role, prefix: str) -> Q:
@@ -84,7 +68,7 @@ class PersonFilter:
 
     @strawberry_django.filter_field(description="Text found in the employee number, name or email.")
     def search(self, value: str, prefix: str) -> Q:
-        return _search(
+        return matching_words(
             prefix,
             value,
             "employee_no",

@@ -1,7 +1,7 @@
 """Facilities mutations: thin calls into ``tenants/facilities/services.py``.
 
 The services check permissions, validate and write the audit trail; here we
-only turn IDs into visible rows and exceptions into payload errors.
+only turn IDs into visible rows; ``mutation`` puts what they raise in the payload.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 import strawberry
 from strawberry import Info
 
-from safeloop.graphql.errors import EXPECTED_ERRORS, changes_of, errors_from, find
+from safeloop.graphql.errors import changes_of, find, mutation
 from safeloop.graphql.facilities.inputs import (
     AreaPayload,
     CreateAreaInput,
@@ -60,57 +60,37 @@ def _values(data: Any, info: Info) -> dict[str, Any]:
 
 @strawberry.type
 class FacilitiesMutation:
-    @strawberry.mutation(
-        description="Add a site, workshop or area (needs facilities.manage_areas)."
-    )
+    @mutation(description="Add a site, workshop or area (needs facilities.manage_areas).")
     def create_area(self, info: Info, input: CreateAreaInput) -> AreaPayload:
-        try:
-            area = services.create_area(by=current_user(info), **_values(input, info))
-        except EXPECTED_ERRORS as exc:
-            return AreaPayload(errors=errors_from(exc))
+        area = services.create_area(by=current_user(info), **_values(input, info))
         return AreaPayload(area=area)
 
-    @strawberry.mutation(description="Change an area (needs facilities.manage_areas).")
+    @mutation(description="Change an area (needs facilities.manage_areas).")
     def update_area(self, info: Info, input: UpdateAreaInput) -> AreaPayload:
-        try:
-            area = find(AreaType, input.id, info, field="id")
-            area = services.update_area(area, by=current_user(info), **_values(input, info))
-        except EXPECTED_ERRORS as exc:
-            return AreaPayload(errors=errors_from(exc))
+        area = find(AreaType, input.id, info, field="id")
+        area = services.update_area(area, by=current_user(info), **_values(input, info))
         return AreaPayload(area=area)
 
-    @strawberry.mutation(description="Add equipment (needs facilities.manage_equipment).")
+    @mutation(description="Add equipment (needs facilities.manage_equipment).")
     def create_equipment(self, info: Info, input: CreateEquipmentInput) -> EquipmentPayload:
-        try:
-            equipment = services.create_equipment(by=current_user(info), **_values(input, info))
-        except EXPECTED_ERRORS as exc:
-            return EquipmentPayload(errors=errors_from(exc))
+        equipment = services.create_equipment(by=current_user(info), **_values(input, info))
         return EquipmentPayload(equipment=equipment)
 
-    @strawberry.mutation(description="Change equipment (needs facilities.manage_equipment).")
+    @mutation(description="Change equipment (needs facilities.manage_equipment).")
     def update_equipment(self, info: Info, input: UpdateEquipmentInput) -> EquipmentPayload:
-        try:
-            equipment = find(EquipmentNode, input.id, info, field="id")
-            equipment = services.update_equipment(
-                equipment, by=current_user(info), **_values(input, info)
-            )
-        except EXPECTED_ERRORS as exc:
-            return EquipmentPayload(errors=errors_from(exc))
+        equipment = find(EquipmentNode, input.id, info, field="id")
+        equipment = services.update_equipment(
+            equipment, by=current_user(info), **_values(input, info)
+        )
         return EquipmentPayload(equipment=equipment)
 
-    @strawberry.mutation(description="Add an employee and their account (needs people.manage).")
+    @mutation(description="Add an employee and their account (needs people.manage).")
     def create_person(self, info: Info, input: CreatePersonInput) -> PersonPayload:
-        try:
-            person = services.create_person(by=current_user(info), **_values(input, info))
-        except EXPECTED_ERRORS as exc:
-            return PersonPayload(errors=errors_from(exc))
+        person = services.create_person(by=current_user(info), **_values(input, info))
         return PersonPayload(person=person)
 
-    @strawberry.mutation(description="Change an employee (needs people.manage).")
+    @mutation(description="Change an employee (needs people.manage).")
     def update_person(self, info: Info, input: UpdatePersonInput) -> PersonPayload:
-        try:
-            person = find(PersonType, input.id, info, field="id")
-            person = services.update_person(person, by=current_user(info), **_values(input, info))
-        except EXPECTED_ERRORS as exc:
-            return PersonPayload(errors=errors_from(exc))
+        person = find(PersonType, input.id, info, field="id")
+        person = services.update_person(person, by=current_user(info), **_values(input, info))
         return PersonPayload(person=person)

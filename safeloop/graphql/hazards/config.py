@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from strawberry import UNSET, Info, auto, relay
 
 from safeloop.graphql.errors import (
-    EXPECTED_ERRORS,
     NOT_FOUND,
     MutationError,
     changes_of,
-    errors_from,
     find,
+    mutation,
 )
 from safeloop.graphql.facilities.enums import Role
 from safeloop.graphql.facilities.types import (
@@ -217,54 +216,36 @@ def _rule(rule_id: relay.GlobalID) -> models.RoutingRule:
 
 @strawberry.type
 class HazardsConfigMutation:
-    @strawberry.mutation(
+    @mutation(
         description="Change what a grade means (needs hazards.configure). Applies to hazards "
         "reported afterwards; those already reported keep their deadline and acceptance path."
     )
     def update_grade_policy(self, info: Info, input: UpdateGradePolicyInput) -> GradePolicyPayload:
-        try:
-            policy = config_services.update_grade_policy(
-                policy_for(input.grade.value), by=current_user(info), **_values(input, info)
-            )
-        except EXPECTED_ERRORS as exc:
-            return GradePolicyPayload(errors=errors_from(exc))
+        policy = config_services.update_grade_policy(
+            policy_for(input.grade.value), by=current_user(info), **_values(input, info)
+        )
         return GradePolicyPayload(grade_policy=policy)
 
-    @strawberry.mutation(description="Add a routing rule (needs hazards.configure).")
+    @mutation(description="Add a routing rule (needs hazards.configure).")
     def create_routing_rule(self, info: Info, input: CreateRoutingRuleInput) -> RoutingRulePayload:
-        try:
-            rule = config_services.create_routing_rule(
-                by=current_user(info), **_values(input, info)
-            )
-        except EXPECTED_ERRORS as exc:
-            return RoutingRulePayload(errors=errors_from(exc))
+        rule = config_services.create_routing_rule(by=current_user(info), **_values(input, info))
         return RoutingRulePayload(routing_rule=rule)
 
-    @strawberry.mutation(
-        description="Change a routing rule or switch it off (needs hazards.configure)."
-    )
+    @mutation(description="Change a routing rule or switch it off (needs hazards.configure).")
     def update_routing_rule(self, info: Info, input: UpdateRoutingRuleInput) -> RoutingRulePayload:
-        try:
-            rule = _rule(input.id)
-            rule = config_services.update_routing_rule(
-                rule, by=current_user(info), **_values(input, info)
-            )
-        except EXPECTED_ERRORS as exc:
-            return RoutingRulePayload(errors=errors_from(exc))
+        rule = _rule(input.id)
+        rule = config_services.update_routing_rule(
+            rule, by=current_user(info), **_values(input, info)
+        )
         return RoutingRulePayload(routing_rule=rule)
 
-    @strawberry.mutation(
-        description="Allow or stop anonymous hazard reports (needs hazards.configure)."
-    )
+    @mutation(description="Allow or stop anonymous hazard reports (needs hazards.configure).")
     def set_anonymous_reporting(
         self, info: Info, input: SetAnonymousReportingInput
     ) -> HazardSettingsPayload:
-        try:
-            settings = config_services.set_anonymous_reporting(
-                by=current_user(info), enabled=input.enabled
-            )
-        except EXPECTED_ERRORS as exc:
-            return HazardSettingsPayload(errors=errors_from(exc))
+        settings = config_services.set_anonymous_reporting(
+            by=current_user(info), enabled=input.enabled
+        )
         return HazardSettingsPayload(
             settings=HazardSettings(anonymous_reporting=settings.anonymous_reporting)
         )

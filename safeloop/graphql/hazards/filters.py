@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from strawberry import relay
 
-from safeloop.graphql.facilities.filters import _is, _search
 from safeloop.graphql.facilities.types import AreaType, EquipmentTypeType, PersonType
+from safeloop.graphql.filters import matching_id, matching_words
 from safeloop.graphql.hazards.enums import HazardGrade, HazardState
 from safeloop.graphql.hazards.types import HazardCategoryType
 from safeloop.graphql.nodes import node_pk
@@ -35,11 +35,11 @@ class HazardFilter:
 
     @strawberry_django.filter_field(description="Only hazards assigned to this person.")
     def assignee(self, value: relay.GlobalID, prefix: str) -> Q:
-        return _is(f"{prefix}assignee_id", value, PersonType)
+        return matching_id(f"{prefix}assignee_id", value, PersonType)
 
     @strawberry_django.filter_field(description="Only hazards of this category.")
     def category(self, value: relay.GlobalID, prefix: str) -> Q:
-        return _is(f"{prefix}category_id", value, HazardCategoryType)
+        return matching_id(f"{prefix}category_id", value, HazardCategoryType)
 
     @strawberry_django.filter_field(
         description="true: only open hazards past their deadline; false: all others."
@@ -61,7 +61,7 @@ class HazardFilter:
 
     @strawberry_django.filter_field(description="Text found in the number, title or description.")
     def search(self, value: str, prefix: str) -> Q:
-        return _search(prefix, value, "number", "title", "description")
+        return matching_words(prefix, value, "number", "title", "description")
 
 
 @strawberry_django.filter_type(
@@ -72,12 +72,12 @@ class LibraryEntryFilter:
 
     @strawberry_django.filter_field(description="Only entries of this category.")
     def category(self, value: relay.GlobalID, prefix: str) -> Q:
-        return _is(f"{prefix}category_id", value, HazardCategoryType)
+        return matching_id(f"{prefix}category_id", value, HazardCategoryType)
 
     @strawberry_django.filter_field(description="Only entries about this kind of equipment.")
     def equipment_type(self, value: relay.GlobalID, prefix: str) -> Q:
-        return _is(f"{prefix}equipment_type_id", value, EquipmentTypeType)
+        return matching_id(f"{prefix}equipment_type_id", value, EquipmentTypeType)
 
     @strawberry_django.filter_field(description="Text found in the code or either title.")
     def search(self, value: str, prefix: str) -> Q:
-        return _search(prefix, value, "code", "title", "title_en")
+        return matching_words(prefix, value, "code", "title", "title_en")

@@ -3,7 +3,7 @@
 
 The services check who may take the step, enforce the state machine, write the
 audit trail and notify; here we only turn IDs into visible rows (an unknown or
-invisible ID is ``not_found``) and exceptions into payload errors.
+invisible ID is ``not_found``); ``mutation`` puts what they raise in the payload.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable
 import strawberry
 from strawberry import UNSET, Info, relay
 
-from safeloop.graphql.errors import EXPECTED_ERRORS, MutationError, errors_from, find
+from safeloop.graphql.errors import MutationError, errors_from, find, mutation
 from safeloop.graphql.facilities.types import AreaType, EquipmentNode, PersonType
 from safeloop.graphql.hazards.inputs import (
     AcceptHazardInput,
@@ -41,16 +41,14 @@ def _set(value):
 
 def _step(info: Info, hazard_id: relay.GlobalID, step: Callable[[Hazard], Hazard]):
     """Find the visible hazard, take the step, and report the outcome."""
-    try:
-        hazard = find(HazardType, hazard_id, info, field="id")
-        hazard = step(hazard)
-    except EXPECTED_ERRORS as exc:
-        return HazardPayload(errors=errors_from(exc))
+    hazard = find(HazardType, hazard_id, info, field="id")
+    hazard = step(hazard)
     return HazardPayload(hazard_pk=hazard.pk)
 
 
-def _after_photo_errors(errors: list[MutationError]) -> list[MutationError]:
+def _after_photo_errors(exc: Exception) -> list[MutationError]:
     # The photo checks name their field "photos"; here the input field is afterPhotos.
+    errors = errors_from(exc)
     for error in errors:
         if error.field == "photos":
             error.field = "afterPhotos"
@@ -59,45 +57,43 @@ def _after_photo_errors(errors: list[MutationError]) -> list[MutationError]:
 
 @strawberry.type
 class HazardsMutation:
-    @strawberry.mutation(
+    @mutation(
         description="Report a hazard or near miss (needs hazards.report): up to 3 photos and a "
         "library entry or a description; it is routed to whoever fixes it at once."
     )
     def report_hazard(self, info: Info, input: ReportHazardInput) -> ReportHazardPayload:
-        try:
-            hazard = services.report_hazard(
-                by=current_user(info),
-                area=find(AreaType, input.area, info, field="area"),
-                equipment=find(EquipmentNode, _set(input.equipment), info, field="equipment"),
-                library_entry=find(
-                    LibraryEntryType, _set(input.library_entry), info, field="library_entry"
-                ),
-                photos=list(input.photos),
-                description=input.description,
-                grade=input.grade.value if input.grade else None,
-                is_near_miss=input.is_near_miss,
-                shift=input.shift.value if input.shift else "",
-                latitude=_set(input.latitude),
-                longitude=_set(input.longitude),
-                gps_accuracy_m=_set(input.gps_accuracy_m),
-                anonymous=input.anonymous,
-            )
-        except EXPECTED_ERRORS as exc:
-            return ReportHazardPayload(errors=errors_from(exc))
+        hazard = services.report_hazard(
+            by=current_user(info),
+            area=find(AreaType, input.area, info, field="area"),
+            equipment=find(EquipmentNode, _set(input.equipment), info, field="equipment"),
+            library_entry=find(
+                LibraryEntryType, _set(input.library_entry), info, field="library_entry"
+            ),
+            photos=list(input.photos),
+            description=input.description,
+            grade=input.grade.value if input.grade else None,
+            is_near_miss=input.is_near_miss,
+            shift=input.shift.value if input.shift else "",
+            latitude=_set(input.latitude),
+            longitude=_set(input.longitude),
+            gps_accuracy_m=_set(input.gps_accuracy_m),
+            anonymous=input.anonymous,
+        )
         return ReportHazardPayload(hazard_pk=hazard.pk, number=hazard.number)
 
-    @strawberry.mutation(description="The assignee starts fixing: ASSIGNED → RECTIFYING.")
+    @mutation(description="The assignee starts fixing: ASSIGNED → RECTIFYING.")
     def start_rectification(self, info: Info, input: HazardIdInput) -> HazardPayload:
         user = current_user(info)
         return _step(info, input.id, lambda h: services.start_rectification(h, by=user))
 
-    @strawberry.mutation(
+    @mutation(
         description="The assignee submits the fix with after-photos and a signature: "
-        "→ AWAITING_ACCEPTANCE."
+        "→ AWAITING_ACCEPTANCE.",
+        errors=_after_photo_errors,
     )
     def submit_rectification(self, info: Info, input: SubmitRectificationInput) -> HazardPayload:
         user = current_user(info)
-        payload = _step(
+        return _step(
             info,
             input.id,
             lambda h: services.submit_rectification(
@@ -109,10 +105,8 @@ class HazardsMutation:
                 test_result=input.test_result,
             ),
         )
-        payload.errors = _after_photo_errors(payload.errors)
-        return payload
 
-    @strawberry.mutation(
+    @mutation(
         description="Sign off the next acceptance level with a drawn signature; the last one "
         "closes the hazard."
     )
@@ -126,16 +120,12 @@ class HazardsMutation:
             ),
         )
 
-    @strawberry.mutation(
-        description="Send the fix back with a reason: → RECTIFYING, every level signs again."
-    )
+    @mutation(description="Send the fix back with a reason: → RECTIFYING, every level signs again.")
     def reject_hazard(self, info: Info, input: RejectHazardInput) -> HazardPayload:
         user = current_user(info)
         return _step(info, input.id, lambda h: services.reject(h, by=user, reason=input.reason))
 
-    @strawberry.mutation(
-        description="Give an open hazard to someone else (needs hazards.reassign)."
-    )
+    @mutation(description="Give an open hazard to someone else (needs hazards.reassign).")
     def reassign_hazard(self, info: Info, input: ReassignHazardInput) -> HazardPayload:
         user = current_user(info)
 
@@ -145,40 +135,34 @@ class HazardsMutation:
 
         return _step(info, input.id, step)
 
-    @strawberry.mutation(
+    @mutation(
         description="Close a report that is not a hazard, with a reason (needs hazards.dismiss)."
     )
     def dismiss_hazard(self, info: Info, input: DismissHazardInput) -> HazardPayload:
         user = current_user(info)
         return _step(info, input.id, lambda h: services.dismiss(h, by=user, reason=input.reason))
 
-    @strawberry.mutation(description="The assignee asks for a later deadline, with a reason.")
+    @mutation(description="The assignee asks for a later deadline, with a reason.")
     def request_deadline_extension(
         self, info: Info, input: RequestDeadlineExtensionInput
     ) -> DeadlineExtensionPayload:
-        try:
-            hazard = find(HazardType, input.id, info, field="id")
-            extension = services.request_extension(
-                hazard,
-                by=current_user(info),
-                new_deadline=input.new_deadline,
-                reason=input.reason,
-            )
-        except EXPECTED_ERRORS as exc:
-            return DeadlineExtensionPayload(errors=errors_from(exc))
+        hazard = find(HazardType, input.id, info, field="id")
+        extension = services.request_extension(
+            hazard,
+            by=current_user(info),
+            new_deadline=input.new_deadline,
+            reason=input.reason,
+        )
         return DeadlineExtensionPayload(extension_pk=extension.pk, hazard_pk=hazard.pk)
 
-    @strawberry.mutation(
+    @mutation(
         description="Approve or refuse a request for more time (needs hazards.decide_extension)."
     )
     def decide_deadline_extension(
         self, info: Info, input: DecideDeadlineExtensionInput
     ) -> DeadlineExtensionPayload:
-        try:
-            extension = find(DeadlineExtensionType, input.id, info, field="id")
-            extension = services.decide_extension(
-                extension, by=current_user(info), approve=input.approve, note=input.note
-            )
-        except EXPECTED_ERRORS as exc:
-            return DeadlineExtensionPayload(errors=errors_from(exc))
+        extension = find(DeadlineExtensionType, input.id, info, field="id")
+        extension = services.decide_extension(
+            extension, by=current_user(info), approve=input.approve, note=input.note
+        )
         return DeadlineExtensionPayload(extension_pk=extension.pk, hazard_pk=extension.hazard_id)

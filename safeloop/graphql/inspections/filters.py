@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from strawberry import relay
 
-from safeloop.graphql.facilities.filters import _is, _search
 from safeloop.graphql.facilities.types import AreaType, PersonType
+from safeloop.graphql.filters import matching_id, matching_words
 from safeloop.graphql.inspections.enums import InspectionResult, PointKind, TaskState
 from safeloop.graphql.inspections.types import InspectionPlanType, PatrolRouteType, PointType
 from safeloop.graphql.nodes import node_pk
@@ -54,7 +54,7 @@ class PointFilter:
 
     @strawberry_django.filter_field(description="Text found in the code or name.")
     def search(self, value: str, prefix: str) -> Q:
-        return _search(
+        return matching_words(
             prefix,
             value,
             "area__code",
@@ -73,15 +73,15 @@ class InspectionTaskFilter:
 
     @strawberry_django.filter_field(description="Only tasks of this plan.")
     def plan(self, value: relay.GlobalID, prefix: str) -> Q:
-        return _is(f"{prefix}plan_id", value, InspectionPlanType)
+        return matching_id(f"{prefix}plan_id", value, InspectionPlanType)
 
     @strawberry_django.filter_field(description="Only patrols of this route.")
     def route(self, value: relay.GlobalID, prefix: str) -> Q:
-        return _is(f"{prefix}route_id", value, PatrolRouteType)
+        return matching_id(f"{prefix}route_id", value, PatrolRouteType)
 
     @strawberry_django.filter_field(description="Only this person's tasks.")
     def assignee(self, value: relay.GlobalID, prefix: str) -> Q:
-        return _is(f"{prefix}assignee_id", value, PersonType)
+        return matching_id(f"{prefix}assignee_id", value, PersonType)
 
     @strawberry_django.filter_field(
         description="Only tasks whose window opens on or after this day."
@@ -104,11 +104,11 @@ class InspectionFilter:
 
     @strawberry_django.filter_field(description="Only inspections of this point.")
     def point(self, value: relay.GlobalID, prefix: str) -> Q:
-        return _is(f"{prefix}point_id", value, PointType)
+        return matching_id(f"{prefix}point_id", value, PointType)
 
     @strawberry_django.filter_field(description="Only this person's inspections.")
     def inspector(self, value: relay.GlobalID, prefix: str) -> Q:
-        return _is(f"{prefix}inspector_id", value, PersonType)
+        return matching_id(f"{prefix}inspector_id", value, PersonType)
 
     @strawberry_django.filter_field(description="Only inspections submitted on or after this day.")
     def date_from(self, value: date, prefix: str) -> Q:

@@ -2,7 +2,8 @@
 answers with photos, skip a point of a task, walk a route, report a failed item
 as a hazard. Each is a thin call into ``tenants/inspections/services``, which
 checks permissions, validates, audits and closes tasks; here IDs become visible
-rows (an unknown or hidden ID is ``not_found``) and exceptions payload errors.
+rows (an unknown or hidden ID is ``not_found``); ``mutation`` puts what the
+services raise in the payload.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from strawberry import UNSET, Info
 
-from safeloop.graphql.errors import EXPECTED_ERRORS, NOT_FOUND, errors_from, find
+from safeloop.graphql.errors import NOT_FOUND, errors_from, find, mutation
 from safeloop.graphql.hazards.types import LibraryEntryType
 from safeloop.graphql.inspections.inputs import (
     AnswerInput,
@@ -127,86 +128,75 @@ def _inspection_errors(exc: Exception) -> list[InspectionError]:
 
 @strawberry.type
 class InspectionsMutation:
-    @strawberry.mutation(
+    @mutation(
         description="Open the checklist at a point (needs inspections.do): pins the checklist's "
         "current version and starts the clock. Opening the same point again soon returns the "
         "same unsubmitted inspection."
     )
     def start_inspection(self, info: Info, input: StartInspectionInput) -> InspectionPayload:
-        try:
-            inspection = services.start_inspection(
-                find(PointType, input.point, info, field="point"),
-                by=current_user(info),
-                checklist=find(ChecklistType, _set(input.checklist), info, field="checklist"),
-            )
-        except EXPECTED_ERRORS as exc:
-            return InspectionPayload(errors=errors_from(exc))
+        inspection = services.start_inspection(
+            find(PointType, input.point, info, field="point"),
+            by=current_user(info),
+            checklist=find(ChecklistType, _set(input.checklist), info, field="checklist"),
+        )
         return InspectionPayload(inspection_pk=inspection.pk)
 
-    @strawberry.mutation(
+    @mutation(
         description="Submit an inspection of a point (needs inspections.do): answers, photos "
         "keyed to items (multipart upload), GPS. A failed item is a result (FAIL), not an "
         "error; bad or missing answers come back as errors naming the item. Counts for your "
-        "open task at that point."
+        "open task at that point.",
+        errors=_inspection_errors,
     )
     def submit_inspection(
         self, info: Info, input: SubmitInspectionInput
     ) -> SubmitInspectionPayload:
         user = current_user(info)
-        try:
-            point = find(PointType, input.point, info, field="point")
-            checklist = find(ChecklistType, _set(input.checklist), info, field="checklist")
-            answers, notes = _answers(input.answers)
-            photos = _photos(input.photos)
-            started_at = _set(input.started_at)
-            if started_at is not None and timezone.is_naive(started_at):
-                started_at = timezone.make_aware(started_at)  # the enterprise's local time
-            now = timezone.now()
-            with transaction.atomic():
-                # A refused submission leaves no half-made inspection behind.
-                inspection = services.start_inspection(
-                    point, by=user, checklist=checklist, at=min(started_at or now, now)
-                )
-                inspection = services.submit_inspection(
-                    inspection,
-                    by=user,
-                    answers=answers,
-                    photos=photos,
-                    notes=notes,
-                    latitude=_set(input.latitude),
-                    longitude=_set(input.longitude),
-                    gps_accuracy_m=_set(input.gps_accuracy_m),
-                    note=input.note,
-                    at=now,
-                )
-        except EXPECTED_ERRORS as exc:
-            return SubmitInspectionPayload(errors=_inspection_errors(exc))
+        point = find(PointType, input.point, info, field="point")
+        checklist = find(ChecklistType, _set(input.checklist), info, field="checklist")
+        answers, notes = _answers(input.answers)
+        photos = _photos(input.photos)
+        started_at = _set(input.started_at)
+        if started_at is not None and timezone.is_naive(started_at):
+            started_at = timezone.make_aware(started_at)  # the enterprise's local time
+        now = timezone.now()
+        with transaction.atomic():
+            # A refused submission leaves no half-made inspection behind.
+            inspection = services.start_inspection(
+                point, by=user, checklist=checklist, at=min(started_at or now, now)
+            )
+            inspection = services.submit_inspection(
+                inspection,
+                by=user,
+                answers=answers,
+                photos=photos,
+                notes=notes,
+                latitude=_set(input.latitude),
+                longitude=_set(input.longitude),
+                gps_accuracy_m=_set(input.gps_accuracy_m),
+                note=input.note,
+                at=now,
+            )
         return SubmitInspectionPayload(inspection_pk=inspection.pk)
 
-    @strawberry.mutation(
+    @mutation(
         description="Leave a point of your task out, saying why (a locked door, a stopped line)."
     )
     def skip_task_point(self, info: Info, input: SkipTaskPointInput) -> TaskPointPayload:
-        try:
-            task_point = find(TaskPointType, input.task_point, info, field="task_point")
-            task_point = services.skip_point(task_point, by=current_user(info), reason=input.reason)
-        except EXPECTED_ERRORS as exc:
-            return TaskPointPayload(errors=errors_from(exc))
+        task_point = find(TaskPointType, input.task_point, info, field="task_point")
+        task_point = services.skip_point(task_point, by=current_user(info), reason=input.reason)
         return TaskPointPayload(task_point_pk=task_point.pk)
 
-    @strawberry.mutation(
+    @mutation(
         description="Walk a patrol route now: your task for the current shift (starting again "
         "returns the same task); `task.nextPoint` is where to go."
     )
     def start_patrol(self, info: Info, input: StartPatrolInput) -> TaskPayload:
-        try:
-            route = find(PatrolRouteType, input.route, info, field="route")
-            task = services.start_patrol(route, by=current_user(info))
-        except EXPECTED_ERRORS as exc:
-            return TaskPayload(errors=errors_from(exc))
+        route = find(PatrolRouteType, input.route, info, field="route")
+        task = services.start_patrol(route, by=current_user(info))
         return TaskPayload(task_pk=task.pk)
 
-    @strawberry.mutation(
+    @mutation(
         description="Report a failed answer as a hazard in one call (needs hazards.report): "
         "point, area, machine, item, photo and GPS are filled in, and it is routed at once. "
         "Calling it again for the same answer returns the same hazard."
@@ -214,19 +204,16 @@ class InspectionsMutation:
     def create_hazard_from_answer(
         self, info: Info, input: CreateHazardFromAnswerInput
     ) -> CreateHazardFromAnswerPayload:
-        try:
-            answer = find(AnswerType, input.answer, info, field="answer")
-            hazard = services.create_hazard_from_answer(
-                answer,
-                by=current_user(info),
-                grade=input.grade.value if input.grade else None,
-                library_entry=find(
-                    LibraryEntryType, _set(input.library_entry), info, field="library_entry"
-                ),
-                description=input.description,
-            )
-        except EXPECTED_ERRORS as exc:
-            return CreateHazardFromAnswerPayload(errors=errors_from(exc))
+        answer = find(AnswerType, input.answer, info, field="answer")
+        hazard = services.create_hazard_from_answer(
+            answer,
+            by=current_user(info),
+            grade=input.grade.value if input.grade else None,
+            library_entry=find(
+                LibraryEntryType, _set(input.library_entry), info, field="library_entry"
+            ),
+            description=input.description,
+        )
         return CreateHazardFromAnswerPayload(
             hazard_pk=hazard.pk, answer_pk=answer.pk, number=hazard.number
         )

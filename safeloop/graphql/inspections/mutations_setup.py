@@ -7,7 +7,7 @@ from __future__ import annotations
 import strawberry
 from strawberry import Info
 
-from safeloop.graphql.errors import EXPECTED_ERRORS, changes_of, errors_from, find
+from safeloop.graphql.errors import changes_of, find, mutation
 from safeloop.graphql.facilities.types import AreaType, EquipmentTypeType, PersonType
 from safeloop.graphql.inspections.inputs import (
     CheckItemInput,
@@ -111,141 +111,108 @@ def _plan_changes(data: UpdatePlanInput, info: Info) -> dict:
 
 @strawberry.type
 class InspectionsSetupMutation:
-    @strawberry.mutation(description="A new checklist with its first version.")
+    @mutation(description="A new checklist with its first version.")
     def create_checklist(self, info: Info, input: CreateChecklistInput) -> ChecklistPayload:
-        try:
-            checklist = services.create_checklist(
-                by=current_user(info),
-                code=input.code,
-                name=input.name,
-                name_en=input.name_en,
-                items=_specs(input.items, info),
-            )
-        except EXPECTED_ERRORS as exc:
-            return ChecklistPayload(errors=errors_from(exc))
+        checklist = services.create_checklist(
+            by=current_user(info),
+            code=input.code,
+            name=input.name,
+            name_en=input.name_en,
+            items=_specs(input.items, info),
+        )
         return ChecklistPayload(checklist_pk=checklist.pk, version_pk=checklist.current_version_id)
 
-    @strawberry.mutation(
+    @mutation(
         description="Replace a checklist's items. A version no inspection used yet is edited in "
         "place; otherwise the next version is published and past inspections keep theirs."
     )
     def revise_checklist(self, info: Info, input: ReviseChecklistInput) -> ChecklistPayload:
-        try:
-            checklist = find(ChecklistType, input.id, info, field="id")
-            version = services.revise_checklist(
-                checklist, by=current_user(info), items=_specs(input.items, info)
-            )
-        except EXPECTED_ERRORS as exc:
-            return ChecklistPayload(errors=errors_from(exc))
+        checklist = find(ChecklistType, input.id, info, field="id")
+        version = services.revise_checklist(
+            checklist, by=current_user(info), items=_specs(input.items, info)
+        )
         return ChecklistPayload(checklist_pk=checklist.pk, version_pk=version.pk)
 
-    @strawberry.mutation(description="Rename a checklist or switch it off (or on again).")
+    @mutation(description="Rename a checklist or switch it off (or on again).")
     def update_checklist(self, info: Info, input: UpdateChecklistInput) -> ChecklistPayload:
-        try:
-            checklist = find(ChecklistType, input.id, info, field="id")
-            checklist = services.update_checklist(
-                checklist, by=current_user(info), **changes_of(input)
-            )
-        except EXPECTED_ERRORS as exc:
-            return ChecklistPayload(errors=errors_from(exc))
+        checklist = find(ChecklistType, input.id, info, field="id")
+        checklist = services.update_checklist(checklist, by=current_user(info), **changes_of(input))
         return ChecklistPayload(checklist_pk=checklist.pk)
 
-    @strawberry.mutation(
-        description="A new plan; beat makes one task per responsible person for each window."
-    )
+    @mutation(description="A new plan; beat makes one task per responsible person for each window.")
     def create_plan(self, info: Info, input: CreatePlanInput) -> PlanPayload:
-        try:
-            plan = services.create_plan(
-                by=current_user(info),
-                name=input.name,
-                name_en=input.name_en,
-                cadence=input.cadence.value,
-                rrule=input.rrule,
-                starts_on=input.starts_on,
-                start_time=input.start_time,
-                window_minutes=input.window_minutes,
-                role=input.role.value if input.role else "",
-                area=find(AreaType, input.area, info, field="area"),
-                assignees=_all(input.assignees, PersonType, info, "assignees"),
-                checklists=_all(input.checklists, ChecklistType, info, "checklists"),
-                point_selection=input.point_selection.value,
-                points=_all(input.points, PointType, info, "points"),
-                route=find(PatrolRouteType, input.route, info, field="route"),
-            )
-        except EXPECTED_ERRORS as exc:
-            return PlanPayload(errors=errors_from(exc))
+        plan = services.create_plan(
+            by=current_user(info),
+            name=input.name,
+            name_en=input.name_en,
+            cadence=input.cadence.value,
+            rrule=input.rrule,
+            starts_on=input.starts_on,
+            start_time=input.start_time,
+            window_minutes=input.window_minutes,
+            role=input.role.value if input.role else "",
+            area=find(AreaType, input.area, info, field="area"),
+            assignees=_all(input.assignees, PersonType, info, "assignees"),
+            checklists=_all(input.checklists, ChecklistType, info, "checklists"),
+            point_selection=input.point_selection.value,
+            points=_all(input.points, PointType, info, "points"),
+            route=find(PatrolRouteType, input.route, info, field="route"),
+        )
         return PlanPayload(plan_pk=plan.pk)
 
-    @strawberry.mutation(
-        description="Change a plan. Tasks already made keep their windows and points."
-    )
+    @mutation(description="Change a plan. Tasks already made keep their windows and points.")
     def update_plan(self, info: Info, input: UpdatePlanInput) -> PlanPayload:
-        try:
-            plan = find(InspectionPlanType, input.id, info, field="id")
-            plan = services.update_plan(plan, by=current_user(info), **_plan_changes(input, info))
-        except EXPECTED_ERRORS as exc:
-            return PlanPayload(errors=errors_from(exc))
+        plan = find(InspectionPlanType, input.id, info, field="id")
+        plan = services.update_plan(plan, by=current_user(info), **_plan_changes(input, info))
         return PlanPayload(plan_pk=plan.pk)
 
-    @strawberry.mutation(
+    @mutation(
         description="Say where a checklist applies: one point, an equipment type (within an "
         "area or everywhere) or areas. The most specific binding wins at each point."
     )
     def bind_checklist(self, info: Info, input: BindChecklistInput) -> ChecklistBindingPayload:
-        try:
-            checklist = find(ChecklistType, input.checklist, info, field="checklist")
-            binding = services.bind_checklist(
-                checklist,
-                by=current_user(info),
-                point=find(PointType, input.point, info, field="point"),
-                equipment_type=find(
-                    EquipmentTypeType, input.equipment_type, info, field="equipment_type"
-                ),
-                area=find(AreaType, input.area, info, field="area"),
-                area_kind=input.area_kind.value if input.area_kind else "",
-            )
-        except EXPECTED_ERRORS as exc:
-            return ChecklistBindingPayload(errors=errors_from(exc))
+        checklist = find(ChecklistType, input.checklist, info, field="checklist")
+        binding = services.bind_checklist(
+            checklist,
+            by=current_user(info),
+            point=find(PointType, input.point, info, field="point"),
+            equipment_type=find(
+                EquipmentTypeType, input.equipment_type, info, field="equipment_type"
+            ),
+            area=find(AreaType, input.area, info, field="area"),
+            area_kind=input.area_kind.value if input.area_kind else "",
+        )
         return ChecklistBindingPayload(binding_pk=binding.pk, checklist_pk=checklist.pk)
 
-    @strawberry.mutation(description="Remove a binding; the checklist stays.")
+    @mutation(description="Remove a binding; the checklist stays.")
     def unbind_checklist(self, info: Info, input: UnbindChecklistInput) -> ChecklistBindingPayload:
-        try:
-            binding = find(ChecklistBindingType, input.id, info, field="id")
-            checklist_pk = binding.checklist_id
-            services.unbind_checklist(binding, by=current_user(info))
-        except EXPECTED_ERRORS as exc:
-            return ChecklistBindingPayload(errors=errors_from(exc))
+        binding = find(ChecklistBindingType, input.id, info, field="id")
+        checklist_pk = binding.checklist_id
+        services.unbind_checklist(binding, by=current_user(info))
         return ChecklistBindingPayload(checklist_pk=checklist_pk)
 
-    @strawberry.mutation(description="A patrol route: points in walking order, for one shift.")
+    @mutation(description="A patrol route: points in walking order, for one shift.")
     def create_route(self, info: Info, input: CreateRouteInput) -> RoutePayload:
-        try:
-            route = services.create_route(
-                by=current_user(info),
-                name=input.name,
-                name_en=input.name_en,
-                shift=input.shift.value,
-                points=_all(input.points, PointType, info, "points"),
-                area=find(AreaType, input.area, info, field="area"),
-            )
-        except EXPECTED_ERRORS as exc:
-            return RoutePayload(errors=errors_from(exc))
+        route = services.create_route(
+            by=current_user(info),
+            name=input.name,
+            name_en=input.name_en,
+            shift=input.shift.value,
+            points=_all(input.points, PointType, info, "points"),
+            area=find(AreaType, input.area, info, field="area"),
+        )
         return RoutePayload(route_pk=route.pk)
 
-    @strawberry.mutation(
+    @mutation(
         description="Rename a route, move it to another shift, replace its stops, or switch "
         "it off (or on again). Patrols already started keep their stops."
     )
     def update_route(self, info: Info, input: UpdateRouteInput) -> RoutePayload:
-        try:
-            route = find(PatrolRouteType, input.id, info, field="id")
-            changes = changes_of(input)
-            if changes.get("shift") is not None:
-                changes["shift"] = changes["shift"].value
-            if changes.get("points") is not None:
-                changes["points"] = _all(changes["points"], PointType, info, "points")
-            route = services.update_route(route, by=current_user(info), **changes)
-        except EXPECTED_ERRORS as exc:
-            return RoutePayload(errors=errors_from(exc))
+        route = find(PatrolRouteType, input.id, info, field="id")
+        changes = changes_of(input)
+        if changes.get("shift") is not None:
+            changes["shift"] = changes["shift"].value
+        if changes.get("points") is not None:
+            changes["points"] = _all(changes["points"], PointType, info, "points")
+        route = services.update_route(route, by=current_user(info), **changes)
         return RoutePayload(route_pk=route.pk)

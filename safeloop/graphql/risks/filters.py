@@ -6,8 +6,8 @@ import strawberry_django
 from django.db.models import Q
 from strawberry import relay
 
-from safeloop.graphql.facilities.filters import _is, _search
 from safeloop.graphql.facilities.types import AreaType, EquipmentNode, PersonType
+from safeloop.graphql.filters import matching_id, matching_words
 from safeloop.graphql.nodes import node_pk
 from safeloop.graphql.risks.enums import ControlLevel, RiskBand, RiskPointKind
 from safeloop.tenants.risks import models
@@ -52,12 +52,12 @@ class RiskPointFilter:
 
     @strawberry_django.filter_field(description="Only the risk points of this machine.")
     def equipment(self, value: relay.GlobalID, prefix: str) -> Q:
-        return _is(f"{prefix}equipment_id", value, EquipmentNode)
+        return matching_id(f"{prefix}equipment_id", value, EquipmentNode)
 
     @strawberry_django.filter_field(description="Only points this person answers for.")
     def responsible(self, value: relay.GlobalID, prefix: str) -> Q:
-        return _is(f"{prefix}responsible_id", value, PersonType)
+        return matching_id(f"{prefix}responsible_id", value, PersonType)
 
     @strawberry_django.filter_field(description="Text found in the code or either name.")
     def search(self, value: str, prefix: str) -> Q:
-        return _search(prefix, value, "code", "name", "name_en")
+        return matching_words(prefix, value, "code", "name", "name_en")
