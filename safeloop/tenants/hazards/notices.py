@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from safeloop.platform.urls_util import tenant_absolute_url
 from safeloop.tenants.alerts.services import Message, notify
 from safeloop.tenants.facilities.permissions import Role
+from safeloop.tenants.facilities.selectors import people_with_role, workshop_of
 from safeloop.tenants.hazards.models import AcceptanceLevel, Grade, GradePolicy, Hazard
-from safeloop.tenants.hazards.routing import acceptors_for, people_with_role, workshop_of
+from safeloop.tenants.hazards.routing import acceptors_for
 
 # Roles told about a new hazard are looked up in its workshop when that makes sense.
 WORKSHOP_SCOPED_ROLES = {Role.TEAM_LEADER.value, Role.WORKSHOP_DIRECTOR.value}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from safeloop.tenants.facilities.permissions import ACCEPTANCE_LEVEL_ROLES, Perm, can, roles_of
+from safeloop.tenants.facilities.selectors import workshop_of
 from safeloop.tenants.hazards.models import AcceptanceLevel, Hazard
-from safeloop.tenants.hazards.routing import workshop_of
 
 
 def visible_hazards(user) -> QuerySet[Hazard]:

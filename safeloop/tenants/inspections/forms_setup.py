@@ -25,9 +25,9 @@ from safeloop.tenants.facilities.models import (
     EquipmentStatus,
     EquipmentType,
     Person,
+    Shift,
 )
 from safeloop.tenants.facilities.permissions import ROLE_CHOICES
-from safeloop.tenants.hazards.models import Shift
 from safeloop.tenants.inspections.models import (
     BindingScope,
     Cadence,

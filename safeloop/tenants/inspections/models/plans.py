@@ -8,9 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.tenants.facilities.models import BilingualName
+from safeloop.tenants.facilities.models import BilingualName, Shift
 from safeloop.tenants.facilities.permissions import ROLE_CHOICES
-from safeloop.tenants.hazards.models import Shift
 
 
 class Cadence(models.TextChoices):
