@@ -10,10 +10,12 @@ class HazardsConfig(AppConfig):
     def ready(self) -> None:
         from safeloop.tenants.facilities.nav import register_nav
         from safeloop.tenants.facilities.permissions import Perm
+        from safeloop.tenants.facilities.point_hub import register_panel
         from safeloop.tenants.hazards import (
             template_section,  # noqa: F401  (registers)
             today,
         )
+        from safeloop.tenants.hazards.point_panel import ReportPanel
 
         register_nav("hazards", _("Hazards"), "hazards:board", perm=Perm.HAZARD_REPORT, order=10)
         register_nav(
@@ -24,3 +26,4 @@ class HazardsConfig(AppConfig):
             order=86,
         )
         today.register()
+        register_panel(ReportPanel())

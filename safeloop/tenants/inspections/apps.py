@@ -10,10 +10,12 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from safeloop.tenants.facilities.nav import register_nav
         from safeloop.tenants.facilities.permissions import Perm
+        from safeloop.tenants.facilities.point_hub import register_panel
         from safeloop.tenants.inspections import (
             template_section,  # noqa: F401  (registers)
             today,
         )
+        from safeloop.tenants.inspections.point_panel import ChecklistPointPanel
 
         register_nav(
             "inspections", _("Inspections"), "inspections:today", perm=Perm.INSPECTIONS_DO, order=12
@@ -26,3 +28,4 @@ class InspectionsConfig(AppConfig):
             order=13,
         )
         today.register()
+        register_panel(ChecklistPointPanel())

@@ -1,6 +1,6 @@
 """Inspection pages on the phone: my inspections today, a task's points, an
 inspection's result with one-tap hazards. The checklist itself is on the QR
-point hub (``hazards.views_report.point`` + ``inspections.views_hub``).
+point page (``facilities.views_point.point`` + ``inspections.point_panel``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from safeloop.tenants.facilities.permissions import Perm, can
 from safeloop.tenants.facilities.qr import point_path, point_url
 from safeloop.tenants.inspections.forms import SkipForm
 from safeloop.tenants.inspections.models import Answer, TaskPoint, TaskState
+from safeloop.tenants.inspections.point_panel import plain_number
 from safeloop.tenants.inspections.selectors import (
     tasks_for_day,
     visible_inspections,
@@ -31,7 +32,6 @@ from safeloop.tenants.inspections.services import (
     next_point,
     skip_point,
 )
-from safeloop.tenants.inspections.views_hub import plain_number
 
 
 def inspector_page(view):
