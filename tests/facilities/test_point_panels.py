@@ -15,15 +15,10 @@ import pytest
 from django.http import HttpResponseRedirect
 from django.template import Template
 
+from safeloop.tenants.facilities import point_hub
 from safeloop.tenants.facilities.models import Area
 from safeloop.tenants.facilities.permissions import Perm
-from safeloop.tenants.facilities.point_hub import (
-    Pane,
-    PointPanel,
-    point_panels,
-    register_panel,
-    unregister_panel,
-)
+from safeloop.tenants.facilities.point_hub import Pane, PointPanel, point_panels, register_panel
 
 pytestmark = pytest.mark.django_db
 
@@ -52,10 +47,14 @@ class ManagersPanel(NoticePanel):
 
 
 @pytest.fixture
-def notice_panel():
+def registry(monkeypatch):
+    """The registry as the apps left it, restored after the test."""
+    monkeypatch.setattr(point_hub, "_panels", dict(point_hub._panels))
+
+
+@pytest.fixture
+def notice_panel(registry):
     register_panel(NoticePanel())
-    yield
-    unregister_panel("notice")
 
 
 @pytest.fixture
@@ -99,11 +98,9 @@ def test_its_form_posts_go_to_it(as_li, press_line, notice_panel):
     assert sent["Location"] == f"/q/{press_line.qr_token}/?mode=notice&read=yes"
 
 
-def test_a_panel_is_only_shown_to_people_with_its_permission(as_zhang, press_line):
+def test_a_panel_is_only_shown_to_people_with_its_permission(as_zhang, press_line, registry):
     register_panel(ManagersPanel())
-    try:
-        html = as_zhang.get(f"/q/{press_line.qr_token}/").content.decode()
-    finally:
-        unregister_panel("managers")
+
+    html = as_zhang.get(f"/q/{press_line.qr_token}/").content.decode()
 
     assert 'data-testid="pane-managers"' not in html and 'data-testid="pane-report"' in html

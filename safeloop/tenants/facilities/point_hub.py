@@ -89,10 +89,6 @@ def register_panel(panel: PointPanel) -> None:
     _panels[panel.mode] = panel
 
 
-def unregister_panel(mode: str) -> None:
-    _panels.pop(mode, None)
-
-
 def point_panels() -> list[PointPanel]:
     """Every registered panel, in page order."""
     return sorted(_panels.values(), key=lambda panel: (panel.order, panel.mode))
