@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from safeloop.platform import webapp
 from safeloop.tenants.facilities import views_home
-from safeloop.tenants.hazards.urls import qr_urlpatterns
+from safeloop.tenants.facilities.urls import qr_urlpatterns
 
 urlpatterns = [
     path("", views_home.home, name="home"),

@@ -15,9 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
-from safeloop.tenants.facilities.models import Area, EquipmentType
+from safeloop.tenants.facilities.models import Area, EquipmentType, Shift
 from safeloop.tenants.facilities.services import create_equipment
-from safeloop.tenants.hazards.models import Shift
 from safeloop.tenants.inspections.models import (
     Checklist,
     ChecklistBinding,

@@ -11,8 +11,7 @@ from datetime import time
 import pytest
 from django.utils import timezone
 
-from safeloop.tenants.facilities.models import Area
-from safeloop.tenants.hazards.models import Shift
+from safeloop.tenants.facilities.models import Area, Shift
 from safeloop.tenants.inspections.models import Checklist, InspectionPlan, Point
 from safeloop.tenants.inspections.services import create_route, start_inspection
 from tests.graphql.conftest import run

@@ -162,7 +162,7 @@ def test_every_template_risk_point_page_opens(as_zhang, in_acme):
 
 
 def test_register_counts_each_workshops_risks_by_colour(as_wang, w1, press_risk):
-    from safeloop.tenants.inspections.bindings import AreaTree
+    from safeloop.tenants.facilities.selectors import AreaTree
 
     page = as_wang.get("/r/")
     rows = {row.area.code: row for row in page.context["by_area"]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from safeloop.tenants.hazards import models, services
+from safeloop.tenants.facilities import models as facilities_models
 
 HazardGrade = strawberry.enum(
     models.Grade,
@@ -31,7 +32,7 @@ PhotoStage = strawberry.enum(
     "RECTIFICATION: taken after the fix.",
 )
 ExtensionState = strawberry.enum(models.ExtensionState, name="ExtensionState")
-Shift = strawberry.enum(models.Shift, name="Shift")
+Shift = strawberry.enum(facilities_models.Shift, name="Shift")
 
 
 HazardAction = strawberry.enum(

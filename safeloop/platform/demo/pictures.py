@@ -16,7 +16,7 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFont
 
-from safeloop.tenants.hazards.photos import CJK_FONTS, LATIN_FONTS
+from safeloop.tenants.facilities.photos import CJK_FONTS, LATIN_FONTS
 
 PLAN_SIZE = (1600, 1000)
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 as fractions of the plan

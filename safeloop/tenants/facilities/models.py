@@ -41,6 +41,14 @@ class BilingualName(models.Model):
         return self.name
 
 
+class Shift(models.TextChoices):
+    """The three shifts of a working day (白班、中班、夜班): a report's, a route's."""
+
+    DAY = "day", _("Day shift")
+    MIDDLE = "middle", _("Middle shift")
+    NIGHT = "night", _("Night shift")
+
+
 class AreaKind(models.TextChoices):
     SITE = "site", _("Site")
     WORKSHOP = "workshop", _("Workshop")

@@ -31,19 +31,3 @@ declare(
         Role.OPERATOR: {FacilityPerm.VIEW_FACILITIES},
     },
 )
-
-
-# moved to safeloop.access and each app's permissions.py; kept for w's and h's merge
-from safeloop.access import ROLE_CHOICES, ROLE_LABELS, can, ensure_can, roles_of  # noqa: E402, F401
-
-
-def __getattr__(name: str):  # the old all-apps ``Perm``; kept for w's and h's merge
-    if name != "Perm":
-        raise AttributeError(name)
-    from safeloop.tenants.accounts.permissions import AccountPerm
-    from safeloop.tenants.hazards.permissions import HazardPerm
-    from safeloop.tenants.inspections.permissions import InspectionPerm
-    from safeloop.tenants.risks.permissions import RiskPerm
-
-    apps_perms = (FacilityPerm, AccountPerm, HazardPerm, InspectionPerm, RiskPerm)
-    return StrEnum("Perm", [(p.name, p.value) for perms in apps_perms for p in perms])

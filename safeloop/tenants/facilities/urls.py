@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeloop.tenants.facilities import views, views_home, views_qr
+from safeloop.tenants.facilities import views, views_home, views_point, views_qr
 
 app_name = "workspace"
 urlpatterns = [
@@ -24,4 +24,9 @@ urlpatterns = [
     path("qr/labels.pdf", views_qr.labels_pdf, name="qr_labels_pdf"),
     path("qr/<str:kind>/<int:pk>/sign.pdf", views_qr.sign, name="qr_sign"),
     path("qr/<str:kind>/<int:pk>/revoke/", views_qr.revoke, name="qr_revoke"),
+]
+
+# The QR point page lives at /q/<token>/ (see safeloop/platform/urls_tenant.py).
+qr_urlpatterns = [
+    path("<str:token>/", views_point.point, name="point"),
 ]

@@ -27,8 +27,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from safeloop.access import Role, roles_of
+from safeloop.tenants.facilities.selectors import areas_of_workshop, people_with_role, workshop_of
 from safeloop.tenants.hazards.models import AcceptanceLevel, Grade, Hazard
-from safeloop.tenants.hazards.routing import areas_of_workshop, people_with_role, workshop_of
 
 DEFAULT_PATHS: dict[str, tuple[AcceptanceLevel, ...]] = {
     Grade.GENERAL: (AcceptanceLevel.TEAM_LEADER,),

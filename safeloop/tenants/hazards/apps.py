@@ -8,11 +8,13 @@ class HazardsConfig(AppConfig):
     verbose_name = "Hazards"
 
     def ready(self) -> None:
+        from safeloop.tenants.facilities.point_hub import register_panel
         from safeloop.tenants.hazards import (
             template_section,  # noqa: F401  (registers)
             today,
         )
         from safeloop.tenants.hazards.permissions import HazardPerm
+        from safeloop.tenants.hazards.point_panel import ReportPanel
         from safeloop.web.nav import register_nav
 
         register_nav(
@@ -35,3 +37,4 @@ class HazardsConfig(AppConfig):
             order=86,
         )
         today.register()
+        register_panel(ReportPanel())

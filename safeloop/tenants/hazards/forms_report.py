@@ -10,8 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.tenants.facilities.models import Equipment
-from safeloop.tenants.hazards.models import LibraryEntry, Shift
+from safeloop.tenants.facilities.models import Equipment, Shift
+from safeloop.tenants.hazards.models import LibraryEntry
 
 MAX_DESCRIPTION = 1000
 

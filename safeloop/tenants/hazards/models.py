@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.tenants.facilities.models import BilingualName
+from safeloop.tenants.facilities.models import BilingualName, Shift
 
 
 class Grade(models.TextChoices):
@@ -37,12 +37,6 @@ class AcceptanceLevel(models.TextChoices):
     SAFETY_OFFICER = "safety_officer", _("Safety officer")
     LEADER_IN_CHARGE = "leader_in_charge", _("Leader in charge")
     VERIFIER = "verifier", _("Third-party verifier")
-
-
-class Shift(models.TextChoices):
-    DAY = "day", _("Day shift")
-    MIDDLE = "middle", _("Middle shift")
-    NIGHT = "night", _("Night shift")
 
 
 def new_verifier_token() -> str:

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from safeloop.access import Role
 from safeloop.platform.urls_util import tenant_absolute_url
 from safeloop.tenants.alerts.services import Message, notify
+from safeloop.tenants.facilities.selectors import people_with_role, workshop_of
 from safeloop.tenants.hazards.acceptance import acceptors_for
 from safeloop.tenants.hazards.models import AcceptanceLevel, Grade, GradePolicy, Hazard
-from safeloop.tenants.hazards.routing import people_with_role, workshop_of
 
 # Roles told about a new hazard are looked up in its workshop when that makes sense.
 WORKSHOP_SCOPED_ROLES = {Role.TEAM_LEADER.value, Role.WORKSHOP_DIRECTOR.value}

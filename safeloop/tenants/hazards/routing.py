@@ -6,33 +6,16 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from safeloop.access import Role
-from safeloop.tenants.facilities.models import Area, AreaKind, Person
+from safeloop.tenants.facilities.models import Person
+from safeloop.tenants.facilities.selectors import (
+    active_people,
+    areas_of_workshop,
+    people_with_role,
+    workshop_of,
+)
 from safeloop.tenants.hazards.models import Hazard, RoutingRule
 
 User = get_user_model()
-
-
-def workshop_of(area: Area | None) -> Area | None:
-    while area is not None and area.kind != AreaKind.WORKSHOP:
-        if area.kind == AreaKind.SITE:
-            return None
-        area = area.parent
-    return area
-
-
-def areas_of_workshop(workshop: Area) -> list[int]:
-    return [workshop.pk, *Area.objects.filter(parent=workshop).values_list("pk", flat=True)]
-
-
-def _active_people() -> Q:
-    return Q(user__is_active=True)
-
-
-def people_with_role(role: Role, workshop: Area | None = None):
-    qs = Person.objects.filter(_active_people(), roles__contains=[role.value])
-    if workshop is not None:
-        qs = qs.filter(area_id__in=areas_of_workshop(workshop))
-    return qs.select_related("user").order_by("id")
 
 
 def _matching_rules(hazard: Hazard) -> list[RoutingRule]:
@@ -70,7 +53,7 @@ def resolve_assignee(hazard: Hazard) -> Person | None:
         if rule.assignee_id and rule.assignee.user.is_active:
             return rule.assignee
         if rule.assignee_job_role_id:
-            qs = Person.objects.filter(_active_people(), job_role_id=rule.assignee_job_role_id)
+            qs = active_people().filter(job_role_id=rule.assignee_job_role_id)
             if workshop is not None:
                 in_workshop = qs.filter(area_id__in=areas_of_workshop(workshop)).first()
                 if in_workshop:

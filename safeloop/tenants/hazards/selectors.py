@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from safeloop.access import can, roles_of
+from safeloop.tenants.facilities.selectors import workshop_of
 from safeloop.tenants.hazards.acceptance import ACCEPTANCE_LEVEL_ROLES
 from safeloop.tenants.hazards.models import AcceptanceLevel, Hazard
 from safeloop.tenants.hazards.permissions import HazardPerm
-from safeloop.tenants.hazards.routing import workshop_of
 
 
 def visible_hazards(user) -> QuerySet[Hazard]:

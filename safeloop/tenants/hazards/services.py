@@ -22,6 +22,8 @@ from safeloop.access import can, ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Area, Equipment, Person
+from safeloop.tenants.facilities.photos import decode_signature, process_photo
+from safeloop.tenants.facilities.selectors import workshop_of
 from safeloop.tenants.hazards import acceptance, notices
 from safeloop.tenants.hazards.models import (
     Acceptance,
@@ -39,7 +41,6 @@ from safeloop.tenants.hazards.models import (
     State,
 )
 from safeloop.tenants.hazards.permissions import HazardPerm
-from safeloop.tenants.hazards.photos import decode_signature, process_photo
 from safeloop.tenants.hazards.routing import resolve_assignee
 from safeloop.tenants.hazards.signals import hazard_reported
 
@@ -163,8 +164,6 @@ def report_hazard(
         gps_accuracy_m=gps_accuracy_m,
         number="pending",
     )
-    from safeloop.tenants.hazards.routing import workshop_of
-
     hazard.workshop = workshop_of(area)
     policy = policy_for(hazard.grade)
     hazard.acceptance_levels = list(policy.acceptance_levels)

@@ -5,7 +5,6 @@ from safeloop.tenants.hazards import (
     views_config,
     views_detail,
     views_files,
-    views_report,
 )
 
 app_name = "hazards"
@@ -27,9 +26,4 @@ urlpatterns = [
     path("settings/rules/add/", views_config.rule_add, name="rule_add"),
     path("settings/rules/<int:pk>/", views_config.rule_edit, name="rule_edit"),
     path("settings/reporting/", views_config.settings_edit, name="settings_edit"),
-]
-
-# The QR point page lives at /q/<token>/ (see safeloop/platform/urls_tenant.py).
-qr_urlpatterns = [
-    path("<str:token>/", views_report.point, name="point"),
 ]

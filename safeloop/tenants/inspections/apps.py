@@ -8,11 +8,13 @@ class InspectionsConfig(AppConfig):
     verbose_name = "Inspections"
 
     def ready(self) -> None:
+        from safeloop.tenants.facilities.point_hub import register_panel
         from safeloop.tenants.inspections import (
             template_section,  # noqa: F401  (registers)
             today,
         )
         from safeloop.tenants.inspections.permissions import InspectionPerm
+        from safeloop.tenants.inspections.point_panel import ChecklistPointPanel
         from safeloop.web.nav import register_nav
 
         register_nav(
@@ -30,3 +32,4 @@ class InspectionsConfig(AppConfig):
             order=13,
         )
         today.register()
+        register_panel(ChecklistPointPanel())

@@ -8,66 +8,13 @@ whole workshop.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Callable, Mapping
-from typing import TypeVar
 
 from safeloop.tenants.facilities.models import Area, Equipment, EquipmentStatus
+from safeloop.tenants.facilities.selectors import AreaTree
 from safeloop.tenants.inspections.models import Checklist, ChecklistBinding, Point
 from safeloop.tenants.inspections.models.checklists import SCOPE_RANK
 
 EARTH_RADIUS_M = 6_371_000
-T = TypeVar("T")
-
-
-class AreaTree:
-    """The area tree as parent/kind maps (one query)."""
-
-    def __init__(self) -> None:
-        self.parent: dict[int, int | None] = {}
-        self.kind: dict[int, str] = {}
-        self.children: dict[int | None, list[int]] = defaultdict(list)
-        for pk, parent_id, kind in Area.objects.values_list("pk", "parent_id", "kind"):
-            self.parent[pk] = parent_id
-            self.kind[pk] = kind
-            self.children[parent_id].append(pk)
-
-    def ancestors(self, area_id: int | None) -> list[int]:
-        """The area and the areas above it, nearest first."""
-        chain = []
-        while area_id is not None and area_id not in chain:
-            chain.append(area_id)
-            area_id = self.parent.get(area_id)
-        return chain
-
-    def depth(self, area_id: int | None) -> int:
-        return len(self.ancestors(area_id))
-
-    def subtree(self, root_id: int | None) -> set[int]:
-        """The root and everything under it; every area when ``root_id`` is None."""
-        if root_id is None:
-            return set(self.parent)
-        found, stack = set(), [root_id]
-        while stack:
-            pk = stack.pop()
-            if pk in found:
-                continue
-            found.add(pk)
-            stack.extend(self.children.get(pk, ()))
-        return found
-
-    def roll_up(self, own: Mapping[int, T], plus: Callable[[T, T], T], zero: T) -> dict[int, T]:
-        """For every area, ``plus`` of the ``own`` values of its whole subtree.
-
-        Each value is added to its area and every area above it, so a workshop
-        totals its lines and a site its workshops; areas with nothing get ``zero``.
-        """
-        totals: dict[int, T] = dict.fromkeys(self.parent, zero)
-        for area_id, value in own.items():
-            for above in self.ancestors(area_id):
-                if above in totals:
-                    totals[above] = plus(totals[above], value)
-        return totals
 
 
 def place_id(point: Point) -> int:

@@ -26,8 +26,8 @@ from safeloop.tenants.facilities.models import (
     EquipmentStatus,
     EquipmentType,
     Person,
+    Shift,
 )
-from safeloop.tenants.hazards.models import Shift
 from safeloop.tenants.inspections.models import (
     BindingScope,
     Cadence,

@@ -10,7 +10,7 @@ from safeloop.access import Role
 from safeloop.platform.urls_util import tenant_absolute_url
 from safeloop.tenants.alerts.services import Message, notify
 from safeloop.tenants.facilities.models import Person
-from safeloop.tenants.hazards.routing import people_with_role, workshop_of
+from safeloop.tenants.facilities.selectors import people_with_role, workshop_of
 from safeloop.tenants.inspections.models import InspectionTask
 
 

@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Person
+from safeloop.tenants.facilities.selectors import AreaTree
 from safeloop.tenants.inspections import notices
-from safeloop.tenants.inspections.bindings import AreaTree, BindingIndex, points_in_subtree
+from safeloop.tenants.inspections.bindings import BindingIndex, points_in_subtree
 from safeloop.tenants.inspections.models import (
     Checklist,
     InspectionPlan,

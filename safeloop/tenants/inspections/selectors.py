@@ -13,8 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safeloop.access import can
-from safeloop.tenants.hazards.routing import workshop_of
-from safeloop.tenants.inspections.bindings import AreaTree
+from safeloop.tenants.facilities.selectors import AreaTree, workshop_of
 from safeloop.tenants.inspections.models import (
     Inspection,
     InspectionTask,

@@ -1,6 +1,6 @@
 """Inspection pages on the phone: my inspections today, a task's points, an
 inspection's result with one-tap hazards. The checklist itself is on the QR
-point hub (``hazards.views_report.point`` + ``inspections.views_hub``).
+point page (``facilities.views_point.point`` + ``inspections.point_panel``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from safeloop.tenants.hazards.permissions import HazardPerm
 from safeloop.tenants.inspections.forms import SkipForm
 from safeloop.tenants.inspections.models import Answer, TaskPoint, TaskState
 from safeloop.tenants.inspections.permissions import InspectionPerm
+from safeloop.tenants.inspections.point_panel import plain_number
 from safeloop.tenants.inspections.selectors import (
     tasks_for_day,
     visible_inspections,
@@ -33,7 +34,6 @@ from safeloop.tenants.inspections.services import (
     next_point,
     skip_point,
 )
-from safeloop.tenants.inspections.views_hub import plain_number
 
 
 def inspector_page(view):

@@ -36,7 +36,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from safeloop.tenants.facilities.models import Area
-from safeloop.tenants.inspections.bindings import AreaTree
+from safeloop.tenants.facilities.selectors import AreaTree
 from safeloop.tenants.risks.models import (
     BAND_CONTROL_LEVEL,
     ControlLevel,

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from safeloop.tenants.facilities.models import Area
-from safeloop.tenants.inspections.bindings import AreaTree
+from safeloop.tenants.facilities.selectors import AreaTree
 from safeloop.tenants.risks.models import Assessment, ControlMeasure, RiskPoint
 from safeloop.tenants.risks.scoring import Band
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from safeloop.tenants.facilities.selectors import AreaTree
 from safeloop.tenants.hazards.models import OPEN_STATES, Hazard
-from safeloop.tenants.inspections.bindings import AreaTree
 from safeloop.tenants.risks.models import RiskPoint, SitePlan, Zone
 from safeloop.tenants.risks.scoring import BAND_COLOURS, BAND_RANK, Band
 

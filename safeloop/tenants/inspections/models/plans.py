@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.access import ROLE_CHOICES
-from safeloop.tenants.facilities.models import BilingualName
-from safeloop.tenants.hazards.models import Shift
+from safeloop.tenants.facilities.models import BilingualName, Shift
 
 
 class Cadence(models.TextChoices):

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
+from safeloop.tenants.facilities.photos import StampedPhoto
 from safeloop.tenants.hazards.models import Hazard, LibraryEntry
-from safeloop.tenants.hazards.photos import StampedPhoto
 from safeloop.tenants.hazards.services import report_hazard
 from safeloop.tenants.inspections.errors import InspectionErrorCode as Code
 from safeloop.tenants.inspections.models import Answer, ItemKind

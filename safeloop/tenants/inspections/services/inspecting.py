@@ -17,7 +17,7 @@ from safeloop.access import ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Person
-from safeloop.tenants.hazards.photos import process_photo
+from safeloop.tenants.facilities.photos import process_photo
 from safeloop.tenants.inspections.bindings import BindingIndex, distance_m
 from safeloop.tenants.inspections.errors import InspectionErrorCode as Code
 from safeloop.tenants.inspections.models import (

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from safeloop.access import Role, ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
-from safeloop.tenants.facilities.models import Area, Person
-from safeloop.tenants.hazards.models import Shift
+from safeloop.tenants.facilities.models import Area, Person, Shift
 from safeloop.tenants.inspections.errors import InspectionErrorCode as Code
 from safeloop.tenants.inspections.models import (
     Cadence,

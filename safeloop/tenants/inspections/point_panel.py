@@ -1,10 +1,11 @@
-"""The checklist part of the QR point hub (/q/<token>/).
+"""The checklist panel of the QR point page (/q/<token>/, facilities.views_point).
 
-``hazards.views_report.point`` owns the URL and the hazard report form; it asks
-this module for the checklist panel (what applies here, for this user) and
-hands it the checklist POSTs. Submitting calls ``start_inspection`` with the
-signed opening time and then ``submit_inspection``, in one transaction, and
-redirects to the result page (POST/redirect/GET).
+The page asks this panel for the checklist that applies here, for this user,
+and hands it the checklist POSTs (``form=checklist``). Its pane is in front
+when one of the person's inspection tasks covers this point now. Submitting
+calls ``start_inspection`` with the signed opening time and then
+``submit_inspection``, in one transaction, and redirects to the result page
+(POST/redirect/GET).
 
 Every scan renders the same items for a checklist version, so the empty form's
 items are rendered once per version and language and then read from Django's
@@ -15,24 +16,23 @@ checklist changes, so a changed checklist is never read from an old entry.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
 from django.core.cache import cache as fragments
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from safeloop.access import can
 from safeloop.tenants.facilities.models import Area, Equipment
+from safeloop.tenants.facilities.point_hub import Pane, PointPanel, template_digest
 from safeloop.tenants.inspections.forms import ChecklistForm, read_opened, sign_opened
 from safeloop.tenants.inspections.models import (
     CheckItem,
@@ -52,8 +52,10 @@ from safeloop.tenants.inspections.services import (
 )
 
 HISTORY_SHOWN = 10
-# The hub's two forms post to the same URL; the checklist one says so.
+# The point page's forms post to the same URL; the checklist one says so.
 CHECKLIST_FORM = "checklist"
+# The checklist's ``?mode=`` name on the point page.
+INSPECT_MODE = "inspect"
 ITEMS_TEMPLATE = "inspections/_checklist_items.html"
 # Entries are exact (the key changes with the checklist); the time only bounds how
 # long a deploy's new wording or markup waits behind an old entry.
@@ -174,17 +176,6 @@ def _items_key(version: ChecklistVersion) -> str:
     )
 
 
-def template_digest(name: str) -> str:
-    """A short digest of a template's source, for the keys of its cached renderings
-    (the template loader keeps the source, so this is a lookup on most calls)."""
-    return _digest(get_template(name).template.source)
-
-
-@lru_cache(maxsize=32)
-def _digest(source: str) -> str:
-    return hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()[:12]
-
-
 def submit_checklist(request: HttpRequest, panel: ChecklistPanel) -> HttpResponse | None:
     """Submit the posted answers: a redirect to the result, or None with the errors in the form."""
     form = panel.form
@@ -233,3 +224,34 @@ def _apply_errors(form: ChecklistForm, exc: ValidationError) -> None:
         return
     for name, errors in exc.error_dict.items():
         form.add_error(name if name in form.fields else None, errors)
+
+
+class ChecklistPointPanel(PointPanel):
+    """Inspect here: the checklist that applies at this point, and its recent history."""
+
+    mode = INSPECT_MODE
+    order = 20
+    permission = InspectionPerm.INSPECTIONS_DO
+    title = gettext_lazy("Inspection")
+    icon = "✓"
+    template = "inspections/_point_pane.html"
+    styles = ("safeloop/inspections/inspect.css",)
+    scripts = ("safeloop/inspections/inspect.js",)
+    form_name = CHECKLIST_FORM
+    due_testid = "inspection-due"
+
+    def pane(self, request: HttpRequest, area: Area, equipment: Equipment | None) -> Pane | None:
+        panel = checklist_panel(request, area, equipment)
+        return self._pane(panel) if panel is not None else None
+
+    def post(
+        self, request: HttpRequest, area: Area, equipment: Equipment | None
+    ) -> HttpResponse | Pane | None:
+        panel = checklist_panel(request, area, equipment)
+        if panel is None:
+            return None
+        sent = submit_checklist(request, panel)
+        return sent if sent is not None else self._pane(panel)
+
+    def _pane(self, panel: ChecklistPanel) -> Pane:
+        return Pane(self, panel, due=panel.task_point is not None)

@@ -1,0 +1,90 @@
+"""Reading the facility: the area tree, a place's workshop, the people holding a role.
+
+Hazards, inspections and risks all ask these questions of the same areas and
+people, so the answers live here, below those apps.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+from safeloop.access import Role
+from safeloop.tenants.facilities.models import Area, AreaKind, Person
+
+T = TypeVar("T")
+
+
+class AreaTree:
+    """The area tree as parent/kind maps (one query)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int | None] = {}
+        self.kind: dict[int, str] = {}
+        self.children: dict[int | None, list[int]] = defaultdict(list)
+        for pk, parent_id, kind in Area.objects.values_list("pk", "parent_id", "kind"):
+            self.parent[pk] = parent_id
+            self.kind[pk] = kind
+            self.children[parent_id].append(pk)
+
+    def ancestors(self, area_id: int | None) -> list[int]:
+        """The area and the areas above it, nearest first."""
+        chain = []
+        while area_id is not None and area_id not in chain:
+            chain.append(area_id)
+            area_id = self.parent.get(area_id)
+        return chain
+
+    def depth(self, area_id: int | None) -> int:
+        return len(self.ancestors(area_id))
+
+    def subtree(self, root_id: int | None) -> set[int]:
+        """The root and everything under it; every area when ``root_id`` is None."""
+        if root_id is None:
+            return set(self.parent)
+        found, stack = set(), [root_id]
+        while stack:
+            pk = stack.pop()
+            if pk in found:
+                continue
+            found.add(pk)
+            stack.extend(self.children.get(pk, ()))
+        return found
+
+    def roll_up(self, own: Mapping[int, T], plus: Callable[[T, T], T], zero: T) -> dict[int, T]:
+        """For every area, ``plus`` of the ``own`` values of its whole subtree.
+
+        Each value is added to its area and every area above it, so a workshop
+        totals its lines and a site its workshops; areas with nothing get ``zero``.
+        """
+        totals: dict[int, T] = dict.fromkeys(self.parent, zero)
+        for area_id, value in own.items():
+            for above in self.ancestors(area_id):
+                if above in totals:
+                    totals[above] = plus(totals[above], value)
+        return totals
+
+
+def workshop_of(area: Area | None) -> Area | None:
+    while area is not None and area.kind != AreaKind.WORKSHOP:
+        if area.kind == AreaKind.SITE:
+            return None
+        area = area.parent
+    return area
+
+
+def areas_of_workshop(workshop: Area) -> list[int]:
+    return [workshop.pk, *Area.objects.filter(parent=workshop).values_list("pk", flat=True)]
+
+
+def active_people():
+    """People whose login still works: nobody routes work to someone who has left."""
+    return Person.objects.filter(user__is_active=True)
+
+
+def people_with_role(role: Role, workshop: Area | None = None):
+    qs = active_people().filter(roles__contains=[role.value])
+    if workshop is not None:
+        qs = qs.filter(area_id__in=areas_of_workshop(workshop))
+    return qs.select_related("user").order_by("id")
