@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from safeloop.tenants.hazards import models, services
 from safeloop.tenants.facilities import models as facilities_models
+from safeloop.tenants.hazards import models, services
 
 HazardGrade = strawberry.enum(
     models.Grade,
