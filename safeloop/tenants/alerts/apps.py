@@ -8,10 +8,10 @@ class AlertsConfig(AppConfig):
     verbose_name = "Alerts and notifications"
 
     def ready(self) -> None:
-        from safeloop.tenants.hazards.permissions import HazardPerm
+        from safeloop.tenants.alerts.permissions import AlertPerm
         from safeloop.web.nav import register_nav
 
         register_nav("inbox", _("Notifications"), "alerts:inbox", order=5)
         register_nav(
-            "robots", _("Chat robots"), "alerts:robots", perm=HazardPerm.HAZARD_CONFIGURE, order=85
+            "robots", _("Chat robots"), "alerts:robots", perm=AlertPerm.MANAGE_ROBOTS, order=85
         )

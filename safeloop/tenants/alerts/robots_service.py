@@ -1,6 +1,6 @@
 """Group chat robots (WeCom, DingTalk, Feishu): configuring them and sending a test message.
 
-Only people who configure the hazard loop (``HazardPerm.HAZARD_CONFIGURE``) may do
+Only people who configure the hazard loop (``AlertPerm.MANAGE_ROBOTS``) may do
 this. A webhook URL carries the robot's access token, so the audit trail
 records its host, never the URL or the signing secret.
 """
@@ -31,9 +31,9 @@ from safeloop.tenants.alerts.models import (
     Robot,
     RobotEvent,
 )
+from safeloop.tenants.alerts.permissions import AlertPerm
 from safeloop.tenants.alerts.services import AlertErrorCode, Message, notify
 from safeloop.tenants.audit.services import record_event
-from safeloop.tenants.hazards.permissions import HazardPerm
 
 # Where each vendor's custom robots live. Other hosts (a company's own relay,
 # a local test server) are allowed through settings.SAFELOOP_ROBOT_EXTRA_HOSTS.
@@ -117,7 +117,7 @@ def create_robot(
     is_active: bool = True,
 ) -> Robot:
     """Add a group robot that hazard events are posted to."""
-    ensure_can(by, HazardPerm.HAZARD_CONFIGURE)
+    ensure_can(by, AlertPerm.MANAGE_ROBOTS)
     robot = Robot(
         name=name,
         kind=str(kind),
@@ -144,7 +144,7 @@ def create_robot(
 @transaction.atomic
 def update_robot(robot: Robot, *, by, **changes: Any) -> Robot:
     """Change a robot; ``is_active=False`` disables it (nothing is posted to it any more)."""
-    ensure_can(by, HazardPerm.HAZARD_CONFIGURE)
+    ensure_can(by, AlertPerm.MANAGE_ROBOTS)
     unknown = set(changes) - set(ROBOT_FIELDS)
     if unknown:
         raise ValueError(f"update_robot: unknown fields {sorted(unknown)}")
@@ -168,7 +168,7 @@ def update_robot(robot: Robot, *, by, **changes: Any) -> Robot:
 @transaction.atomic
 def send_test_message(robot: Robot, *, by) -> Notification:
     """Queue a test message to this robot alone; Celery posts it after the commit."""
-    ensure_can(by, HazardPerm.HAZARD_CONFIGURE)
+    ensure_can(by, AlertPerm.MANAGE_ROBOTS)
     message = Message(
         event=ROBOT_TEST_EVENT,
         subject=_("SafeLoop test message"),

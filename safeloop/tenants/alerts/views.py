@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from safeloop.tenants.alerts.forms import ChannelsForm, RobotForm
 from safeloop.tenants.alerts.models import Channel, Notification, Robot, RobotEvent
+from safeloop.tenants.alerts.permissions import AlertPerm
 from safeloop.tenants.alerts.robots_service import (
     create_robot,
     masked_webhook,
@@ -32,7 +33,6 @@ from safeloop.tenants.alerts.services import (
     set_channels,
     unread_count,
 )
-from safeloop.tenants.hazards.permissions import HazardPerm
 from safeloop.web.forms import submit_form
 from safeloop.web.guards import guarded
 
@@ -110,7 +110,7 @@ def channels(request: HttpRequest) -> HttpResponse:
 # --- Group robots ----------------------------------------------------------------------
 
 
-@guarded(HazardPerm.HAZARD_CONFIGURE)
+@guarded(AlertPerm.MANAGE_ROBOTS)
 def robots(request: HttpRequest) -> HttpResponse:
     labels = dict(RobotEvent.choices)
     rows = list(robots_with_last_delivery())
@@ -120,7 +120,7 @@ def robots(request: HttpRequest) -> HttpResponse:
     return render(request, "alerts/robots.html", {"robots": rows})
 
 
-@guarded(HazardPerm.HAZARD_CONFIGURE)
+@guarded(AlertPerm.MANAGE_ROBOTS)
 def robot_add(request: HttpRequest) -> HttpResponse:
     form = RobotForm(request.POST or None)
     created: list[Robot] = []
@@ -143,7 +143,7 @@ def robot_add(request: HttpRequest) -> HttpResponse:
     return render(request, "alerts/robot_form.html", {"form": form, "title": _("Add robot")})
 
 
-@guarded(HazardPerm.HAZARD_CONFIGURE)
+@guarded(AlertPerm.MANAGE_ROBOTS)
 def robot_edit(request: HttpRequest, pk: int) -> HttpResponse:
     robot = get_object_or_404(Robot, pk=pk)
     form = RobotForm(request.POST or None, robot=robot)
@@ -163,7 +163,7 @@ def robot_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@guarded(HazardPerm.HAZARD_CONFIGURE)
+@guarded(AlertPerm.MANAGE_ROBOTS)
 @require_POST
 def robot_active(request: HttpRequest, pk: int) -> HttpResponse:
     robot = get_object_or_404(Robot, pk=pk)
@@ -178,7 +178,7 @@ def robot_active(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('alerts:robots')}#robot-{robot.pk}")
 
 
-@guarded(HazardPerm.HAZARD_CONFIGURE)
+@guarded(AlertPerm.MANAGE_ROBOTS)
 @require_POST
 def robot_test(request: HttpRequest, pk: int) -> HttpResponse:
     robot = get_object_or_404(Robot, pk=pk)

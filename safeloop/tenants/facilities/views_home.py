@@ -14,14 +14,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.access import can
+from safeloop.access import can, permission
 from safeloop.tenants.facilities.models import Area, AreaKind
 from safeloop.tenants.facilities.permissions import FacilityPerm
 from safeloop.tenants.facilities.qr import point_path
 from safeloop.tenants.facilities.services import summary
 from safeloop.tenants.facilities.today import due_for
-from safeloop.tenants.hazards.permissions import HazardPerm
-from safeloop.tenants.inspections.permissions import InspectionPerm
 from safeloop.web.guards import guarded
 
 
@@ -35,8 +33,8 @@ class Entry:
 
 def _entries(user) -> list[Entry]:
     entries = []
-    can_report = can(user, HazardPerm.HAZARD_REPORT)
-    can_inspect = can(user, InspectionPerm.INSPECTIONS_DO)
+    can_report = can(user, permission("hazards.report"))
+    can_inspect = can(user, permission("inspections.do"))
     if can_report or can_inspect:
         entries.append(
             Entry("scan", _("Scan"), _("the QR code at the place"), reverse("workspace:scan"))
@@ -74,11 +72,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_manage_equipment": can(user, FacilityPerm.MANAGE_EQUIPMENT),
         "can_manage_people": can(user, FacilityPerm.MANAGE_PEOPLE),
     }
-    oversees_hazards = can(user, HazardPerm.HAZARD_VIEW_ALL) or can(
-        user, HazardPerm.HAZARD_VIEW_WORKSHOP
+    oversees_hazards = can(user, permission("hazards.view_all")) or can(
+        user, permission("hazards.view_workshop")
     )
-    oversees_inspections = can(user, InspectionPerm.INSPECTIONS_VIEW_ALL) or can(
-        user, InspectionPerm.INSPECTIONS_VIEW_WORKSHOP
+    oversees_inspections = can(user, permission("inspections.view_all")) or can(
+        user, permission("inspections.view_workshop")
     )
     return render(
         request,
@@ -103,7 +101,7 @@ def scan(request: HttpRequest) -> HttpResponse:
     return render(request, "facilities/scan.html", {"report_url": reverse("workspace:report")})
 
 
-@guarded(HazardPerm.HAZARD_REPORT)
+@guarded(permission("hazards.report"))
 def report(request: HttpRequest) -> HttpResponse:
     """Report without a label at hand: pick the place, then it is the point's report page."""
     areas = list(Area.objects.select_related("parent").order_by("code"))
