@@ -7,6 +7,9 @@ Zhang (operator) reports from W1-A1; Ma, the fitter, fixes what is routed to him
 
 from __future__ import annotations
 
+import struct
+import zlib
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -57,6 +60,37 @@ def test_report_with_four_photos_is_refused(acme_client, zhang):
     )["reportHazard"]
 
     assert codes(payload) == [("photos", "too_many_photos")]
+    assert not Hazard.objects.exists()
+
+
+def _png_claiming(width: int, height: int) -> SimpleUploadedFile:
+    """A few hundred bytes of PNG whose header claims ``width`` x ``height`` pixels,
+    as an attacker's decompression bomb does (its data would inflate to gigabytes)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\0" * 1024)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    body = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat)
+    return SimpleUploadedFile("bomb.png", body + chunk(b"IEND", b""), content_type="image/png")
+
+
+@pytest.mark.parametrize("edge", [20_000, 10_000])
+def test_a_photo_claiming_too_many_pixels_is_refused_before_decoding(acme_client, zhang, edge):
+    area = Area.objects.get(code="W1-A1")
+
+    response = run_with_files(
+        as_user(acme_client, zhang),
+        REPORT,
+        {"input": {"area": gid(area), "description": "Bomb"}},
+        {"photos": [_png_claiming(edge, edge)]},
+    )
+    payload = response["reportHazard"]
+
+    assert codes(payload) == [("photos", "photo_too_large")]
+    assert "megapixels" in payload["errors"][0]["message"]
     assert not Hazard.objects.exists()
 
 

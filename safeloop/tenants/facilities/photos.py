@@ -8,6 +8,7 @@ before the report is flagged.
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,9 @@ from safeloop.platform.errors import field_error
 
 MAX_UPLOAD_BYTES = 12 * 1024 * 1024
 MAX_EDGE_PX = 1600
+# A 48-megapixel phone camera is the largest we expect; a few kilobytes of PNG can
+# claim 20000 x 20000 pixels and take gigabytes to decode, so size is read first.
+MAX_PHOTO_PIXELS = 64_000_000
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF", "MPO"}
 # A photo whose camera time is this much older than the report is flagged.
 STALE_AFTER = timedelta(hours=24)
@@ -122,13 +126,25 @@ def process_photo(
             _("A photo may be at most %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // 1024 // 1024},
             "photo_too_large",
         )
+    too_many_pixels = field_error(
+        field,
+        _("This photo has too many pixels (at most %(mp)d megapixels).")
+        % {"mp": MAX_PHOTO_PIXELS // 1_000_000},
+        "photo_too_large",
+    )
     try:
         upload.seek(0)
-        image = Image.open(upload)
+        with warnings.catch_warnings():  # Pillow only warns up to twice its own limit
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)  # reads the header only
+        if image.width * image.height > MAX_PHOTO_PIXELS:
+            raise too_many_pixels
         image.verify()  # structure check; the image must be reopened afterwards
         upload.seek(0)
         image = Image.open(upload)
         image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):  # Pillow's own limit
+        raise too_many_pixels from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise field_error(
             field,
