@@ -90,7 +90,7 @@ def test_a_photo_claiming_too_many_pixels_is_refused_before_decoding(acme_client
     payload = response["reportHazard"]
 
     assert codes(payload) == [("photos", "photo_too_large")]
-    assert "megapixels" in payload["errors"][0]["message"]
+    assert "64" in payload["errors"][0]["message"]  # the limit, in Zhang's language
     assert not Hazard.objects.exists()
 
 
