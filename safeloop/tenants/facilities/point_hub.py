@@ -12,6 +12,7 @@ one pane at a time, with a switch between them when there are several.
 from __future__ import annotations
 
 import hashlib
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -23,7 +24,7 @@ from safeloop.access import Permission, can
 from safeloop.tenants.facilities.models import Area, Equipment
 
 
-class PointPanel:
+class PointPanel(ABC):
     """One thing a person can do at a QR point. Subclasses set the attributes and
     build their pane; the page owns the URL, the header and the switch."""
 
@@ -48,9 +49,9 @@ class PointPanel:
     def allows(self, user) -> bool:
         return can(user, self.permission)
 
+    @abstractmethod
     def pane(self, request: HttpRequest, area: Area, equipment: Equipment | None) -> Pane | None:
         """What the panel shows here for this user; None when nothing applies."""
-        raise NotImplementedError
 
     def respond(
         self, request: HttpRequest, area: Area, equipment: Equipment | None
