@@ -56,14 +56,19 @@ def _holders_file() -> Path:
     return PGDATA / ".handle_pids.json"
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether ``pid`` runs (an exited child its parent has not reaped yet does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        # /proc/<pid>/stat: "pid (name) state ..."; Z is a zombie.
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def _read_holders() -> list[int]:
@@ -75,7 +80,7 @@ def _read_holders() -> list[int]:
 
 def _forget_dead_holders(also: int | None = None) -> list[int]:
     """Drop the pids of processes that are gone (and ``also``); the live ones remain."""
-    holders = [pid for pid in _read_holders() if pid != also and _alive(pid)]
+    holders = [pid for pid in _read_holders() if pid != also and process_alive(pid)]
     if _holders_file().exists():
         _holders_file().write_text(json.dumps(holders))
     return holders
@@ -87,7 +92,7 @@ def embedded_database_running() -> int | None:
         pid = int((PGDATA / "postmaster.pid").read_text().split()[0])
     except (FileNotFoundError, ValueError, IndexError):
         return None
-    return pid if _alive(pid) else None
+    return pid if process_alive(pid) else None
 
 
 def stop_embedded_database() -> str:

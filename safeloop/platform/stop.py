@@ -14,7 +14,6 @@ import os
 import signal
 import sys
 import time
-from pathlib import Path
 
 from safeloop.platform import embedded
 
@@ -35,25 +34,10 @@ def read_pid_file() -> dict | None:
         return None
 
 
-def alive(pid: int) -> bool:
-    """Whether ``pid`` runs (an exited child its parent has not reaped yet does not)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        # /proc/<pid>/stat: "pid (name) state ..."; Z is a zombie.
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
 def _wait_gone(pids: list[int], seconds: float) -> list[int]:
     deadline = time.monotonic() + seconds
     while True:
-        left = [pid for pid in pids if alive(pid)]
+        left = [pid for pid in pids if embedded.process_alive(pid)]
         if not left or time.monotonic() > deadline:
             return left
         time.sleep(0.2)
@@ -62,7 +46,7 @@ def _wait_gone(pids: list[int], seconds: float) -> list[int]:
 def stop(timeout: float = 40) -> list[str]:
     said = []
     running = read_pid_file()
-    if running and alive(running["pid"]):
+    if running and embedded.process_alive(running["pid"]):
         os.kill(running["pid"], signal.SIGTERM)
         said.append(f"Asked safeloop run (process {running['pid']}) to stop.")
         if _wait_gone([running["pid"]], timeout):
@@ -70,7 +54,7 @@ def stop(timeout: float = 40) -> list[str]:
             return said
     if running:
         # A run that crashed may have left its children behind.
-        left = [pid for pid in running["children"].values() if alive(pid)]
+        left = [pid for pid in running["children"].values() if embedded.process_alive(pid)]
         for pid in left:
             os.kill(pid, signal.SIGTERM)
         if left:
