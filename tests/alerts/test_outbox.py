@@ -18,16 +18,15 @@ import threading
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from safeloop.platform.celery import app as celery_app
 from safeloop.tenants.alerts.models import Channel, Delivery, Notification, Robot
 from safeloop.tenants.alerts.services import Message, deliver, notify
 from safeloop.tenants.alerts.tasks import deliver_notifications
+from tests.support.outbox import sweep_later, unreachable_broker  # noqa: F401 (a fixture)
 from tests.support.worker import committed
 
 pytestmark = pytest.mark.django_db
@@ -39,34 +38,15 @@ MAJOR = Message(
     link="http://acme.localhost/h/42/",
     urgent=True,
 )
-CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 
 
 def _emails(created) -> list[Notification]:
     return [n for n in created if n.channel == Channel.EMAIL]
 
 
-def _sweep_later(seconds: float = 90) -> int:
-    from safeloop.tenants.alerts.tasks import sweep_outbox
-
-    with time_machine.travel(timezone.now() + timedelta(seconds=seconds)):
-        return sweep_outbox()
-
-
-@pytest.fixture
-def unreachable_broker():
-    """The project's Celery app sends to a port nobody listens on (Redis is down)."""
-    conf = celery_app.conf
-    before = (conf.broker_url, conf.task_always_eager)
-    conf.broker_url, conf.task_always_eager = CLOSED_PORT_BROKER, False
-    celery_app._pool = None  # connections made for the old URL
-    yield
-    conf.broker_url, conf.task_always_eager = before
-    celery_app._pool = None
-
-
+@pytest.mark.usefixtures("unreachable_broker")
 def test_a_notification_commits_although_the_broker_is_down_and_the_sweep_sends_it(
-    li, mailoutbox, unreachable_broker, django_capture_on_commit_callbacks
+    li, mailoutbox, django_capture_on_commit_callbacks
 ):
     # when: the broker refuses the delivery message after the commit
     with django_capture_on_commit_callbacks(execute=True) as kicks:
@@ -79,15 +59,16 @@ def test_a_notification_commits_although_the_broker_is_down_and_the_sweep_sends_
     assert email.state == Delivery.PENDING and mailoutbox == []
 
     # and the sweep sends it once, however often it runs
-    assert _sweep_later() == 1
-    assert _sweep_later(120) == 0
+    assert sweep_later() == 1
+    assert sweep_later(120) == 0
     assert [(m.to, m.subject) for m in mailoutbox] == [(["li@acme.test"], MAJOR.subject)]
     email.refresh_from_db()
     assert email.state == Delivery.SENT and email.attempts == 1
 
 
+@pytest.mark.usefixtures("unreachable_broker")
 def test_the_broker_failure_is_logged_with_the_schema(
-    li, unreachable_broker, django_capture_on_commit_callbacks, caplog
+    li, django_capture_on_commit_callbacks, caplog
 ):
     with django_capture_on_commit_callbacks(execute=True):
         notify([li], MAJOR, dedupe_key="h42:logged")
@@ -103,7 +84,7 @@ def test_the_sweep_leaves_fresh_rows_to_the_message_that_is_on_its_way(li, mailo
     notify([li], MAJOR, dedupe_key="h42:fresh")
 
     assert sweep_outbox() == 0
-    assert _sweep_later() == 1
+    assert sweep_later() == 1
 
 
 def test_two_workers_delivering_the_same_rows_at_once_send_each_email_once(acme, settings):
@@ -170,7 +151,7 @@ def test_a_failing_robot_is_retried_after_a_back_off_then_marked_sent(
     assert queued.next_attempt_at > timezone.now() + timedelta(seconds=20)
 
     # and the sweep after the back-off sends it
-    assert _sweep_later() == 1
+    assert sweep_later() == 1
     queued.refresh_from_db()
     assert queued.state == Delivery.SENT and queued.attempts == 2 and queued.error == ""
     assert len(robot_server.hits_to("/dingtalk/flaky")) == 2
@@ -188,8 +169,8 @@ def test_delivery_gives_up_after_the_last_attempt_and_stays_visibly_failed(
     (queued,) = notify([], MAJOR, dedupe_key="h42:gone", robots=[robot])
 
     deliver_notifications.apply(args=[[queued.pk]])
-    _sweep_later(120)
-    _sweep_later(24 * 3600)
+    sweep_later(120)
+    sweep_later(24 * 3600)
 
     queued.refresh_from_db()
     assert len(robot_server.hits_to("/wecom/gone")) == 2
@@ -204,7 +185,7 @@ def test_a_resend_after_a_crash_carries_the_same_message_id(li, mailoutbox):
     with pytest.raises(RuntimeError), transaction.atomic():
         deliver(Notification.objects.select_for_update().get(pk=email.pk))
         raise RuntimeError("worker killed")
-    _sweep_later()
+    sweep_later()
 
     # then: the receiver gets the same Message-ID twice and can drop the second
     first, second = mailoutbox
