@@ -20,10 +20,16 @@ def unreachable_broker():
     conf = app.conf
     before = (conf.broker_url, conf.task_always_eager)
     conf.broker_url, conf.task_always_eager = CLOSED_PORT_BROKER, False
-    app._pool = None  # connections made for the old URL
+    _forget_connections(app)
     yield
     conf.broker_url, conf.task_always_eager = before
+    _forget_connections(app)
+
+
+def _forget_connections(app) -> None:
+    # Pools made by earlier tests still point at the working broker.
     app._pool = None
+    app.amqp._producer_pool = None
 
 
 def sweep_later(seconds: float = 90) -> int:
