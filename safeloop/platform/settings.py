@@ -198,6 +198,8 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["safeloop.tenants.alerts.tasks.sweep_outbox"],
     },
 }
+# Attempts at one notification before it stays FAILED (visible on the robots page).
+SAFELOOP_OUTBOX_MAX_ATTEMPTS = env_int("SAFELOOP_OUTBOX_MAX_ATTEMPTS", 8)
 # Chat robots may only post to their vendor's host, plus these (e.g. a company relay).
 SAFELOOP_ROBOT_EXTRA_HOSTS = env_list("SAFELOOP_ROBOT_EXTRA_HOSTS", [])
 SAFELOOP_SMS_BACKEND = env_str(

@@ -30,8 +30,6 @@ log = logging.getLogger("safeloop.alerts")
 # Back-off between attempts at one notification: 30 s, doubling, at most an hour.
 RETRY_BASE_SECONDS = 30
 RETRY_MAX_SECONDS = 3600
-# Then the row stays FAILED (visible on the robots page) and nothing retries it.
-MAX_ATTEMPTS = 8
 # Rows one dispatch sends at most; the next task or sweep goes on with the rest.
 DISPATCH_BATCH = 500
 
@@ -239,7 +237,7 @@ def deliver(notification: Notification) -> None:
 
 def _next_attempt(attempts: int) -> datetime | None:
     """30 s, 1 min, 2 min, … capped at an hour; None once the attempts are used up."""
-    if attempts >= getattr(settings, "SAFELOOP_OUTBOX_MAX_ATTEMPTS", MAX_ATTEMPTS):
+    if attempts >= settings.SAFELOOP_OUTBOX_MAX_ATTEMPTS:
         return None
     delay = min(RETRY_BASE_SECONDS * 2 ** (attempts - 1), RETRY_MAX_SECONDS)
     return timezone.now() + timedelta(seconds=delay)

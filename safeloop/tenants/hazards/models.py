@@ -302,10 +302,13 @@ class DeadlineSignal(models.TextChoices):
 
 
 class DeadlineMark(models.Model):
-    """A reminder or escalation already sent for one deadline: never twice.
+    """A reminder or escalation queued for one deadline: never twice.
 
-    The unique constraint is the guarantee, so two workers or a restarted one
-    cannot send the same signal again; a new deadline (extension) starts afresh.
+    Written in the transaction that puts its message in the outbox, so a mark
+    never exists without its notification rows (the outbox sweep delivers them
+    even if the broker lost the message). The unique constraint is the guarantee
+    that two workers or a restarted one cannot queue the same signal again; a new
+    deadline (extension) starts afresh.
     """
 
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="deadline_marks")
