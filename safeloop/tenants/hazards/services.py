@@ -8,13 +8,14 @@ rejection sends it back to rectifying.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,6 +47,8 @@ from safeloop.tenants.hazards.signals import hazard_reported
 
 MAX_REPORT_PHOTOS = 3
 MAX_AFTER_PHOTOS = 6
+# A report form's one-time key (the page renders a uuid4; API clients send their own).
+MAX_CLIENT_KEY = 100
 
 
 class HazardErrorCode:
@@ -93,6 +96,26 @@ def _coordinate(value, field: str, limit: int) -> Decimal | None:
     return number
 
 
+def submission_key(by, client_key: str | None) -> str | None:
+    """What a hazard stores of the report form's one-time key: a hash with the
+    reporter's id, so one person's key never finds another's report, and an
+    anonymous report keeps nothing that names who sent it."""
+    key = (client_key or "").strip()
+    if not key:
+        return None
+    if len(key) > MAX_CLIENT_KEY:
+        raise field_error(
+            "client_key",
+            _("This form has expired. Please open the page again."),
+            HazardErrorCode.INVALID,
+        )
+    return hashlib.sha256(f"{by.pk}:{key}".encode()).hexdigest()
+
+
+def _filed_with(key: str | None) -> Hazard | None:
+    return Hazard.objects.filter(submission_key=key).first() if key else None
+
+
 @transaction.atomic
 def report_hazard(
     *,
@@ -111,13 +134,20 @@ def report_hazard(
     anonymous: bool = False,
     reported_at: datetime | None = None,
     title: str = "",
+    client_key: str | None = None,
 ) -> Hazard:
     """Record a report ("3 photos + 1 pick") and route it to whoever fixes it.
 
     The title is the picked entry's, else the first line of the description;
     a caller that knows a better short name (a failed check item) passes ``title``.
+    A phone that lost the answer sends the report again with the same
+    ``client_key``: it gets the hazard filed the first time, and nothing is filed
+    or sent twice.
     """
     ensure_can(by, HazardPerm.HAZARD_REPORT)
+    key = submission_key(by, client_key)
+    if (earlier := _filed_with(key)) is not None:
+        return earlier
     description = (description or "").strip()
     if library_entry is None and not description:
         raise field_error(
@@ -163,11 +193,20 @@ def report_hazard(
         longitude=lng,
         gps_accuracy_m=gps_accuracy_m,
         number="pending",
+        submission_key=key,
     )
     hazard.workshop = workshop_of(area)
     policy = policy_for(hazard.grade)
     hazard.acceptance_levels = list(policy.acceptance_levels)
-    hazard.save()
+    try:
+        with transaction.atomic():
+            hazard.save()
+    except IntegrityError:
+        # The same report arrived twice at once: our insert waited for the other
+        # request's commit, so its hazard is there to answer with.
+        if (earlier := _filed_with(key)) is not None:
+            return earlier
+        raise
     hazard.number = f"H{reported_at:%y%m}-{hazard.pk:05d}"
     hazard.save(update_fields=["number"])
     who = _("anonymous") if anonymous else (by.get_full_name() or by.email)
