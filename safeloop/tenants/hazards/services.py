@@ -23,7 +23,12 @@ from safeloop.access import can, ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Area, Equipment, Person
-from safeloop.tenants.facilities.photos import decode_signature, process_photo
+from safeloop.tenants.facilities.photos import (
+    decode_signature,
+    photo_files_kept_on_success,
+    process_photo,
+    store_photo,
+)
 from safeloop.tenants.facilities.selectors import workshop_of
 from safeloop.tenants.hazards import acceptance, notices
 from safeloop.tenants.hazards.models import (
@@ -116,6 +121,7 @@ def _filed_with(key: str | None) -> Hazard | None:
     return Hazard.objects.filter(submission_key=key).first() if key else None
 
 
+@photo_files_kept_on_success()
 @transaction.atomic
 def report_hazard(
     *,
@@ -247,7 +253,7 @@ def _store_photo(
         is_stale=processed.is_stale,
         uploaded_by=by,
     )
-    photo.image.save(f"{hazard.number}-{stage}.jpg", processed.content, save=False)
+    store_photo(photo.image, f"{hazard.number}-{stage}.jpg", processed.content)
     photo.save()
     return photo
 
@@ -305,6 +311,7 @@ def start_rectification(hazard: Hazard, *, by) -> Hazard:
     return hazard
 
 
+@photo_files_kept_on_success()
 @transaction.atomic
 def submit_rectification(
     hazard: Hazard,
@@ -344,7 +351,9 @@ def submit_rectification(
     rectification = Rectification(
         hazard=hazard, by=by, description=description, test_result=(test_result or "").strip()[:200]
     )
-    rectification.signature.save(f"{hazard.number}-signature.png", signature, save=False)
+    store_photo(
+        rectification.signature, f"{hazard.number}-signature.png", signature, field="signature"
+    )
     rectification.save()
     hazard.state = State.AWAITING_ACCEPTANCE
     hazard.accepted_count = 0
@@ -365,6 +374,7 @@ def _ensure_acceptor(hazard: Hazard, by) -> str:
     return acceptance.ensure_acceptor(hazard, by)
 
 
+@photo_files_kept_on_success()
 @transaction.atomic
 def accept(hazard: Hazard, *, by, signature_data_url: str = "", note: str = "") -> Hazard:
     """Sign off the next acceptance level; the last one closes the hazard.
@@ -378,7 +388,9 @@ def accept(hazard: Hazard, *, by, signature_data_url: str = "", note: str = "") 
     signature = decode_signature(signature_data_url)
     note = (note or "").strip()
     acceptance = Acceptance(hazard=hazard, level=level, decision=Decision.ACCEPT, by=by, note=note)
-    acceptance.signature.save(f"{hazard.number}-{level}-signature.png", signature, save=False)
+    store_photo(
+        acceptance.signature, f"{hazard.number}-{level}-signature.png", signature, field="signature"
+    )
     acceptance.save()
     hazard.accepted_count += 1
     if hazard.accepted_count >= len(hazard.acceptance_levels):
