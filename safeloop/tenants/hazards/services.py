@@ -85,7 +85,11 @@ def policy_for(grade: str) -> GradePolicy:
         from safeloop.tenants.hazards.template_section import DEFAULT_GRADE_POLICIES
 
         defaults = next(p for p in DEFAULT_GRADE_POLICIES if p["grade"] == grade)
-        policy = GradePolicy.objects.create(**defaults)
+        # Two first reports of a grade at once: get_or_create's savepoint turns the
+        # loser's unique-grade violation into a read of the winner's row.
+        policy, _created = GradePolicy.objects.get_or_create(
+            grade=grade, defaults={k: v for k, v in defaults.items() if k != "grade"}
+        )
     return policy
 
 
