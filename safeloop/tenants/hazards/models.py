@@ -182,6 +182,10 @@ class Hazard(models.Model):
     verifier_token = models.CharField(max_length=32, unique=True, default=new_verifier_token)
     closed_at = models.DateTimeField(null=True, blank=True)
     dismissed_reason = models.TextField(blank=True)
+    # The report form's one-time key, hashed with the reporter's id (see
+    # services.submission_key): a phone that sends the same report again after a
+    # timeout gets the hazard it filed the first time instead of a second one.
+    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-reported_at", "-id"]
