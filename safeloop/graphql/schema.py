@@ -18,6 +18,7 @@ from safeloop.graphql.facilities.queries import FacilitiesQuery
 from safeloop.graphql.hazards.config import HazardsConfigMutation, HazardsConfigQuery
 from safeloop.graphql.hazards.mutations import HazardsMutation
 from safeloop.graphql.hazards.queries import HazardsQuery
+from safeloop.graphql.hygiene import InputHygiene
 from safeloop.graphql.inspections.mutations import InspectionsMutation
 from safeloop.graphql.inspections.mutations_setup import InspectionsSetupMutation
 from safeloop.graphql.inspections.queries import InspectionsQuery
@@ -54,7 +55,7 @@ Mutation = merge_types(
 schema = SafeLoopSchema(
     query=Query,
     mutation=Mutation,
-    extensions=[DjangoOptimizerExtension],
+    extensions=[InputHygiene, DjangoOptimizerExtension],
 )
 
 
