@@ -160,3 +160,14 @@ def test_id_that_is_no_global_id_is_invalid_input(as_wang):
 
     assert error["message"] == 'Value cannot represent a GlobalID: "".'
     assert error["extensions"] == {"code": "invalid"}
+
+
+@pytest.mark.parametrize("paging", ["first: 101", "last: -1"])
+def test_page_size_out_of_range_is_invalid(as_wang, paging):
+    error = _top_level_error(post(as_wang, f"query {{ areas({paging}) {{ totalCount }} }}"))
+
+    assert error["message"] in (
+        "Argument 'first' must be between 0 and 100.",
+        "Argument 'last' must be between 0 and 100.",
+    )
+    assert error["extensions"] == {"code": "invalid"}
