@@ -19,8 +19,9 @@ from contextlib import contextmanager
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django_tenants.utils import tenant_context
+from django_tenants.utils import get_tenant_base_schema, schema_context, tenant_context
 
+from safeloop.platform.cloning import clone_schema
 from safeloop.platform.models import AuditSeal
 from safeloop.tenants.audit.models import AuditEvent
 from safeloop.tenants.audit.services import _payload, record_event, write_seal
@@ -220,6 +221,21 @@ def test_all_tenants_are_verified_and_a_seal_without_schema_is_named(in_acme, gl
     out = verify()
     assert "Audit chain of acme is intact" in out
     assert "Audit chain of globex is intact" in out
+
+
+def test_a_clone_of_the_base_starts_its_own_trail():
+    base = get_tenant_base_schema()
+    with schema_context(base):
+        record_event(None, "stray.event", object_type="thing", object_id=1)
+
+    clone_schema(base, "clone_trail")
+
+    with schema_context("clone_trail"):
+        assert not AuditEvent.objects.exists()
+        assert not AuditSeal.objects.filter(schema_name="clone_trail").exists()
+        event = record_event(None, "enterprise.provisioned", object_type="enterprise")
+    seal = AuditSeal.objects.get(schema_name="clone_trail")
+    assert (seal.last_id, seal.count, seal.opened_after_id) == (event.id, 1, 0)
 
 
 def test_legacy_trail_sealed_by_the_upgrade_verifies_and_goes_on_keyed(globex):
