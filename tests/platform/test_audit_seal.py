@@ -256,3 +256,17 @@ def test_legacy_trail_sealed_by_the_upgrade_verifies_and_goes_on_keyed(globex):
             cursor.execute("UPDATE audit_auditevent SET data = '{}' WHERE id = %s", [legacy[-1]])
         with pytest.raises(CommandError, match=rf"broken: event #{legacy[-1]}: content"):
             verify("globex")
+
+
+def test_trail_verifies_after_key_rotation_only_with_the_old_key_kept(in_acme, settings):
+    hazard_story(3)
+    old_key = settings.SAFELOOP_AUDIT_KEY
+    settings.SAFELOOP_AUDIT_KEY = "rotated-audit-key"
+    settings.SAFELOOP_AUDIT_KEY_FALLBACKS = [old_key]
+    record_event(None, "hazard.closed", object_type="hazards.hazard", object_id=1)
+
+    assert "intact" in verify("acme")
+
+    settings.SAFELOOP_AUDIT_KEY_FALLBACKS = []
+    with pytest.raises(CommandError, match="content does not match its MAC"):
+        verify("acme")
