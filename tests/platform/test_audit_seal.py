@@ -207,6 +207,16 @@ def test_deleted_seal_is_named(in_acme):
         verify("acme")
 
 
+def test_trail_deleted_whole_with_its_seal_is_named(in_acme):
+    hazard_story()
+    with trigger_disabled() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")
+    AuditSeal.objects.filter(schema_name="acme").delete()
+
+    with pytest.raises(CommandError, match="no events and no seal: the whole trail is gone"):
+        verify("acme")
+
+
 def test_all_tenants_are_verified_and_a_seal_without_schema_is_named(in_acme, globex):
     hazard_story()
     write_seal("gone_tenant", last_id=40, last_hash="a" * 64, count=40)

@@ -297,7 +297,10 @@ def _seals(where: str, params: list) -> list[Seal]:
 def _check_seal(schema_name: str, seal: Seal | None, ids: list[int], head_hash: str) -> list[str]:
     last_id, count = (ids[-1] if ids else None), len(ids)
     if seal is None:
-        return [f"no seal for this trail ({count} events)"] if count else []
+        if not count:
+            # Provisioning records the first event, so a tenant never has neither.
+            return ["no events and no seal: the whole trail is gone"]
+        return [f"no seal for this trail ({count} events)"]
     if not _seal_is_genuine(schema_name, **{name: getattr(seal, name) for name in SEAL_FIELDS}):
         return ["the seal does not carry a valid key (it was changed outside SafeLoop)"]
     if last_id is None:
