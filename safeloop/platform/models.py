@@ -6,7 +6,7 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -43,6 +43,17 @@ class Enterprise(TenantMixin):
 
     def __str__(self) -> str:
         return self.name
+
+    def delete(self, force_drop: bool = False, *args, **kwargs):
+        """Deleting an enterprise through SafeLoop retires its audit seal with it.
+
+        A seal left behind would read as a trail deleted behind our back
+        (``verify-audit``: "its schema is gone"); one whose enterprise row is
+        still there, or that was removed in SQL, still does.
+        """
+        with transaction.atomic():
+            AuditSeal.objects.filter(schema_name=self.schema_name).delete()
+            return super().delete(force_drop, *args, **kwargs)
 
     def start_trial(self, days: int | None = None) -> None:
         days = settings.SAFELOOP_TRIAL_DAYS if days is None else days

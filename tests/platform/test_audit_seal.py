@@ -25,6 +25,7 @@ from safeloop.platform.cloning import clone_schema
 from safeloop.platform.models import AuditSeal
 from safeloop.tenants.audit.models import AuditEvent
 from safeloop.tenants.audit.services import _payload, record_event, write_seal
+from tests.support.committed import throwaway_enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -231,6 +232,14 @@ def test_all_tenants_are_verified_and_a_seal_without_schema_is_named(in_acme, gl
     out = verify()
     assert "Audit chain of acme is intact" in out
     assert "Audit chain of globex is intact" in out
+
+
+def test_an_enterprise_deleted_through_safeloop_takes_its_seal_along():
+    with throwaway_enterprise() as enterprise:
+        schema = enterprise.schema_name
+        assert AuditSeal.objects.filter(schema_name=schema).exists()  # provisioning was audited
+
+    assert not AuditSeal.objects.filter(schema_name=schema).exists()
 
 
 def test_a_clone_of_the_base_starts_its_own_trail():
