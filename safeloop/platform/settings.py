@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from safeloop.platform import embedded
@@ -97,6 +98,7 @@ MIDDLEWARE = [
     "safeloop.platform.middleware.HealthCheckMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "safeloop.platform.middleware.LanguageMiddleware",
@@ -108,6 +110,27 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): only our own files run; an inline <script> or
+# <style> needs the request's nonce (nonce="{{ request.csp_nonce }}").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # style="…" attributes carry colours and positions computed per row (risk bands,
+        # map labels); they cannot run code, so they are allowed without a nonce.
+        "style-src-attr": [UNSAFE_INLINE],
+        # Photos and signatures are previewed from data: and blob: URLs before upload.
+        "img-src": [SELF, "data:", "blob:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        # Signup and "find your workspace" post here and land on the enterprise's host.
+        "form-action": [SELF, f"*.{SAFELOOP_BASE_DOMAIN}:*"],
+    }
+}
 
 ROOT_URLCONF = "safeloop.platform.urls_tenant"
 PUBLIC_SCHEMA_URLCONF = "safeloop.platform.urls_public"
