@@ -67,6 +67,19 @@ def client_ip(request: HttpRequest) -> str:
     return remote
 
 
+def client_network(request: HttpRequest) -> str:
+    """What the throttles count by: the client's address, or its /64 for IPv6, since one
+    household or site is handed a whole /64 and could take a fresh address per request."""
+    address = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return address
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The answer of a throttle: refused or not, and in how many seconds to try again."""
@@ -167,11 +180,13 @@ def count_signup(request: HttpRequest) -> Verdict:
     and 10 a day): every enterprise is a schema, so a script must not make thousands.
     Counted only for signups that passed validation, so typos cost nothing."""
     return hit(
-        request, group="signup", key=client_ip(request), rates=settings.SAFELOOP_SIGNUP_RATES
+        request, group="signup", key=client_network(request), rates=settings.SAFELOOP_SIGNUP_RATES
     )
 
 
 def count_slug_check(request: HttpRequest) -> Verdict:
     """The live sub-domain hint asks once per pause in typing; far more is a script
     listing who the customers are."""
-    return hit(request, group="signup.check_slug", key=client_ip(request), rates=SLUG_CHECK_RATES)
+    return hit(
+        request, group="signup.check_slug", key=client_network(request), rates=SLUG_CHECK_RATES
+    )

@@ -29,6 +29,13 @@ STAFF_NUMBERS = ["E1001", "E1002", "D2001", "M3001", "M3002", "S4001", "L0001"]
 THIRTY_NUMBERS = STAFF_NUMBERS + [f"E{n}" for n in range(2001, 2024)]
 
 
+@pytest.fixture(autouse=True)
+def _one_rate_window():
+    """Freeze the clock: the counters' fixed windows then cannot roll over mid-test."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
+
+
 def _device(acme, address: str = FACTORY) -> Client:
     return Client(HTTP_HOST=f"{acme.slug}.{settings.SAFELOOP_BASE_DOMAIN}", REMOTE_ADDR=address)
 

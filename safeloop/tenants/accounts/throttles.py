@@ -36,7 +36,7 @@ from django.http import HttpRequest
 
 from safeloop.platform.throttle import (
     Verdict,
-    client_ip,
+    client_network,
     count_one,
     hit,
     impose_wait,
@@ -59,7 +59,7 @@ _EMAIL_LIMITS = (
 
 def _email_keys(request: HttpRequest, login: str) -> dict[str, str]:
     account = (login or "").strip().lower()
-    address = client_ip(request)
+    address = client_network(request)
     return {"account_address": f"{address}|{account}", "account": account, "address": address}
 
 
@@ -88,13 +88,13 @@ def pin_login_wait(request: HttpRequest, *, remembered_device: bool) -> int:
     """Seconds before this client may try a PIN; 0 when it may now."""
     if remembered_device:
         return 0
-    return remaining_wait(PIN_GROUP, client_ip(request))
+    return remaining_wait(PIN_GROUP, client_network(request))
 
 
 def record_pin_failure(request: HttpRequest, *, remembered_device: bool) -> None:
     if remembered_device:
         return
-    address = client_ip(request)
+    address = client_network(request)
     failures = count_one(request, group=PIN_GROUP, key=address, window=PIN_WINDOW)
     if failures >= PIN_FREE_FAILURES:
         excess = failures - PIN_FREE_FAILURES + 1
