@@ -15,6 +15,8 @@ named people whose roles the tests read like prose:
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.db import connection
 from django_tenants.utils import tenant_context
@@ -123,6 +125,13 @@ def _test_media_root(tmp_path_factory):
     storages._storages = {}
     default_storage._wrapped = empty
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles(settings):
+    """Each test starts with nothing counted: throttle counters live in Redis, which
+    outlives a test (and a run), and every test client comes from 127.0.0.1."""
+    settings.RATELIMIT_CACHE_PREFIX = f"rl-test-{uuid.uuid4().hex}:"
 
 
 @pytest.fixture(autouse=True)

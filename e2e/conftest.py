@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,10 @@ def serving(port: int, django_db_blocker, log_name: str = "e2e-server"):
         # Links that leave the browser (e-mails, labels) name the port it serves on.
         "SAFELOOP_PUBLIC_PORT": str(port),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        # Every browser here comes from 127.0.0.1 and signs up more than three
+        # workspaces; throttle counters start afresh with each server.
+        "SAFELOOP_SIGNUP_RATES": "1000/m",
+        "RATELIMIT_CACHE_PREFIX": f"rl-e2e-{uuid.uuid4().hex}:",
     }
     log_path = ARTIFACTS / f"{log_name}.log"
     log_path.parent.mkdir(exist_ok=True)

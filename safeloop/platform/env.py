@@ -9,6 +9,7 @@ Every reader also accepts ``NAME_FILE`` pointing at a file holding the value
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -55,3 +56,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+_RATE = re.compile(r"^\d+/\d*[smhd]$")
+
+
+def env_rates(name: str, default: list[str]) -> list[str]:
+    """Comma-separated django-ratelimit rates such as ``3/10m,10/d``."""
+    rates = env_list(name, default)
+    for rate in rates:
+        if not _RATE.match(rate):
+            raise ImproperlyConfigured(
+                f"{name} must be rates like 3/10m,10/d (count/[n]s|m|h|d), got {rate!r}"
+            )
+    return rates

@@ -11,10 +11,11 @@ import hmac
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from safeloop.platform import embedded
-from safeloop.platform.env import env_bool, env_int, env_list, env_str
+from safeloop.platform.env import env_bool, env_int, env_list, env_rates, env_str
 from safeloop.platform.urls_util import origin
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -111,6 +112,7 @@ MIDDLEWARE = [
     "safeloop.platform.middleware.HealthCheckMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "safeloop.platform.middleware.LanguageMiddleware",
@@ -122,6 +124,27 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): only our own files run; an inline <script> or
+# <style> needs the request's nonce (nonce="{{ request.csp_nonce }}").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # style="…" attributes carry colours and positions computed per row (risk bands,
+        # map labels); they cannot run code, so they are allowed without a nonce.
+        "style-src-attr": [UNSAFE_INLINE],
+        # Photos and signatures are previewed from data: and blob: URLs before upload.
+        "img-src": [SELF, "data:", "blob:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        # Signup and "find your workspace" post here and land on the enterprise's host.
+        "form-action": [SELF, f"*.{SAFELOOP_BASE_DOMAIN}:*"],
+    }
+}
 
 ROOT_URLCONF = "safeloop.platform.urls_tenant"
 PUBLIC_SCHEMA_URLCONF = "safeloop.platform.urls_public"
@@ -269,7 +292,11 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "safeloop.tenants.accounts.adapter.TenantAccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Failed e-mail logins are throttled by safeloop.tenants.accounts.throttles, keyed so
+# that a factory behind one address is not locked out by one person's mistakes;
+# allauth's own per-IP count would be. A shift starting at once may sign in from one
+# address, hence the generous ceiling on successful ones.
+ACCOUNT_RATE_LIMITS = {"login_failed": False, "login": "120/m/ip"}
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -277,6 +304,18 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SAFELOOP_SCHEME == "https"
 # Quick phone login: the device remembers its worker for this long.
 SAFELOOP_DEVICE_REMEMBER_DAYS = env_int("SAFELOOP_DEVICE_REMEMBER_DAYS", 90)
 SAFELOOP_PIN_MAX_FAILURES = 5
+
+# --- Throttles (django-ratelimit counters; the rules are in the flows) -------------
+# Addresses (or networks) of reverse proxies whose X-Forwarded-For is believed; with
+# none, the client is REMOTE_ADDR (safeloop.platform.throttle.client_ip).
+SAFELOOP_TRUSTED_PROXIES = env_list("SAFELOOP_TRUSTED_PROXIES", [])
+RATELIMIT_IP_META_KEY = "safeloop.platform.throttle.client_ip"
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_CACHE_PREFIX = env_str("RATELIMIT_CACHE_PREFIX", "rl:")
+# A cache outage must not stop signups and sign-ins; the throttle logs and lets them through.
+RATELIMIT_FAIL_OPEN = True
+# New enterprises per client address: each one is a schema.
+SAFELOOP_SIGNUP_RATES = env_rates("SAFELOOP_SIGNUP_RATES", ["3/10m", "10/d"])
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SafeLoop <noreply@safeloop.localhost>")

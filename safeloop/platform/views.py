@@ -17,7 +17,8 @@ from django_tenants.utils import tenant_context
 from safeloop.platform.forms import FindWorkspaceForm, SignupForm
 from safeloop.platform.industry import list_templates
 from safeloop.platform.models import Enterprise
-from safeloop.platform.services import provision_enterprise, validate_slug
+from safeloop.platform.services import provision_enterprise, validate_signup, validate_slug
+from safeloop.platform.throttle import Verdict, count_signup, count_slug_check, describe_wait
 
 # This request is routed by the public URLconf; links into a tenant use the tenant's.
 TENANT_URLS = settings.ROOT_URLCONF
@@ -78,6 +79,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         form.is_valid()  # collects the values; the rules are the service's
         data = form.signup_data(language=request.LANGUAGE_CODE)
         try:
+            validate_signup(data)
+            verdict = count_signup(request)
+            if verdict.refused:
+                return _signup_page(request, form, refused=verdict)
             enterprise = provision_enterprise(data)
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -85,7 +90,20 @@ def signup(request: HttpRequest) -> HttpResponse:
             return redirect(_welcome_link(request, enterprise, data.admin_email))
     else:
         form = SignupForm()
-    return render(
+    return _signup_page(request, form)
+
+
+def _signup_page(request: HttpRequest, form: SignupForm, refused: Verdict | None = None):
+    if refused is not None:
+        form.add_error(
+            None,
+            _(
+                "Several workspaces were just created from your network. "
+                "Please try again in %(wait)s."
+            )
+            % {"wait": describe_wait(refused.retry_after)},
+        )
+    response = render(
         request,
         "platform/signup.html",
         {
@@ -93,7 +111,11 @@ def signup(request: HttpRequest) -> HttpResponse:
             "trial_days": settings.SAFELOOP_TRIAL_DAYS,
             "base_domain": settings.SAFELOOP_BASE_DOMAIN,
         },
+        status=429 if refused else 200,
     )
+    if refused is not None:
+        response["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 @require_GET
@@ -101,6 +123,16 @@ def check_slug(request: HttpRequest) -> JsonResponse:
     """Live availability of a sub-domain for the signup form's hint."""
     slug = (request.GET.get("slug") or "").strip().lower()
     answer = {"slug": slug, "host": f"{slug}.{settings.SAFELOOP_BASE_DOMAIN}"}
+    verdict = count_slug_check(request)
+    if verdict.refused:
+        message = _("Too many checks. Please try again in %(wait)s.") % {
+            "wait": describe_wait(verdict.retry_after)
+        }
+        response = JsonResponse(
+            {**answer, "available": False, "code": "throttled", "message": message}, status=429
+        )
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
     try:
         validate_slug(slug)
     except ValidationError as exc:

@@ -101,3 +101,20 @@ def test_password_reset_page_renders_in_the_shell(acme_client):
     assert response.status_code == 200
     assert b'class="field' in response.content
     assert b"<title>" in response.content and b"SafeLoop</title>" in response.content
+
+
+def test_login_page_is_sent_with_a_content_security_policy_its_script_satisfies(acme_client):
+    response = acme_client.get("/accounts/login/", **EN)
+
+    policy = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    nonce = response.wsgi_request.csp_nonce
+    assert policy["default-src"] == "'self'"
+    assert policy["script-src"] == f"'self' 'nonce-{nonce}'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert policy["base-uri"] == "'self'"
+    assert policy["img-src"] == "'self' data: blob:"
+    assert "'unsafe-inline'" not in policy["script-src"] + policy["style-src"]
+    # The shell's one inline script (no-js → js) carries this response's nonce.
+    assert f'<script nonce="{nonce}">' in response.content.decode()

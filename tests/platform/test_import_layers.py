@@ -20,7 +20,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2] / "safeloop"
 # The part of ``platform`` every app may import: helpers that know no app.
-PLATFORM_BASE = {"errors", "urls_util", "files", "storage", "middleware", "health", "industry"}
+PLATFORM_BASE = {
+    "errors",
+    "urls_util",
+    "files",
+    "storage",
+    "middleware",
+    "health",
+    "industry",
+    "throttle",
+}
 
 
 def _area(module: str) -> str | None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from safeloop.access import ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.accounts.models import ApiToken, SignInLink, hash_secret
 from safeloop.tenants.accounts.permissions import AccountPerm
+from safeloop.tenants.accounts.throttles import pin_login_wait, record_pin_failure
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Person
 from safeloop.tenants.facilities.permissions import FacilityPerm
@@ -91,16 +93,30 @@ def consume_signin_link(secret: str):
 
 
 class QuickLoginError(Exception):
-    def __init__(self, message: str, code: str):
+    def __init__(self, message: str, code: str, retry_after: int = 0):
         super().__init__(message)
         self.message = message
         self.code = code
+        self.retry_after = retry_after
 
 
-def quick_login(employee_no: str, pin: str):
-    """Check an employee number + PIN; lock the PIN after too many failures."""
+def quick_login(request: HttpRequest, employee_no: str, pin: str, *, remembered_device: bool):
+    """Check an employee number + PIN; lock the PIN after too many failures.
+
+    Failures from one address across many employee numbers are slowed
+    (``safeloop.tenants.accounts.throttles``); a phone that remembers its worker is not.
+    """
+    wait = pin_login_wait(request, remembered_device=remembered_device)
+    if wait:
+        raise QuickLoginError(
+            _("Too many wrong PINs from this network. Wait %(seconds)d seconds and try again.")
+            % {"seconds": wait},
+            "throttled",
+            retry_after=wait,
+        )
     user, error = _check_quick_login(employee_no, pin)
     if error is not None:
+        record_pin_failure(request, remembered_device=remembered_device)
         # Raised only after the transaction has committed the failure count:
         # raising inside it would roll the count back and the PIN would never lock.
         raise error

@@ -132,11 +132,18 @@ def quick_login_view(request: HttpRequest) -> HttpResponse:
     remembered = None if switching else _remembered_person(request)
     form = QuickLoginForm(request.POST if request.method == "POST" else None, remembered=remembered)
     locked = False
+    wait = 0
     if request.method == "POST" and form.is_valid():
         try:
-            user = quick_login(form.who, form.cleaned_data["pin"])
+            user = quick_login(
+                request,
+                form.who,
+                form.cleaned_data["pin"],
+                remembered_device=remembered is not None,
+            )
         except QuickLoginError as exc:
             locked = exc.code == "locked"
+            wait = exc.retry_after
             form.add_error(None, exc.message)
         else:
             _sign_in(request, user)
@@ -156,8 +163,11 @@ def quick_login_view(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "accounts/quick_login.html",
-        {"form": form, "remembered": remembered, "next": next_url, "locked": locked},
+        {"form": form, "remembered": remembered, "next": next_url, "locked": locked, "wait": wait},
+        status=429 if wait else 200,
     )
+    if wait:
+        response["Retry-After"] = str(wait)
     if switching:
         response.delete_cookie(DEVICE_COOKIE, samesite="Lax")
     return response
