@@ -23,13 +23,9 @@ from pathlib import Path
 
 import redis
 
+from tests.support.server import free_port
+
 READY_SECONDS = 10
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class PrivateRedis:
