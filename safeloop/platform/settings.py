@@ -177,6 +177,13 @@ except ValueError as exc:
 if _db["ENGINE"] not in ("django.db.backends.postgresql",):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (schema-per-tenant)")
 _db["ENGINE"] = "django_tenants.postgresql_backend"
+# A persistent connection the server dropped (restart, failover, idle kill) is
+# found before a request uses it and replaced, instead of answering 500.
+_db["CONN_HEALTH_CHECKS"] = True
+# An unreachable server fails the request in seconds, not after the OS's TCP timeout.
+_db.setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env_int("DB_CONNECT_TIMEOUT_SECONDS", 3)
+)
 _db.setdefault("TEST", {})["NAME"] = env_str("SAFELOOP_TEST_DB_NAME") or None
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
