@@ -80,12 +80,8 @@ def test_health_names_redis_within_a_second_when_it_is_out(public_client, privat
     url = private_redis.url()
     with override_settings(REDIS_URL=url, CELERY_BROKER_URL=url):
         assert public_client.get("/healthz").status_code == 200
-        if fault == "down":
-            private_redis.stop()
+        with private_redis.out(fault):
             response, seconds = _probe(public_client)
-        else:
-            with private_redis.frozen():
-                response, seconds = _probe(public_client)
 
     checks = response.json()["checks"]
     assert response.status_code == 503

@@ -56,12 +56,8 @@ def cache_on_private_redis(private_redis):
 @pytest.fixture(params=["down", "frozen"])
 def redis_fault(request, cache_on_private_redis):
     """Redis killed or frozen for the test body."""
-    if request.param == "down":
-        cache_on_private_redis.stop()
+    with cache_on_private_redis.out(request.param):
         yield request.param
-    else:
-        with cache_on_private_redis.frozen():
-            yield request.param
 
 
 @pytest.fixture(autouse=True)
@@ -161,12 +157,8 @@ def test_sending_a_task_fails_fast_while_the_broker_is_out(private_redis, fault)
         return failed.value
 
     try:
-        if fault == "down":
-            private_redis.stop()
+        with private_redis.out(fault):
             error, seconds = _timed(send)
-        else:
-            with private_redis.frozen():
-                error, seconds = _timed(send)
     finally:
         app.close()
 

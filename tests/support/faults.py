@@ -30,13 +30,18 @@ READY_SECONDS = 10
 
 class PrivateRedis:
     def __init__(self, folder: Path):
+        self.folder = folder
+        self.port = free_port()
+        self.start()
+
+    def start(self) -> None:
+        """Start (or start again, after stop()) on the same port, empty."""
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError("redis-server is not installed")
-        self.port = free_port()
         self.proc = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly"]
-            + ["no", "--dir", str(folder)],
+            + ["no", "--dir", str(self.folder)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
         )
@@ -62,6 +67,19 @@ class PrivateRedis:
             self.proc.send_signal(signal.SIGCONT)
             self.proc.kill()
             self.proc.wait()
+
+    @contextlib.contextmanager
+    def out(self, how: str):
+        """Redis out for the block: "down" (killed, started again after) or "frozen"."""
+        if how == "frozen":
+            with self.frozen():
+                yield
+            return
+        self.stop()
+        try:
+            yield
+        finally:
+            self.start()
 
     @contextlib.contextmanager
     def frozen(self, thaw_after: float = 10):
