@@ -19,8 +19,8 @@ from django.conf import settings
 from django.db import connections
 from django.http import JsonResponse
 
-DEADLINE_SECONDS = 0.9
-CHECK_SECONDS = 0.7
+DEADLINE_SECONDS = 0.75
+CHECK_SECONDS = 0.6
 # Each check connects afresh: a probe must not wait on, nor spoil, a request's connection.
 _pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="healthz")
 # A check still stuck from an earlier probe is waited on again rather than started
