@@ -7,27 +7,18 @@ nothing is flushed between tests. Tenants the tests create use unique slugs.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.support.worker import database_url, stop_process
+from tests.support.server import ARTIFACTS, free_port, serving
 
 # Playwright runs an event loop in this thread; the Django ORM calls the tests
 # make for set-up are synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("SAFELOOP_CHROMIUM", "/usr/bin/chromium")
-# Not "test-results": pytest-playwright empties that folder.
-ARTIFACTS = Path(__file__).resolve().parents[1] / "e2e-artifacts"
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -77,80 +68,10 @@ def browser_context_args(browser_context_args, viewport_name):
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serving(port: int, django_db_blocker, log_name: str = "e2e-server"):
-    """A gunicorn on 127.0.0.1:``port`` serving the test database, as ``safeloop run``
-    would: links it builds for outside the browser carry that port."""
-    from django.conf import settings
-    from django.db import connection
-
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(connection.settings_dict),
-        "DJANGO_SETTINGS_MODULE": "safeloop.platform.settings",
-        "CELERY_TASK_ALWAYS_EAGER": "true",
-        # Links that leave the browser (e-mails, labels) name the port it serves on.
-        "SAFELOOP_PUBLIC_PORT": str(port),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        # Every browser here comes from 127.0.0.1 and signs up more than three
-        # workspaces; throttle counters start afresh with each server.
-        "SAFELOOP_SIGNUP_RATES": "1000/m",
-        "RATELIMIT_CACHE_PREFIX": f"rl-e2e-{uuid.uuid4().hex}:",
-    }
-    log_path = ARTIFACTS / f"{log_name}.log"
-    log_path.parent.mkdir(exist_ok=True)
-    bin_dir = Path(sys.executable).parent
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(
-            [
-                str(bin_dir / "gunicorn"),
-                "safeloop.platform.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--timeout",
-                "60",
-                "--graceful-timeout",
-                "3",
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                        break
-                except OSError as exc:
-                    if getattr(exc, "code", None):
-                        break
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"e2e server did not start; see {log_path}") from exc
-                    time.sleep(0.3)
-            yield {
-                "port": port,
-                "base": f"http://{settings.SAFELOOP_BASE_DOMAIN}:{port}",
-                "log": log_path,
-            }
-        finally:
-            stop_process(proc, django_db_blocker, timeout=15)
-
-
 @pytest.fixture(scope="session")
 def server(django_db_setup, django_db_blocker):
     """Base URL parts of a gunicorn serving the test database: {"port", "base"}."""
-    with serving(_free_port(), django_db_blocker) as served:
+    with serving(free_port(), django_db_blocker) as served:
         yield served
 
 

@@ -177,6 +177,13 @@ except ValueError as exc:
 if _db["ENGINE"] not in ("django.db.backends.postgresql",):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (schema-per-tenant)")
 _db["ENGINE"] = "django_tenants.postgresql_backend"
+# A persistent connection the server dropped (restart, failover, idle kill) is
+# found before a request uses it and replaced, instead of answering 500.
+_db["CONN_HEALTH_CHECKS"] = True
+# An unreachable server fails the request in seconds, not after the OS's TCP timeout.
+_db.setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env_int("DB_CONNECT_TIMEOUT_SECONDS", 3)
+)
 _db.setdefault("TEST", {})["NAME"] = env_str("SAFELOOP_TEST_DB_NAME") or None
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -189,16 +196,36 @@ _tenant_keys = {
     "KEY_FUNCTION": "django_tenants.cache.make_key",
     "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
 }
+# Redis answers a local client in a millisecond; one that does not answer in this
+# time is down or hung, and the request goes on without it. Sending a task reads
+# Redis at most three times (publish, reconnect, one retry): about 1.5 s in all.
+REDIS_SOCKET_SECONDS = 0.5
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # An unreachable Redis is a cache miss (logged), never a 500 nor a wait:
+            # every cached thing can be recomputed. See safeloop/platform/cache.py.
+            "BACKEND": "safeloop.platform.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_SECONDS,
+                "SOCKET_TIMEOUT": REDIS_SOCKET_SECONDS,
+                "IGNORE_EXCEPTIONS": True,
+                "CONNECTION_POOL_CLASS": "safeloop.platform.cache.BreakerConnectionPool",
+            },
             **_tenant_keys,
         }
     }
     CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        # Without these kombu waits on a hung Redis for ever.
+        "socket_connect_timeout": REDIS_SOCKET_SECONDS,
+        "socket_timeout": REDIS_SOCKET_SECONDS,
+        # A message a worker took and never acknowledged (killed) is handed out
+        # again after this; the outbox sweep covers a lost one sooner, so a long
+        # wait only delays. Longer than any task runs.
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 10 * 60),
+    }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", **_tenant_keys}
@@ -211,6 +238,16 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Results are not needed in production (tasks write to the database); tests and
 # operators replaying a scan can ask for them.
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
+# Sending a task while the broker is down fails within about two seconds (one quick
+# retry), so that a request that queues work answers; the outbox sends it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

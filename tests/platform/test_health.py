@@ -1,8 +1,13 @@
 """/healthz: load balancers learn whether the database, Redis and the broker answer."""
 
+import time
+
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client, override_settings
+
+from tests.support.faults import PrivateRedis, silent_server
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +55,50 @@ def test_health_is_unavailable_when_the_broker_is_unreachable(public_client):
 
 def test_health_answers_only_on_its_exact_path(public_client):
     assert public_client.get("/healthz/extra").status_code == 404
+
+
+# --- whatever is down or hung, the answer comes within a second ----------------
+
+PROBE_SECONDS = 1.0
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    server = PrivateRedis(tmp_path)
+    yield server
+    server.stop()
+
+
+def _probe(client):
+    started = time.monotonic()
+    response = client.get("/healthz")
+    return response, time.monotonic() - started
+
+
+@pytest.mark.parametrize("fault", ["down", "frozen"])
+def test_health_names_redis_within_a_second_when_it_is_out(public_client, private_redis, fault):
+    url = private_redis.url()
+    with override_settings(REDIS_URL=url, CELERY_BROKER_URL=url):
+        assert public_client.get("/healthz").status_code == 200
+        with private_redis.out(fault):
+            response, seconds = _probe(public_client)
+
+    checks = response.json()["checks"]
+    assert response.status_code == 503
+    assert checks["redis"]["ok"] is False and checks["broker"]["ok"] is False
+    assert checks["database"]["ok"] is True
+    assert seconds < PROBE_SECONDS, f"Redis {fault}: /healthz took {seconds:.1f} s"
+
+
+def test_health_answers_within_a_second_when_the_database_hangs(public_client, monkeypatch):
+    with silent_server() as port:
+        # The probe's own connection goes to a server that accepts and never answers.
+        monkeypatch.setitem(connections["default"].settings_dict, "HOST", "127.0.0.1")
+        monkeypatch.setitem(connections["default"].settings_dict, "PORT", str(port))
+        response, seconds = _probe(public_client)
+
+    checks = response.json()["checks"]
+    assert response.status_code == 503
+    assert checks["database"] == {"ok": False, "error": "timeout", "ms": 750.0}
+    assert checks["broker"]["ok"] is True
+    assert seconds < PROBE_SECONDS, f"/healthz took {seconds:.1f} s"
