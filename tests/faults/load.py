@@ -324,10 +324,12 @@ def idempotency_field(phone: Phone) -> str | None:
         timeout=SET_UP_SECONDS,
     )
     names = [f["name"] for f in response.json()["data"]["__type"]["inputFields"]]
-    return next((n for n in names if re.search("idempoten|clientMutationId|requestId", n)), None)
+    return next(
+        (n for n in names if re.search("idempoten|clientKey|clientMutationId|requestId", n)), None
+    )
 
 
-def burst(reports: list[Report], *, concurrency: int = 4, spacing: float = 0.0) -> None:
+def burst(reports: list[Report], *, concurrency: int = 2, spacing: float = 0.0) -> None:
     """Send every report once, ``concurrency`` at a time, ``spacing`` seconds apart."""
 
     def one(report: Report) -> None:

@@ -25,7 +25,7 @@ def _backlog_until_first_mail(stack, fault_run) -> int:
     process that writes the first e-mail, as soon as it does."""
     stack.worker.stop()
     fault_run.make_reports(12)
-    fault_run.send(concurrency=4)
+    fault_run.send(concurrency=2)
     before = files_written(stack.mailbox)
     stack.worker.start()
     wait_until(
