@@ -25,7 +25,15 @@ from pathlib import Path
 import psycopg
 import requests
 
-from tests.faults.load import GraphQLReport, PageReport, Phone, Report, burst, resend_unsaved
+from tests.faults.load import (
+    BUDGET,
+    GraphQLReport,
+    PageReport,
+    Phone,
+    Report,
+    burst,
+    resend_unsaved,
+)
 from tests.support.mailbox import delivered
 from tests.support.stack import Stack
 
@@ -130,7 +138,7 @@ class FaultRun:
         for report in self.reports:
             for answer in report.answers:
                 excused = answer.status == 500 and self._while_db_down(answer.at)
-                if not answer.clear and not (excused and answer.seconds <= 2.0):
+                if not answer.clear and not (excused and answer.seconds <= BUDGET):
                     bad.append(f"{report}: {answer}")
         return bad
 
