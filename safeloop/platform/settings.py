@@ -191,7 +191,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("SAFELOOP_INSPECTION_TICK_SECONDS", 15 * 60),
         "args": ["safeloop.tenants.inspections.tasks.inspection_schedule_tick"],
     },
+    # Notifications whose delivery message was lost (broker down or flushed, worker killed).
+    "outbox-sweep": {
+        "task": "safeloop.platform.tasks.fan_out_to_tenants",
+        "schedule": env_int("SAFELOOP_OUTBOX_SWEEP_SECONDS", 60),
+        "args": ["safeloop.tenants.alerts.tasks.sweep_outbox"],
+    },
 }
+# Attempts at one notification before it stays FAILED (visible on the robots page).
+SAFELOOP_OUTBOX_MAX_ATTEMPTS = env_int("SAFELOOP_OUTBOX_MAX_ATTEMPTS", 8)
 # Chat robots may only post to their vendor's host, plus these (e.g. a company relay).
 SAFELOOP_ROBOT_EXTRA_HOSTS = env_list("SAFELOOP_ROBOT_EXTRA_HOSTS", [])
 SAFELOOP_SMS_BACKEND = env_str(

@@ -38,6 +38,7 @@ class Hit:
     query: dict[str, str]
     body: dict
     answer: dict = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def dingtalk_expected_sign(secret: str, timestamp_ms: str) -> str:
@@ -147,6 +148,7 @@ class _Handler(BaseHTTPRequestHandler):
             raw_query=parts.query,
             query=dict(parse_qsl(parts.query)),
             body=body,
+            headers=dict(self.headers.items()),
         )
         status, payload = self.server.robot_server.answer(hit)  # type: ignore[attr-defined]
         self.send_response(status)

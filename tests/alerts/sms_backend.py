@@ -7,6 +7,8 @@ from typing import ClassVar
 
 class RecordingSmsBackend:
     sent: ClassVar[list[tuple[str, str]]] = []
+    keys: ClassVar[list[str]] = []
 
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, *, key: str = "") -> None:
         self.sent.append((phone, text))
+        self.keys.append(key)

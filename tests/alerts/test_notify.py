@@ -137,6 +137,7 @@ def test_chosen_sms_is_logged_by_the_console_gateway(wang, li, caplog):
 def test_the_configured_sms_gateway_gets_the_number_and_text(wang, li, settings):
     settings.SAFELOOP_SMS_BACKEND = "tests.alerts.sms_backend.RecordingSmsBackend"
     RecordingSmsBackend.sent.clear()
+    RecordingSmsBackend.keys.clear()
     _give_phone(wang, li)
     set_channels(li, ["email", "sms"])
     (sms,) = _on(Channel.SMS, notify([li], ASSIGNED, dedupe_key="h3:gateway"))
@@ -144,6 +145,7 @@ def test_the_configured_sms_gateway_gets_the_number_and_text(wang, li, settings)
     deliver(sms)
 
     assert RecordingSmsBackend.sent == [(PHONE, f"{ASSIGNED.subject} {ASSIGNED.link}")]
+    assert RecordingSmsBackend.keys == [f"acme.{sms.pk}"]
 
 
 def test_sms_is_not_queued_once_the_phone_number_is_removed(wang, li):

@@ -13,7 +13,6 @@ from safeloop.tenants.alerts.channels.robots import RobotError
 from safeloop.tenants.alerts.models import Delivery, Notification
 from safeloop.tenants.alerts.robots_service import create_robot
 from safeloop.tenants.alerts.services import Message, deliver, notify
-from safeloop.tenants.alerts.tasks import deliver_notifications
 from tests.alerts.robot_server import DINGTALK_BAD_SIGN
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("local_robots")]
@@ -142,20 +141,6 @@ def test_an_error_answer_marks_failed_and_a_later_retry_marks_sent(wang, robot_s
     assert notification.state == Delivery.SENT and notification.attempts == 2
     assert notification.error == "" and notification.sent_at is not None
     assert len(robot_server.hits_to("/dingtalk/flaky")) == 2
-
-
-def test_the_delivery_task_retries_a_failed_robot_until_it_is_sent(
-    wang, robot_server, eager_celery
-):
-    robot = _robot(wang, robot_server, "feishu", "/feishu/flaky")
-    robot_server.fail_next("/feishu/flaky", {"code": 9499, "msg": "Bad Request"})
-    (notification,) = notify([], REPORTED, dedupe_key="task-retry", robots=[robot])
-
-    deliver_notifications.apply(args=[[notification.pk]])
-
-    notification.refresh_from_db()
-    assert notification.state == Delivery.SENT and notification.attempts == 2
-    assert len(robot_server.hits_to("/feishu/flaky")) == 2
 
 
 def test_http_errors_and_non_json_answers_mark_the_notification_failed(wang, robot_server):

@@ -8,10 +8,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from safeloop.tenants.alerts.models import Channel, Notification
+from safeloop.tenants.alerts.models import Channel, Delivery, Notification
 from safeloop.tenants.hazards import services
 from safeloop.tenants.hazards.deadlines import scan_deadlines
 from safeloop.tenants.hazards.models import DeadlineMark
+from tests.support.outbox import sweep_later
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,12 @@ def _events(user) -> list[str]:
         .order_by("id")
         .values_list("event", flat=True)
     )
+
+
+def _sent_so_far(mailoutbox) -> None:
+    """Deliver what reporting the hazard queued (the assignment), and forget it."""
+    sweep_later()
+    mailoutbox.clear()
 
 
 @pytest.fixture
@@ -67,6 +74,59 @@ def test_a_late_scan_sends_the_highest_escalation_without_a_stale_reminder(gener
         result = scan_deadlines()
     assert sorted(signal for _n, signal in result.sent) == ["escalation_1", "escalation_2"]
     assert not DeadlineMark.objects.filter(signal="reminder").exists()
+
+
+def test_a_reminder_whose_window_passed_unseen_is_sent_late_until_the_escalation(
+    general_hazard, ma, mailoutbox
+):
+    _sent_so_far(mailoutbox)
+    # Nothing ran from 12 h before the deadline until 1 h after it (worker down).
+    with time_machine.travel(general_hazard.deadline + timedelta(hours=1)):
+        assert scan_deadlines().sent == [(general_hazard.number, "reminder")]
+        assert scan_deadlines().sent == []
+        sweep_later()
+    (mail,) = mailoutbox
+    assert mail.to == ["ma@acme.test"] and "本提醒延迟发出" in mail.subject  # Acme reads Chinese
+
+    with time_machine.travel(general_hazard.deadline + timedelta(hours=2, minutes=1)):
+        assert scan_deadlines().sent == [(general_hazard.number, "escalation_1")]
+
+
+def test_both_escalations_due_at_once_send_one_email_to_each_person(
+    general_hazard, ma, liu, zhou, mailoutbox
+):
+    _sent_so_far(mailoutbox)
+    with time_machine.travel(general_hazard.deadline + timedelta(days=3)):
+        scan_deadlines()
+        sweep_later()
+
+    told = sorted(m.to[0] for m in mailoutbox)
+    assert told == ["liu@acme.test", "ma@acme.test", "zhou@acme.test"]
+    assert {m.subject for m in mailoutbox} == {mailoutbox[0].subject}
+    assert _events(ma) == ["hazard.assigned", "hazard.escalation_2"]
+    marks = DeadlineMark.objects.filter(hazard=general_hazard).values_list("signal", flat=True)
+    assert sorted(marks) == ["escalation_1", "escalation_2"]
+
+
+def test_a_reminder_whose_delivery_message_was_lost_is_sent_by_the_sweep(
+    general_hazard, ma, mailoutbox
+):
+    _sent_so_far(mailoutbox)
+    # The test's transaction never commits: the message after the commit is never
+    # sent, as when Redis was flushed or the worker killed before it ran.
+    with time_machine.travel(general_hazard.deadline - timedelta(hours=11)):
+        scan_deadlines()
+        (queued,) = Notification.objects.filter(
+            recipient=ma, channel=Channel.EMAIL, event="hazard.reminder"
+        )
+        assert queued.state == Delivery.PENDING and mailoutbox == []
+
+        assert sweep_later() == 1
+        assert sweep_later(300) == 0
+        assert scan_deadlines().sent == []
+
+    (mail,) = mailoutbox
+    assert mail.to == ["ma@acme.test"] and general_hazard.number in mail.subject
 
 
 def test_an_approved_extension_starts_the_clock_again(general_hazard, ma, sun):

@@ -45,6 +45,12 @@ class ReportHazardInput:
     photos: list[Upload] = strawberry.field(
         default_factory=list, description="Up to 3 photos: site, nameplate, surroundings."
     )
+    client_key: str | None = strawberry.field(
+        default=UNSET,
+        description="A key the app makes once per report (a UUID; at most 100 characters) "
+        "and sends again when it retries after a timeout or an error: the retry answers "
+        "with the hazard filed the first time and files nothing twice.",
+    )
 
 
 @strawberry.input

@@ -78,6 +78,7 @@ class HazardsMutation:
             longitude=_set(input.longitude),
             gps_accuracy_m=_set(input.gps_accuracy_m),
             anonymous=input.anonymous,
+            client_key=_set(input.client_key),
         )
         return ReportHazardPayload(hazard_pk=hazard.pk, number=hazard.number)
 

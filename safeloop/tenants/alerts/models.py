@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -99,6 +99,9 @@ class Notification(models.Model):
     state = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+    # When the dispatcher may (re)try it: now for a new row, later after a failure
+    # (back-off), never again (NULL) once sent or given up.
+    next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -117,7 +120,23 @@ class Notification(models.Model):
                 name="notify_robot_once",
             ),
         ]
-        indexes = [models.Index(fields=["recipient", "channel", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "channel", "read_at"]),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(state__in=["pending", "failed"]),
+                name="notification_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.subject}"
+
+    @property
+    def delivery_key(self) -> str:
+        """The same for every attempt at this row, unique across tenants.
+
+        Given to the channel (e-mail Message-ID, robot and SMS requests) so a
+        receiver can drop the double a crash between sending and committing causes.
+        """
+        return f"{connection.schema_name}.{self.pk}"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +24,14 @@ from safeloop.tenants.alerts.models import (
     Robot,
 )
 from safeloop.tenants.audit.services import record_event
+
+log = logging.getLogger("safeloop.alerts")
+
+# Back-off between attempts at one notification: 30 s, doubling, at most an hour.
+RETRY_BASE_SECONDS = 30
+RETRY_MAX_SECONDS = 3600
+# Rows one dispatch sends at most; the next task or sweep goes on with the rest.
+DISPATCH_BATCH = 500
 
 
 class AlertErrorCode:
@@ -129,15 +140,35 @@ def notify(
         created += _queue(dict(robot=robot, channel=robot.kind), message, dedupe_key)
     to_send = [n.pk for n in created if n.channel != Channel.INBOX]
     if to_send:
-        from safeloop.tenants.alerts.tasks import deliver_notifications
-
         # The commit may come after the caller has left the tenant's context:
         # name the schema now instead of trusting the connection then.
-        headers = {"_schema_name": connection.schema_name}
-        transaction.on_commit(
-            lambda: deliver_notifications.apply_async(args=[to_send], headers=headers)
-        )
+        schema = connection.schema_name
+        transaction.on_commit(lambda: _hurry_delivery(to_send, schema))
     return created
+
+
+def _hurry_delivery(notification_ids: list[int], schema: str) -> None:
+    """Ask a worker to send these rows now; best effort, after the commit.
+
+    The rows are committed whatever the broker does: when it is down the outbox
+    sweep sends them a minute later, so the person who caused them (a reporter
+    on the shop floor) never sees an error for something that was saved.
+    """
+    from safeloop.tenants.alerts.tasks import deliver_notifications
+
+    try:
+        deliver_notifications.apply_async(
+            args=[notification_ids], headers={"_schema_name": schema}, retry=False
+        )
+    except Exception as exc:  # noqa: BLE001 — any broker failure; the sweep takes over
+        log.warning(
+            "Could not queue delivery of notifications %s in schema %s (%s: %s);"
+            " the outbox sweep will send them",
+            notification_ids,
+            schema,
+            type(exc).__name__,
+            exc,
+        )
 
 
 def _robots_for(message: Message, robots: bool | Iterable[Robot]) -> list[Robot]:
@@ -169,6 +200,7 @@ def _queue(target: dict, message: Message, dedupe_key: str) -> list[Notification
                     # The inbox is the database itself: delivered on commit.
                     state=Delivery.SENT if is_inbox else Delivery.PENDING,
                     sent_at=now if is_inbox else None,
+                    next_attempt_at=None if is_inbox else now,
                 )
             ]
     except IntegrityError:
@@ -176,10 +208,12 @@ def _queue(target: dict, message: Message, dedupe_key: str) -> list[Notification
 
 
 def deliver(notification: Notification) -> None:
-    """Send one pending notification through its channel; record the outcome.
+    """Send one notification through its channel and record the outcome on the row.
 
-    A failure marks the row FAILED with the error and re-raises, so the task
-    retries it; a later success marks it SENT.
+    The caller holds the row (``dispatch`` claims it FOR UPDATE); the outcome is
+    committed with that claim. A failure marks it FAILED with the error and the
+    moment of the next try (exponential back-off; none after the last attempt)
+    and re-raises.
     """
     from safeloop.tenants.alerts.channels.registry import backend_for
 
@@ -191,12 +225,72 @@ def deliver(notification: Notification) -> None:
     except Exception as exc:  # noqa: BLE001 — any failure is recorded and retried
         notification.state = Delivery.FAILED
         notification.error = f"{type(exc).__name__}: {exc}"[:1000]
-        notification.save(update_fields=["state", "attempts", "error"])
+        notification.next_attempt_at = _next_attempt(notification.attempts)
+        notification.save(update_fields=["state", "attempts", "error", "next_attempt_at"])
         raise
     notification.state = Delivery.SENT
     notification.sent_at = timezone.now()
     notification.error = ""
-    notification.save(update_fields=["state", "attempts", "error", "sent_at"])
+    notification.next_attempt_at = None
+    notification.save(update_fields=["state", "attempts", "error", "sent_at", "next_attempt_at"])
+
+
+def _next_attempt(attempts: int) -> datetime | None:
+    """30 s, 1 min, 2 min, … capped at an hour; None once the attempts are used up."""
+    if attempts >= settings.SAFELOOP_OUTBOX_MAX_ATTEMPTS:
+        return None
+    delay = min(RETRY_BASE_SECONDS * 2 ** (attempts - 1), RETRY_MAX_SECONDS)
+    return timezone.now() + timedelta(seconds=delay)
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    failed: int = 0
+
+
+def dispatch(
+    notification_ids: Iterable[int] | None = None,
+    *,
+    older_than: timedelta = timedelta(0),
+    limit: int = DISPATCH_BATCH,
+) -> DispatchResult:
+    """Send the due notifications of the current schema (or those of ``notification_ids``).
+
+    Each row is claimed with ``SELECT … FOR UPDATE SKIP LOCKED``, sent, and
+    marked in the claim's transaction: two workers, a redelivered message and
+    the sweep can run side by side and a row still goes out once. Due means
+    pending or failed, and its next attempt ``older_than`` ago or longer (the
+    sweep leaves a fresh row to the message on its way). Safe to run any
+    number of times.
+    """
+    due = Notification.objects.filter(
+        state__in=[Delivery.PENDING, Delivery.FAILED],
+        next_attempt_at__lte=timezone.now() - older_than,
+    )
+    if notification_ids is not None:
+        due = due.filter(pk__in=list(notification_ids))
+    due = due.select_related("recipient__person", "robot").order_by("next_attempt_at", "id")
+    result = DispatchResult()
+    for _claim in range(limit):
+        with transaction.atomic():
+            notification = due.select_for_update(skip_locked=True, of=("self",)).first()
+            if notification is None:
+                break
+            try:
+                deliver(notification)
+            except DatabaseError:
+                raise  # the claim is rolled back; the row stays due
+            except Exception:  # noqa: BLE001 — recorded on the row by deliver()
+                result.failed += 1
+                log.info(
+                    "Delivery of notification %s failed: %s",
+                    notification.delivery_key,
+                    notification.error,
+                )
+            else:
+                result.sent += 1
+    return result
 
 
 # --- The inbox -----------------------------------------------------------------------

@@ -1,25 +1,35 @@
+"""Delivery tasks. The outbox rows are the truth; a broker message only says "look now"."""
+
+from datetime import timedelta
+
 from celery import shared_task
+from django.db import DatabaseError
 
-from safeloop.tenants.alerts.models import Delivery, Notification
+# The sweep leaves rows this young to the message sent when they were committed.
+SWEEP_GRACE = timedelta(seconds=10)
+# A worker that lost its database (a PostgreSQL restart) tries again this soon.
+DATABASE_RETRY_SECONDS = 10
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
-def deliver_notifications(self, notification_ids: list[int]) -> int:
-    """Send queued notifications; failed ones are retried with back-off."""
-    from safeloop.tenants.alerts.services import deliver
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def deliver_notifications(self, notification_ids: list[int] | None = None) -> int:
+    """Send these notifications (all due ones without ids) in the schema it was sent from.
 
-    failed = []
-    sent = 0
-    for notification in (
-        Notification.objects.filter(pk__in=notification_ids)
-        .exclude(state=Delivery.SENT)
-        .select_related("recipient", "robot")
-    ):
-        try:
-            deliver(notification)
-            sent += 1
-        except Exception:  # noqa: BLE001 — recorded on the row by deliver()
-            failed.append(notification.pk)
-    if failed:
-        raise self.retry(args=[failed], countdown=30 * (2**self.request.retries))
-    return sent
+    Safe to run any number of times and side by side: each row is claimed and
+    marked in one transaction. A failed send waits out its back-off in the row;
+    the sweep retries it.
+    """
+    from safeloop.tenants.alerts.services import dispatch
+
+    try:
+        return dispatch(notification_ids).sent
+    except DatabaseError as exc:
+        raise self.retry(exc=exc, countdown=DATABASE_RETRY_SECONDS) from exc
+
+
+@shared_task(acks_late=True)
+def sweep_outbox() -> int:
+    """Run by beat in each tenant: send what no message brought (Redis lost it, a worker died)."""
+    from safeloop.tenants.alerts.services import dispatch
+
+    return dispatch(older_than=SWEEP_GRACE).sent

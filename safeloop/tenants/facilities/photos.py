@@ -7,18 +7,28 @@ before the report is flagged.
 
 from __future__ import annotations
 
+import errno
 import io
+import logging
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
+from django.core.files.storage import Storage
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from safeloop.platform.errors import field_error
+
+log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 12 * 1024 * 1024
 MAX_EDGE_PX = 1600
@@ -219,3 +229,76 @@ def _is_blank(image: Image.Image) -> bool:
         alpha = extrema[1] if isinstance(extrema[1], tuple) else (0, 0)
         return alpha[1] == 0
     return first[0] == first[1]
+
+
+# --- storing: a full or missing disk is a clear message, never a half-saved report --
+
+# The files written by the work running inside photo_files_kept_on_success().
+_written: ContextVar[list[tuple[Storage, str]] | None] = ContextVar("photos_written", default=None)
+
+
+def storage_error(exc: OSError, field: str = "photos") -> ValidationError:
+    """What the person who sent the photos reads when the storage refused them."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        message = _(
+            "The photo could not be saved: the server's storage is full. Please tell your "
+            "administrator. Nothing was submitted; please try again later."
+        )
+        return field_error(field, message, "storage_full")
+    message = _(
+        "The photo could not be saved: the server's storage is not available. Please tell "
+        "your administrator. Nothing was submitted; please try again later."
+    )
+    return field_error(field, message, "storage_unavailable")
+
+
+def store_photo(file: FieldFile, name: str, content: File, *, field: str = "photos") -> None:
+    """``file.save(name, content, save=False)`` for photos: when the storage fails (disk
+    full, volume gone) the half-written file is removed and a ValidationError with code
+    ``storage_full`` / ``storage_unavailable`` is raised instead of the OSError. Inside
+    :func:`photo_files_kept_on_success` the stored file is deleted again if the work
+    fails afterwards."""
+    storage, max_length = file.storage, file.field.max_length
+    target = storage.get_available_name(
+        file.field.generate_filename(file.instance, name), max_length=max_length
+    )
+    try:
+        stored = storage.save(target, content, max_length=max_length)
+    except OSError as exc:
+        log.error("Storing photo %s failed: %s", target, exc)
+        _delete_quietly(storage, target)
+        raise storage_error(exc, field) from None
+    file.name = stored
+    setattr(file.instance, file.field.attname, stored)
+    file._committed = True
+    written = _written.get()
+    if written is not None:
+        written.append((storage, stored))
+
+
+@contextmanager
+def photo_files_kept_on_success() -> Iterator[None]:
+    """Deletes the photos :func:`store_photo` wrote inside when the work raises: its
+    transaction rolls back, and no row will ever point at them. Put it outside the
+    service's ``transaction.atomic`` so a failing commit is covered too."""
+    outer = _written.get()
+    mine: list[tuple[Storage, str]] = []
+    token = _written.set(mine)
+    try:
+        yield
+    except BaseException:
+        for storage, name in mine:
+            _delete_quietly(storage, name)
+        raise
+    finally:
+        _written.reset(token)
+    if outer is not None:  # an enclosing service may still fail: it decides
+        outer.extend(mine)
+
+
+def _delete_quietly(storage: Storage, name: str) -> None:
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except OSError as exc:  # the disk that failed the write may fail this too
+        log.error("Could not remove the unsaved photo %s: %s", name, exc)

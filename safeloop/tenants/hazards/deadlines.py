@@ -32,6 +32,11 @@ class ScanResult:
 
 
 def _due_signal(hazard: Hazard, policy: GradePolicy, now: datetime) -> list[str]:
+    """The signals due at ``now``, highest last.
+
+    A reminder whose window passed while nothing ran (a worker or beat down) is
+    still due, late, until the first escalation supersedes it.
+    """
     deadline = hazard.deadline
     second = deadline + timedelta(hours=policy.second_escalation_after_hours)
     first = deadline + timedelta(hours=policy.escalate_after_hours)
@@ -39,9 +44,19 @@ def _due_signal(hazard: Hazard, policy: GradePolicy, now: datetime) -> list[str]
         return [DeadlineSignal.ESCALATION_1, DeadlineSignal.ESCALATION_2]
     if now >= first:
         return [DeadlineSignal.ESCALATION_1]
-    if deadline - timedelta(hours=policy.reminder_before_hours) <= now < deadline:
+    if deadline - timedelta(hours=policy.reminder_before_hours) <= now:
         return [DeadlineSignal.REMINDER]
     return []
+
+
+def _told(hazard: Hazard, signal: str) -> list:
+    """Who hears of ``signal``: the assignee, and for an escalation its level of the chain."""
+    users = [hazard.assignee.user] if hazard.assignee else []
+    if signal == DeadlineSignal.ESCALATION_1:
+        users += escalation_chain(hazard)[0]
+    elif signal == DeadlineSignal.ESCALATION_2:
+        users += escalation_chain(hazard)[1]
+    return users
 
 
 def _claim(hazard: Hazard, signal: str) -> bool:
@@ -70,26 +85,37 @@ def scan_deadlines(now: datetime | None = None) -> ScanResult:
         policy = policies.get(hazard.grade)
         if policy is None:
             continue
-        for signal in _due_signal(hazard, policy, now):
-            with transaction.atomic():
-                if not _claim(hazard, signal):
-                    continue
-                if signal == DeadlineSignal.REMINDER:
-                    users = [hazard.assignee.user] if hazard.assignee else []
-                    result.reminders += 1
-                else:
-                    chain = escalation_chain(hazard)
-                    users = chain[0] if signal == DeadlineSignal.ESCALATION_1 else chain[1]
-                    if hazard.assignee:
-                        users = [hazard.assignee.user, *users]
-                    result.escalations += 1
-                notices.deadline_signal(hazard, signal, users)
-                record_event(
-                    hazard,
-                    f"hazard.{signal}",
-                    by=None,
-                    deadline=hazard.deadline,
-                    told=[u.email for u in users],
-                )
-                result.sent.append((hazard.number, signal))
+        with transaction.atomic():
+            # The marks and the outbox rows of their message commit together:
+            # a mark never exists without its notification queued.
+            claimed = [
+                signal for signal in _due_signal(hazard, policy, now) if _claim(hazard, signal)
+            ]
+            if claimed:
+                _tell(hazard, claimed, now, result)
     return result
+
+
+def _tell(hazard: Hazard, claimed: list[str], now: datetime, result: ScanResult) -> None:
+    """One message per person for the signals claimed together: the highest one's.
+
+    Both escalations due in one scan (nothing ran in between) tell the first
+    level too, in the second escalation's message, instead of two alike.
+    """
+    signal = claimed[-1]
+    users = [user for step in claimed for user in _told(hazard, step)]
+    late = signal == DeadlineSignal.REMINDER and now >= hazard.deadline
+    notices.deadline_signal(hazard, signal, users, late=late)
+    for step in claimed:
+        if step == DeadlineSignal.REMINDER:
+            result.reminders += 1
+        else:
+            result.escalations += 1
+        record_event(
+            hazard,
+            f"hazard.{step}",
+            by=None,
+            deadline=hazard.deadline,
+            told=[u.email for u in users],
+        )
+        result.sent.append((hazard.number, step))

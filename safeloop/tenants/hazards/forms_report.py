@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -56,6 +57,11 @@ class ReportForm(forms.Form):
     latitude = forms.CharField(required=False, widget=forms.HiddenInput)
     longitude = forms.CharField(required=False, widget=forms.HiddenInput)
     gps_accuracy_m = forms.CharField(required=False, widget=forms.HiddenInput)
+    # One key per form shown: a resend of the same form (a retry after a timeout, a
+    # double tap) files nothing twice. A form re-shown with errors keeps its key.
+    client_key = forms.CharField(
+        required=False, max_length=100, widget=forms.HiddenInput, initial=lambda: uuid.uuid4().hex
+    )
 
     def __init__(self, *args, allow_anonymous: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

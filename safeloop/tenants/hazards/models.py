@@ -182,6 +182,10 @@ class Hazard(models.Model):
     verifier_token = models.CharField(max_length=32, unique=True, default=new_verifier_token)
     closed_at = models.DateTimeField(null=True, blank=True)
     dismissed_reason = models.TextField(blank=True)
+    # The report form's one-time key, hashed with the reporter's id (see
+    # services.submission_key): a phone that sends the same report again after a
+    # timeout gets the hazard it filed the first time instead of a second one.
+    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-reported_at", "-id"]
@@ -302,10 +306,13 @@ class DeadlineSignal(models.TextChoices):
 
 
 class DeadlineMark(models.Model):
-    """A reminder or escalation already sent for one deadline: never twice.
+    """A reminder or escalation queued for one deadline: never twice.
 
-    The unique constraint is the guarantee, so two workers or a restarted one
-    cannot send the same signal again; a new deadline (extension) starts afresh.
+    Written in the transaction that puts its message in the outbox, so a mark
+    never exists without its notification rows (the outbox sweep delivers them
+    even if the broker lost the message). The unique constraint is the guarantee
+    that two workers or a restarted one cannot queue the same signal again; a new
+    deadline (extension) starts afresh.
     """
 
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="deadline_marks")

@@ -156,9 +156,15 @@ def extension_decided(hazard: Hazard, extension) -> None:
     )
 
 
-def deadline_signal(hazard: Hazard, signal: str, users, *, overdue_hours: float = 0) -> None:
+def deadline_signal(hazard: Hazard, signal: str, users, *, late: bool = False) -> None:
+    """``late``: a reminder sent after its deadline (nothing ran in its window)."""
     deadline = hazard.deadline.strftime("%Y-%m-%d %H:%M")
-    if signal == "reminder":
+    if signal == "reminder" and late:
+        subject = _("Past due %(d)s (this reminder is late): %(s)s") % {
+            "d": deadline,
+            "s": _summary(hazard),
+        }
+    elif signal == "reminder":
         subject = _("Due %(d)s: %(s)s") % {"d": deadline, "s": _summary(hazard)}
     else:
         subject = _("OVERDUE since %(d)s: %(s)s") % {"d": deadline, "s": _summary(hazard)}

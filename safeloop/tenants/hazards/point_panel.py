@@ -152,6 +152,7 @@ class ReportPanel(PointPanel):
                     longitude=data["longitude"],
                     gps_accuracy_m=data["gps_accuracy_m"],
                     anonymous=data.get("anonymous", False),
+                    client_key=data["client_key"],
                 )
             except ValidationError as exc:
                 photo_errors = _apply_errors(form, exc)

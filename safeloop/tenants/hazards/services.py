@@ -8,13 +8,14 @@ rejection sends it back to rectifying.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,12 @@ from safeloop.access import can, ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Area, Equipment, Person
-from safeloop.tenants.facilities.photos import decode_signature, process_photo
+from safeloop.tenants.facilities.photos import (
+    decode_signature,
+    photo_files_kept_on_success,
+    process_photo,
+    store_photo,
+)
 from safeloop.tenants.facilities.selectors import workshop_of
 from safeloop.tenants.hazards import acceptance, notices
 from safeloop.tenants.hazards.models import (
@@ -46,6 +52,8 @@ from safeloop.tenants.hazards.signals import hazard_reported
 
 MAX_REPORT_PHOTOS = 3
 MAX_AFTER_PHOTOS = 6
+# A report form's one-time key (the page renders a uuid4; API clients send their own).
+MAX_CLIENT_KEY = 100
 
 
 class HazardErrorCode:
@@ -77,7 +85,11 @@ def policy_for(grade: str) -> GradePolicy:
         from safeloop.tenants.hazards.template_section import DEFAULT_GRADE_POLICIES
 
         defaults = next(p for p in DEFAULT_GRADE_POLICIES if p["grade"] == grade)
-        policy = GradePolicy.objects.create(**defaults)
+        # Two first reports of a grade at once: get_or_create's savepoint turns the
+        # loser's unique-grade violation into a read of the winner's row.
+        policy, _created = GradePolicy.objects.get_or_create(
+            grade=grade, defaults={k: v for k, v in defaults.items() if k != "grade"}
+        )
     return policy
 
 
@@ -93,6 +105,27 @@ def _coordinate(value, field: str, limit: int) -> Decimal | None:
     return number
 
 
+def submission_key(by, client_key: str | None) -> str | None:
+    """What a hazard stores of the report form's one-time key: a hash with the
+    reporter's id, so one person's key never finds another's report, and an
+    anonymous report keeps nothing that names who sent it."""
+    key = (client_key or "").strip()
+    if not key:
+        return None
+    if len(key) > MAX_CLIENT_KEY:
+        raise field_error(
+            "client_key",
+            _("This form has expired. Please open the page again."),
+            HazardErrorCode.INVALID,
+        )
+    return hashlib.sha256(f"{by.pk}:{key}".encode()).hexdigest()
+
+
+def _filed_with(key: str | None) -> Hazard | None:
+    return Hazard.objects.filter(submission_key=key).first() if key else None
+
+
+@photo_files_kept_on_success()
 @transaction.atomic
 def report_hazard(
     *,
@@ -111,13 +144,20 @@ def report_hazard(
     anonymous: bool = False,
     reported_at: datetime | None = None,
     title: str = "",
+    client_key: str | None = None,
 ) -> Hazard:
     """Record a report ("3 photos + 1 pick") and route it to whoever fixes it.
 
     The title is the picked entry's, else the first line of the description;
     a caller that knows a better short name (a failed check item) passes ``title``.
+    A phone that lost the answer sends the report again with the same
+    ``client_key``: it gets the hazard filed the first time, and nothing is filed
+    or sent twice.
     """
     ensure_can(by, HazardPerm.HAZARD_REPORT)
+    key = submission_key(by, client_key)
+    if (earlier := _filed_with(key)) is not None:
+        return earlier
     description = (description or "").strip()
     if library_entry is None and not description:
         raise field_error(
@@ -163,11 +203,20 @@ def report_hazard(
         longitude=lng,
         gps_accuracy_m=gps_accuracy_m,
         number="pending",
+        submission_key=key,
     )
     hazard.workshop = workshop_of(area)
     policy = policy_for(hazard.grade)
     hazard.acceptance_levels = list(policy.acceptance_levels)
-    hazard.save()
+    try:
+        with transaction.atomic():
+            hazard.save()
+    except IntegrityError:
+        # The same report arrived twice at once: our insert waited for the other
+        # request's commit, so its hazard is there to answer with.
+        if (earlier := _filed_with(key)) is not None:
+            return earlier
+        raise
     hazard.number = f"H{reported_at:%y%m}-{hazard.pk:05d}"
     hazard.save(update_fields=["number"])
     who = _("anonymous") if anonymous else (by.get_full_name() or by.email)
@@ -208,7 +257,7 @@ def _store_photo(
         is_stale=processed.is_stale,
         uploaded_by=by,
     )
-    photo.image.save(f"{hazard.number}-{stage}.jpg", processed.content, save=False)
+    store_photo(photo.image, f"{hazard.number}-{stage}.jpg", processed.content)
     photo.save()
     return photo
 
@@ -266,6 +315,7 @@ def start_rectification(hazard: Hazard, *, by) -> Hazard:
     return hazard
 
 
+@photo_files_kept_on_success()
 @transaction.atomic
 def submit_rectification(
     hazard: Hazard,
@@ -305,7 +355,9 @@ def submit_rectification(
     rectification = Rectification(
         hazard=hazard, by=by, description=description, test_result=(test_result or "").strip()[:200]
     )
-    rectification.signature.save(f"{hazard.number}-signature.png", signature, save=False)
+    store_photo(
+        rectification.signature, f"{hazard.number}-signature.png", signature, field="signature"
+    )
     rectification.save()
     hazard.state = State.AWAITING_ACCEPTANCE
     hazard.accepted_count = 0
@@ -326,6 +378,7 @@ def _ensure_acceptor(hazard: Hazard, by) -> str:
     return acceptance.ensure_acceptor(hazard, by)
 
 
+@photo_files_kept_on_success()
 @transaction.atomic
 def accept(hazard: Hazard, *, by, signature_data_url: str = "", note: str = "") -> Hazard:
     """Sign off the next acceptance level; the last one closes the hazard.
@@ -339,7 +392,9 @@ def accept(hazard: Hazard, *, by, signature_data_url: str = "", note: str = "") 
     signature = decode_signature(signature_data_url)
     note = (note or "").strip()
     acceptance = Acceptance(hazard=hazard, level=level, decision=Decision.ACCEPT, by=by, note=note)
-    acceptance.signature.save(f"{hazard.number}-{level}-signature.png", signature, save=False)
+    store_photo(
+        acceptance.signature, f"{hazard.number}-{level}-signature.png", signature, field="signature"
+    )
     acceptance.save()
     hazard.accepted_count += 1
     if hazard.accepted_count >= len(hazard.acceptance_levels):

@@ -94,7 +94,10 @@ def sync_check_items(point: RiskPoint, *, by) -> Checklist:
     )
     mine = {m.source_key for m in ControlMeasure.objects.filter(risk_point=point)}
     generated = measure_specs(measures)
-    target = inspection_point(point)
+    # Two syncs of one place at once (two tabs, a double click) would both find no
+    # checklist of its own and both make one; holding the point's row makes the second
+    # wait for the first and then revise what the first made.
+    target = Point.objects.select_for_update().get(pk=inspection_point(point).pk)
     checklist = own_checklist(target)
     if checklist is None:
         base = resolve_checklist(target)

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeloop.access import ensure_can
-from safeloop.platform.errors import field_error
+from safeloop.platform.errors import create_unique, field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Area, Equipment, JobRole, Person, code_validator
 from safeloop.tenants.risks.errors import RiskErrorCode as Code
@@ -121,10 +121,14 @@ def create_risk_point(
         raise field_error("code", exc.messages[0], Code.INVALID) from None
     if not name:
         raise field_error("name", _("Give the risk point a name."), Code.REQUIRED)
+    taken = field_error("code", _("This code is already used."), Code.DUPLICATE)
     if RiskPoint.objects.filter(code=code).exists():
-        raise field_error("code", _("This code is already used."), Code.DUPLICATE)
+        raise taken
     area = _clean_target(kind, area, equipment)
-    point = RiskPoint.objects.create(
+    point = create_unique(
+        RiskPoint,
+        "code",
+        taken,
         code=code,
         name=name[:120],
         name_en=(name_en or "").strip()[:120],

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 
 from safeloop.tenants.alerts.models import Notification
 
@@ -12,4 +12,12 @@ def send(notification: Notification) -> None:
     body = notification.body
     if notification.link:
         body = f"{body}\n\n{notification.link}"
-    send_mail(notification.subject, body, None, [user.email], fail_silently=False)
+    # The same Message-ID on every attempt: a resend after a crash between
+    # sending and recording it is a duplicate mail clients and servers can drop.
+    EmailMessage(
+        notification.subject,
+        body,
+        None,
+        [user.email],
+        headers={"Message-ID": f"<{notification.delivery_key}@safeloop>"},
+    ).send(fail_silently=False)

@@ -1,4 +1,8 @@
-"""SMS through a pluggable gateway (SAFELOOP_SMS_BACKEND); the default logs the message."""
+"""SMS through a pluggable gateway (SAFELOOP_SMS_BACKEND); the default logs the message.
+
+A gateway is a class with ``send(phone, text, *, key)``; ``key`` identifies the
+notification, the same on every attempt.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ log = logging.getLogger("safeloop.sms")
 class ConsoleSmsBackend:
     """Writes messages to the log: the embedded default (no gateway on this machine)."""
 
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, *, key: str = "") -> None:
         log.info("SMS to %s: %s", phone, text)
 
 
@@ -36,4 +40,6 @@ def send(notification: Notification) -> None:
         if not notification.link
         else f"{notification.subject} {notification.link}"
     )
-    get_backend().send(phone, text[:300])
+    # ``key`` is the same on every attempt: gateways that take a caller's id
+    # (Aliyun's OutId, Tencent's SessionContext) can refuse a resend with it.
+    get_backend().send(phone, text[:300], key=notification.delivery_key)

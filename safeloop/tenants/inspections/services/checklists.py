@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeloop.access import ensure_can
-from safeloop.platform.errors import field_error
+from safeloop.platform.errors import create_unique, field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Area, AreaKind, EquipmentType, code_validator
 from safeloop.tenants.inspections.bindings import BindingIndex
@@ -253,11 +253,18 @@ def create_checklist(
         raise field_error("code", exc.messages[0], Code.INVALID) from None
     if kind not in ChecklistKind.values:
         raise field_error("kind", _("Unknown checklist kind."), Code.INVALID)
+    taken = field_error("code", _("This code is already used."), Code.DUPLICATE)
     if Checklist.objects.filter(code=code).exists():
-        raise field_error("code", _("This code is already used."), Code.DUPLICATE)
+        raise taken
     specs = clean_items(items)
-    checklist = Checklist.objects.create(
-        code=code, name=name[:120], name_en=(name_en or "").strip()[:120], kind=kind
+    checklist = create_unique(
+        Checklist,
+        "code",
+        taken,
+        code=code,
+        name=name[:120],
+        name_en=(name_en or "").strip()[:120],
+        kind=kind,
     )
     version = publish_version(checklist, specs, by=by)
     record_event(checklist, "checklist.created", by=by, code=code, items=len(specs))

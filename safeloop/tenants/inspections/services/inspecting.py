@@ -17,7 +17,11 @@ from safeloop.access import ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Person
-from safeloop.tenants.facilities.photos import process_photo
+from safeloop.tenants.facilities.photos import (
+    photo_files_kept_on_success,
+    process_photo,
+    store_photo,
+)
 from safeloop.tenants.inspections.bindings import BindingIndex, distance_m
 from safeloop.tenants.inspections.errors import InspectionErrorCode as Code
 from safeloop.tenants.inspections.models import (
@@ -188,6 +192,7 @@ def _grade(item: CheckItem, raw: Any, photo, errors: dict) -> dict | None:
     return {"value_text": str(raw).strip(), "passed": None}  # text: recorded, not graded
 
 
+@photo_files_kept_on_success()
 @transaction.atomic
 def submit_inspection(
     inspection: Inspection,
@@ -254,8 +259,11 @@ def submit_inspection(
             processed = process_photo(
                 upload, reported_at=at, latitude=lat, longitude=lng, who=who, field=item_field(item)
             )
-            answer.photo.save(
-                f"inspection-{inspection.pk}-{item.order}.jpg", processed.content, save=False
+            store_photo(
+                answer.photo,
+                f"inspection-{inspection.pk}-{item.order}.jpg",
+                processed.content,
+                field=item_field(item),
             )
         answer.save()
     failed = any(v is not None and v["passed"] is False for v in graded.values())
