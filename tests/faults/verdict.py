@@ -68,17 +68,18 @@ def photo_names(stack: Stack) -> set[str]:
         return {row[0] for row in conn.execute("SELECT image FROM hazards_hazardphoto")}
 
 
-def mail_pattern(pairs: list[tuple[str, str]], number: str) -> Counter:
+def mail_pattern(sent: list[tuple[str, str, str]], number: str) -> Counter:
     """The e-mails about hazard ``number``: (recipient, subject with the number and
-    dates blanked) → how many times it arrived."""
-    pattern = Counter()
-    for recipient, subject in pairs:
+    dates blanked) → how many different messages arrived. A message written again
+    with the same Message-ID counts once: receivers drop it as a duplicate."""
+    ids: dict[tuple[str, str], set[str]] = {}
+    for recipient, subject, message_id in sent:
         if number in subject:
             general = re.sub(
                 r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "<when>", subject.replace(number, "#")
             )
-            pattern[(recipient, general)] += 1
-    return pattern
+            ids.setdefault((recipient, general), set()).add(message_id)
+    return Counter({key: len(found) for key, found in ids.items()})
 
 
 @dataclass
@@ -155,10 +156,10 @@ class FaultRun:
         """Wait (bounded) until every hazard's e-mails match the pattern; name what differs."""
         deadline = time.monotonic() + DELIVERY_SECONDS
         while True:
-            pairs = delivered(self.stack.mailbox)
+            sent = delivered(self.stack.mailbox)
             problems = []
             for number in numbers:
-                got = mail_pattern(pairs, number)
+                got = mail_pattern(sent, number)
                 missing = sum((self.expected_mail - got).values())
                 doubled = sum((got - self.expected_mail).values())
                 if missing or doubled:
@@ -172,6 +173,9 @@ class FaultRun:
         saved, wrong_rows = self.row_counts()
         numbers = sorted(n for ns in saved.values() for n in ns)
         mail = self.mail_problems(numbers)
+        sent = delivered(self.stack.mailbox)
+        ours = sum(1 for _to, subject, _id in sent if any(n in subject for n in numbers))
+        distinct = sum(sum(mail_pattern(sent, n).values()) for n in numbers)
         slow_health = [f"{s:.1f}s→{code}" for s, code in self.health if s > HEALTH_BUDGET]
         answers = [a for r in self.reports for a in r.answers]
         figures = {
@@ -184,6 +188,7 @@ class FaultRun:
             "hazards_saved": len(numbers),
             "expected_mail_per_hazard": sum(self.expected_mail.values()),
             "mail_problems": mail,
+            "mail_resent_with_same_message_id": ours - distinct,
             "health": [f"{s:.2f}s→{code}" for s, code in self.health],
             **self.noted,
         }

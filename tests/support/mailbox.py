@@ -5,8 +5,10 @@ the environment (SAFELOOP_TEST_MAILBOX), because the settings read only
 EMAIL_BACKEND: a web or worker process started with
 ``EMAIL_BACKEND=tests.support.mailbox.Backend`` writes every message it sends
 there, through the same ``send_mail`` path as production SMTP.
-``delivered`` reads them back as (recipient, subject) pairs, one per message
-and recipient, so a test can count deliveries.
+``delivered`` reads them back as (recipient, subject, Message-ID), one per
+message and recipient, so a test can count deliveries as a mail server or a
+mail client does: a message sent again with the same Message-ID is the same
+message (the outbox gives each notification a stable one for that reason).
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ class Backend(EmailBackend):
         return self._fname
 
 
-def delivered(folder: Path) -> list[tuple[str, str]]:
-    """Every (recipient, subject) written to ``folder``, once per delivery."""
+def delivered(folder: Path) -> list[tuple[str, str, str]]:
+    """Every (recipient, subject, Message-ID) written to ``folder``, once per delivery."""
     pairs = []
     for path in sorted(Path(folder).glob("*.log")):
         for chunk in path.read_bytes().split(SEPARATOR):
@@ -44,9 +46,10 @@ def delivered(folder: Path) -> list[tuple[str, str]]:
                 continue
             message = email.message_from_bytes(chunk, policy=email.policy.default)
             subject = " ".join(str(message["Subject"] or "").split())
+            message_id = str(message["Message-ID"] or "").strip()
             for recipient in message.get_all("To", []):
                 for address in str(recipient).split(","):
-                    pairs.append((address.strip(), subject))
+                    pairs.append((address.strip(), subject, message_id))
     return pairs
 
 
