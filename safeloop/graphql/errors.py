@@ -20,18 +20,26 @@ from collections.abc import Callable
 from typing import Any
 
 import strawberry
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from strawberry import Info, relay
 from strawberry.extensions import FieldExtension
 from strawberry.utils.str_converters import to_camel_case
 
+from safeloop.graphql.hygiene import nul_field, nul_message
 from safeloop.graphql.nodes import lookup
 from safeloop.platform.errors import field_error
 
 PERMISSION_DENIED = "permission_denied"
 NOT_FOUND = "not_found"
 INVALID = "invalid"
+REQUIRED = "required"
 
 # The failures a mutation reports in its payload; anything else is a bug.
 EXPECTED_ERRORS = (ValidationError, PermissionDenied)
@@ -77,6 +85,8 @@ class ErrorsInPayload(FieldExtension):
 
     def resolve(self, next_, source: Any, info: Info, **kwargs: Any) -> Any:
         try:
+            if (field := nul_field(kwargs)) is not None:
+                raise field_error(field, nul_message(), INVALID)
             return next_(source, info, **kwargs)
         except EXPECTED_ERRORS as exc:
             return info.return_type(errors=self.errors(exc))
@@ -107,10 +117,28 @@ def find(node_type: type, global_id: relay.GlobalID | None, info: Info, *, field
     return row
 
 
-def changes_of(data: Any, *, skip: tuple[str, ...] = ("id",)) -> dict[str, Any]:
-    """The fields an update input actually sets (UNSET ones are left alone)."""
-    return {
+def changes_of(
+    data: Any, *, skip: tuple[str, ...] = ("id",), model: type[Model] | None = None
+) -> dict[str, Any]:
+    """The fields an update input actually sets (UNSET ones are left alone).
+
+    With ``model``, null for a column that cannot hold it is a ``required`` error on
+    that field; the database would refuse it with a message naming the whole row.
+    """
+    changes = {
         f.python_name: getattr(data, f.python_name)
         for f in data.__strawberry_definition__.fields
         if f.python_name not in skip and getattr(data, f.python_name) is not strawberry.UNSET
     }
+    if model is not None:
+        for name, value in changes.items():
+            if value is None and not _nullable(model, name):
+                raise field_error(name, _("This field is required."), REQUIRED)
+    return changes
+
+
+def _nullable(model: type[Model], name: str) -> bool:
+    try:
+        return model._meta.get_field(name).null
+    except FieldDoesNotExist:
+        return True  # not a column of this model: the service decides

@@ -6,7 +6,6 @@ relations load in a fixed number of queries however many rows there are.
 
 from __future__ import annotations
 
-import strawberry
 from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
@@ -19,9 +18,11 @@ from safeloop.graphql.facilities.queries import FacilitiesQuery
 from safeloop.graphql.hazards.config import HazardsConfigMutation, HazardsConfigQuery
 from safeloop.graphql.hazards.mutations import HazardsMutation
 from safeloop.graphql.hazards.queries import HazardsQuery
+from safeloop.graphql.hygiene import InputHygiene
 from safeloop.graphql.inspections.mutations import InspectionsMutation
 from safeloop.graphql.inspections.mutations_setup import InspectionsSetupMutation
 from safeloop.graphql.inspections.queries import InspectionsQuery
+from safeloop.graphql.masking import SafeLoopSchema
 from safeloop.graphql.risks.mutations import RisksMutation
 from safeloop.graphql.risks.queries import RisksQuery
 
@@ -51,10 +52,10 @@ Mutation = merge_types(
     ),
 )
 
-schema = strawberry.Schema(
+schema = SafeLoopSchema(
     query=Query,
     mutation=Mutation,
-    extensions=[DjangoOptimizerExtension],
+    extensions=[InputHygiene, DjangoOptimizerExtension],
 )
 
 

@@ -4,7 +4,7 @@ safeloop run                  migrate, seed the demo, serve web + worker + beat
 safeloop migrate              migrate public, the base schema and every tenant
 safeloop create-tenant ...    provision an enterprise (see --help)
 safeloop demo                 provision the demo enterprise and print its logins
-safeloop verify-audit SLUG    check a tenant's audit hash chain
+safeloop verify-audit [SLUG]  check one tenant's audit trail (or all) against its key and seal
 safeloop <django command>     any other Django / django-tenants management command
 """
 

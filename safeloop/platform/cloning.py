@@ -9,7 +9,8 @@ base schema's OID, builds the DDL once, and runs it as one script:
 1. functions, then tables with their columns, defaults, identity and CHECK
    constraints (``CREATE TABLE ... (LIKE ...)``);
 2. the base's rows (migration records, Wagtail's root page, site, locale,
-   content types, permissions), identity sequences moved past them;
+   content types, permissions; not audit events: each trail is its own),
+   identity sequences moved past them;
 3. primary keys, unique and exclusion constraints, then foreign keys, indexes
    and triggers with the base's own names, so later migrations that name a
    constraint or an index find it.
@@ -25,6 +26,9 @@ from django.db import connection
 from psycopg import sql
 
 _UNSUPPORTED_KINDS = {"v": "view", "m": "materialized view", "p": "partitioned table"}
+# A new tenant's audit trail starts empty: events someone wrote into the base
+# would be another schema's history, sealed (if at all) under the base's name.
+_OWN_ROWS_ONLY = {"audit_auditevent"}
 
 
 def _identifier(name: str) -> str:
@@ -118,6 +122,8 @@ def clone_script(base: str, new: str) -> str:
             "INCLUDING GENERATED INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS)"
         )
     for table in tables:
+        if table in _OWN_ROWS_ONLY:
+            continue
         t = _identifier(table)
         statements.append(
             f"INSERT INTO {new_q}.{t} OVERRIDING SYSTEM VALUE SELECT * FROM {base_q}.{t}"

@@ -64,3 +64,27 @@ class Enterprise(TenantMixin):
 
 class Domain(DomainMixin):
     """A host name that routes to an enterprise."""
+
+
+class AuditSeal(models.Model):
+    """The head of one schema's audit trail, kept outside that schema.
+
+    A database superuser who disables the append-only trigger can delete a
+    trail's newest events, or rewrite it whole; the seal still names the head
+    the trail had (id, hash, count), under a MAC the database cannot forge.
+    Written in the same transaction as every audit event (see
+    safeloop.tenants.audit.services.record_event).
+    """
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    last_id = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    count = models.BigIntegerField()
+    # Events up to this id were written before the trail was sealed (unkeyed
+    # legacy events, sealed by migration); 0 when the seal saw the first event.
+    opened_after_id = models.BigIntegerField(default=0)
+    sealed_at = models.DateTimeField()
+    seal_mac = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"seal of {self.schema_name}: #{self.last_id} ({self.count} events)"

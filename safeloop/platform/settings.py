@@ -6,6 +6,8 @@ PostgreSQL, a local-memory cache and a file-system Celery broker.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from pathlib import Path
 
 import dj_database_url
@@ -26,6 +28,18 @@ if (
     and SECRET_KEY.startswith("safeloop-insecure")
 ):
     raise ImproperlyConfigured("SECRET_KEY must be set when SAFELOOP_REQUIRE_SECRET is on")
+# The audit trail's events and per-schema seals carry HMAC-SHA256 under this key,
+# which the database never holds: a database superuser can rewrite rows but not
+# forge their MACs. Production sets it (from a secret store, like SECRET_KEY) and
+# never changes it casually: every keyed event and seal verifies only under the
+# key it was written with (old keys go to SAFELOOP_AUDIT_KEY_FALLBACKS, newest
+# first, for as long as their events are kept). Unset, it is derived from
+# SECRET_KEY with its own salt, so rotating SECRET_KEY also orphans the trail.
+SAFELOOP_AUDIT_KEY = (
+    env_str("SAFELOOP_AUDIT_KEY")
+    or hmac.new(SECRET_KEY.encode(), b"safeloop.audit.chain-key", hashlib.sha256).hexdigest()
+)
+SAFELOOP_AUDIT_KEY_FALLBACKS = env_list("SAFELOOP_AUDIT_KEY_FALLBACKS", [])
 
 SAFELOOP_BASE_DOMAIN = (env_str("SAFELOOP_BASE_DOMAIN", "localhost") or "localhost").lower()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [SAFELOOP_BASE_DOMAIN, f".{SAFELOOP_BASE_DOMAIN}"])

@@ -54,5 +54,5 @@ def test_verify_audit_command_names_the_first_broken_event(in_acme, acme):
         cursor.execute("UPDATE audit_auditevent SET actor_id = 999 WHERE id = %s", [victim.id])
         cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_auditevent_append_only")
 
-    with pytest.raises(CommandError, match=rf"broken at event #{victim.id}\b"):
+    with pytest.raises(CommandError, match=rf"broken: event #{victim.id}\b"):
         call_command("verify_audit", "acme")

@@ -5,6 +5,15 @@ from django.db import models
 from django.utils import timezone
 
 
+class HashVersion(models.IntegerChoices):
+    # Events written before the trail was keyed keep their plain hash: the
+    # table is append-only, and re-chaining it would also re-bless any
+    # tampering done before the upgrade. They stay anchored by the first keyed
+    # event's MAC over their last hash, and by the seal the upgrade wrote.
+    LEGACY = 1, "SHA-256"
+    KEYED = 2, "HMAC-SHA256"
+
+
 class AuditEvent(models.Model):
     """One state change. The database refuses UPDATE and DELETE on this table."""
 
@@ -23,6 +32,9 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    hash_version = models.PositiveSmallIntegerField(
+        choices=HashVersion.choices, default=HashVersion.KEYED
+    )
 
     class Meta:
         ordering = ["id"]
