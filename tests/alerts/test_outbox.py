@@ -24,7 +24,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from safeloop.tenants.alerts.models import Channel, Delivery, Notification, Robot
-from safeloop.tenants.alerts.services import Message, deliver, notify
+from safeloop.tenants.alerts.services import Message, _kicks, deliver, notify
 from safeloop.tenants.alerts.tasks import deliver_notifications
 from tests.support.outbox import sweep_later, unreachable_broker  # noqa: F401 (a fixture)
 from tests.support.worker import committed
@@ -54,6 +54,7 @@ def test_a_notification_commits_although_the_broker_is_down_and_the_sweep_sends_
 
     # then: the caller saw nothing of it but the operator sees it in the log
     assert len(kicks) == 1
+    assert _kicks.flush()
     (warning,) = [r for r in caplog.records if r.name == "safeloop.alerts"]
     assert warning.levelname == "WARNING"
     assert "acme" in warning.getMessage() and "sweep" in warning.getMessage()

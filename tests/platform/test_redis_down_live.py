@@ -168,12 +168,6 @@ def test_the_qr_page_and_email_sign_in_answer_while_redis_is_out(
     assert sign_in_seconds < ANSWER_SECONDS, f"Redis {fault}: sign-in {sign_in_seconds:.1f} s"
 
 
-# Until notify() stops raising when the broker is out (the outbox change of issue 11,
-# branch h-outbox), the report is saved and then answers 500: its on_commit send
-# fails (now within 1.5 s instead of hanging). Strict: when it passes, drop this.
-@pytest.mark.xfail(
-    strict=True, reason="needs h-outbox: notify() must not raise when the broker is out"
-)
 @pytest.mark.parametrize("fault", ["down", "frozen"])
 def test_reports_are_answered_at_once_and_saved_once_while_redis_is_out(
     stack, zhang_on_the_press_page, fault

@@ -16,6 +16,7 @@ CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 def unreachable_broker():
     """The project's Celery app sends to a port nobody listens on (Redis is down)."""
     from safeloop.platform.celery import app
+    from safeloop.tenants.alerts.services import _kicks
 
     conf = app.conf
     before = (conf.broker_url, conf.task_always_eager)
@@ -24,6 +25,7 @@ def unreachable_broker():
     yield
     conf.broker_url, conf.task_always_eager = before
     _forget_connections(app)
+    _kicks.reset()  # the failures above paused the delivery kicks of this process
 
 
 def _forget_connections(app) -> None:

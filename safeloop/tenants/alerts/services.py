@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safeloop.platform.background import BestEffortSender
 from safeloop.platform.errors import field_error
 from safeloop.tenants.alerts.models import (
     DEFAULT_CHANNELS,
@@ -26,6 +27,8 @@ from safeloop.tenants.alerts.models import (
 from safeloop.tenants.audit.services import record_event
 
 log = logging.getLogger("safeloop.alerts")
+# After a broker failure, kicks are dropped for 10 s: the sweep sends those rows.
+_kicks = BestEffortSender("outbox-kick", pause=10.0)
 
 # Back-off between attempts at one notification: 30 s, doubling, at most an hour.
 RETRY_BASE_SECONDS = 30
@@ -150,16 +153,28 @@ def notify(
 def _hurry_delivery(notification_ids: list[int], schema: str) -> None:
     """Ask a worker to send these rows now; best effort, after the commit.
 
-    The rows are committed whatever the broker does: when it is down the outbox
-    sweep sends them a minute later, so the person who caused them (a reporter
-    on the shop floor) never sees an error for something that was saved.
+    The rows are committed whatever the broker does: when it is down or frozen
+    the outbox sweep sends them a minute later. The message is published from
+    a background thread, so the person who caused it (a reporter on the shop
+    floor) neither waits on the broker nor sees an error for something saved.
+    With eager tasks (tests, one-process demos) it runs here and now.
     """
+    from celery import current_app
+
     from safeloop.tenants.alerts.tasks import deliver_notifications
 
+    # The app of this thread (its broker), not of the sender thread.
+    task = current_app._get_current_object().tasks[deliver_notifications.name]
+    if task.app.conf.task_always_eager:
+        _publish(task, notification_ids, schema)
+    else:
+        _kicks.submit(lambda: _publish(task, notification_ids, schema))
+
+
+def _publish(task, notification_ids: list[int], schema: str) -> bool:
     try:
-        deliver_notifications.apply_async(
-            args=[notification_ids], headers={"_schema_name": schema}, retry=False
-        )
+        task.apply_async(args=[notification_ids], headers={"_schema_name": schema}, retry=False)
+        return True
     except Exception as exc:  # noqa: BLE001 — any broker failure; the sweep takes over
         log.warning(
             "Could not queue delivery of notifications %s in schema %s (%s: %s);"
@@ -169,6 +184,7 @@ def _hurry_delivery(notification_ids: list[int], schema: str) -> None:
             type(exc).__name__,
             exc,
         )
+        return False
 
 
 def _robots_for(message: Message, robots: bool | Iterable[Robot]) -> list[Robot]:
