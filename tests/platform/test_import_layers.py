@@ -29,6 +29,7 @@ PLATFORM_BASE = {
     "health",
     "industry",
     "throttle",
+    "background",
 }
 
 
