@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from django_tenants.utils import tenant_context
 
-from e2e.conftest import ARTIFACTS, _free_port, serving
+from tests.support.server import ARTIFACTS, free_port, serving
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
@@ -37,7 +37,7 @@ SDL = Path(__file__).resolve().parents[2] / "schema.graphql"
 
 @pytest.fixture(scope="module")
 def server(django_db_setup, django_db_blocker):
-    with serving(_free_port(), django_db_blocker, log_name="fuzz-server") as served:
+    with serving(free_port(), django_db_blocker, log_name="fuzz-server") as served:
         yield served
 
 
