@@ -200,6 +200,16 @@ _tenant_keys = {
 # time is down or hung, and the request goes on without it. Sending a task reads
 # Redis at most three times (publish, reconnect, one retry): about 1.5 s in all.
 REDIS_SOCKET_SECONDS = 0.5
+# Kombu's options for any Redis broker (REDIS_URL's or a CELERY_BROKER_URL of its own).
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    # Without these kombu waits on a hung Redis for ever.
+    "socket_connect_timeout": REDIS_SOCKET_SECONDS,
+    "socket_timeout": REDIS_SOCKET_SECONDS,
+    # A message a worker took and never acknowledged (killed) is handed out
+    # again after this; the outbox sweep covers a lost one sooner, so a long
+    # wait only delays. Longer than any task runs.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 10 * 60),
+}
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -217,23 +227,17 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
-        # Without these kombu waits on a hung Redis for ever.
-        "socket_connect_timeout": REDIS_SOCKET_SECONDS,
-        "socket_timeout": REDIS_SOCKET_SECONDS,
-        # A message a worker took and never acknowledged (killed) is handed out
-        # again after this; the outbox sweep covers a lost one sooner, so a long
-        # wait only delays. Longer than any task runs.
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 10 * 60),
-    }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", **_tenant_keys}
     }
     CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or embedded.embedded_broker_url()
-    CELERY_BROKER_TRANSPORT_OPTIONS = (
-        embedded.embedded_broker_options() if CELERY_BROKER_URL == "filesystem://" else {}
-    )
+if CELERY_BROKER_URL == "filesystem://":
+    CELERY_BROKER_TRANSPORT_OPTIONS = embedded.embedded_broker_options()
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Results are not needed in production (tasks write to the database); tests and
 # operators replaying a scan can ask for them.

@@ -88,9 +88,10 @@ def make_tasks(count: int, *, assignee: str = "E1002") -> list[InspectionTask]:
     """``count`` daily tasks of W1's plan for one person, one a day going back."""
     plan = InspectionPlan.objects.filter(cadence="daily_pre_shift", area__code="W1").first()
     person = Person.objects.get(employee_no=assignee)
-    # Early in today's local date (not "now − 30 min", which is yesterday just after
-    # midnight in Shanghai): task n lies on the local date n days back.
-    start = timezone.localtime().replace(hour=0, minute=5, second=0, microsecond=0)
+    # Today's window is open now and starts on today's local date (plain "now − 30 min"
+    # is yesterday just after midnight in Shanghai); task n lies n local days back.
+    now = timezone.localtime().replace(microsecond=0)
+    start = max(now - timedelta(minutes=30), now.replace(hour=0, minute=0, second=0))
     tasks = InspectionTask.objects.bulk_create(
         InspectionTask(
             plan=plan,

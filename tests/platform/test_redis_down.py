@@ -142,6 +142,8 @@ def _celery_app_on(url: str):
     app = Celery("safeloop-fault-test")
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.broker_url = url
+    # The options SafeLoop gives a Redis broker, whichever broker the settings chose.
+    app.conf.broker_transport_options = settings.REDIS_BROKER_TRANSPORT_OPTIONS
     app.conf.result_backend = None
     return app
 
