@@ -23,7 +23,7 @@ from django.db import connections
 from safeloop.platform import embedded
 from safeloop.platform.demo import demo_banner, ensure_demo
 from safeloop.platform.services import migrate_all
-from safeloop.platform.stop import PID_FILE, alive, read_pid_file, write_pid_file
+from safeloop.platform.stop import PID_FILE, read_pid_file, write_pid_file
 from safeloop.platform.urls_util import origin
 
 OPEN_BINDS = {"0.0.0.0", "::", "[::]"}
@@ -45,7 +45,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, port, bind, web_workers, no_celery, **options):
         running = read_pid_file()
-        if running and alive(running["pid"]):
+        if running and embedded.process_alive(running["pid"]):
             raise CommandError(
                 f"SafeLoop is already running (process {running['pid']}); "
                 "stop it with Ctrl-C in its terminal or ./dev stop."
