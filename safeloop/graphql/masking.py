@@ -20,7 +20,6 @@ calls ``process_errors`` on every path with the very list it returns.
 from __future__ import annotations
 
 import logging
-import secrets
 from typing import Any
 
 import strawberry
@@ -32,16 +31,11 @@ from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.types import ExecutionContext
 
 from safeloop.graphql.errors import INVALID, NOT_FOUND, errors_from
+from safeloop.platform.errors import new_error_id
 
 logger = logging.getLogger("safeloop.graphql")
 
 INTERNAL_ERROR = "internal_error"
-# Read aloud over the phone: no 0/O or 1/I to confuse.
-_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def new_error_id() -> str:
-    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(6))
 
 
 def client_error(error: GraphQLError, message: str, code: str, **extensions: Any) -> GraphQLError:

@@ -13,3 +13,6 @@ urlpatterns = [
     path("login/", views.find_workspace, name="find_workspace"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# A bug answers an error id to quote, never its details (safeloop/platform/errors.py).
+handler500 = "safeloop.platform.errors.server_error"

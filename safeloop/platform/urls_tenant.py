@@ -21,3 +21,6 @@ urlpatterns = [
     path("r/", include("safeloop.tenants.risks.urls")),
     path("inbox/", include("safeloop.tenants.alerts.urls")),
 ]
+
+# A bug answers an error id to quote, never its details (safeloop/platform/errors.py).
+handler500 = "safeloop.platform.errors.server_error"
