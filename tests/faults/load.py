@@ -20,6 +20,7 @@ import json
 import re
 import time
 import uuid
+from abc import ABC, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -167,7 +168,7 @@ def _timed(send) -> tuple[requests.Response | None, Answer | None, float]:
     return response, None, time.monotonic() - started
 
 
-class Report:
+class Report(ABC):
     """One hazard report by one phone; ``send`` posts it (again) and judges the answer."""
 
     channel = ""
@@ -186,8 +187,9 @@ class Report:
         self.answers.append(answer)
         return answer
 
+    @abstractmethod
     def _send(self) -> Answer:
-        raise NotImplementedError
+        """Post the report once through this channel and judge the answer."""
 
     def __repr__(self) -> str:
         return f"{self.channel}:{self.description}"
