@@ -109,15 +109,6 @@ class Target:
     result: dict = field(default_factory=dict)
 
 
-class _NoBlocker:
-    """serving() stops its server through pytest-django's blocker; here nothing blocks."""
-
-    def unblock(self):
-        import contextlib
-
-        return contextlib.nullcontext()
-
-
 def _request(port: int, target: Target) -> tuple[int, bytes]:
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -219,7 +210,7 @@ def _serve_and_load(targets: list[Target], args, workdir: Path, *, floor: bool) 
         env["DJANGO_SETTINGS_MODULE"] = "tests.perf.floor"
     with serving(
         free_port(),
-        _NoBlocker(),
+        None,  # no pytest-django blocker here
         log_name=f"bench-hot-{name}",
         extra_env=env,
         app="tests.perf.floor:application" if floor else "safeloop.platform.wsgi:application",
