@@ -1,10 +1,21 @@
-"""Reachability of the database, Redis and the Celery broker for /healthz.
+"""Reachability of the database, Redis and the Celery broker for /healthz; /livez.
 
-A load balancer probes often and gives up soon: /healthz answers within a
-second whatever is down or hung. The checks run at once, each in its own
-thread with its own short timeouts; one that has not answered by the deadline
-is reported as ``{"ok": false, "error": "timeout"}`` and left to finish (or
-time out) on its own.
+Two probes, answered on any host before tenant routing:
+
+* ``/healthz`` — readiness, what load balancers and Kubernetes' readinessProbe
+  ask: can this process serve a request (database, Redis and broker answer)?
+  A load balancer probes often and gives up soon: /healthz answers within a
+  second whatever is down or hung. The checks run at once, each in its own
+  thread with its own short timeouts; one that has not answered by the
+  deadline is reported as ``{"ok": false, "error": "timeout"}`` and left to
+  finish (or time out) on its own. Each process reuses its last answer for
+  ``SAFELOOP_HEALTHZ_CACHE_MS`` (1,000 ms) after the checks *started*, so a
+  burst of probes costs one round of checks (the broker's alone is tens of ms)
+  and an outage shows at most that long late; ``age_ms`` says how old the
+  answer is. Probes arriving while the checks run wait for them.
+* ``/livez`` — liveness (Kubernetes' livenessProbe): the process answers. No
+  database, Redis or broker call: a Redis outage must make a pod unready, not
+  get it restarted.
 """
 
 from __future__ import annotations
@@ -78,7 +89,7 @@ def _timed(check: Callable[[], None]) -> dict:
     return result
 
 
-def run_checks() -> dict[str, dict]:
+def _checks() -> dict[str, tuple[Callable[[], None], str]]:
     db = connections["default"].settings_dict
     # Each check with what it reaches: a stuck probe is only reused for the same target.
     checks = {
@@ -87,6 +98,11 @@ def run_checks() -> dict[str, dict]:
     }
     if settings.REDIS_URL:
         checks["redis"] = (_check_redis, settings.REDIS_URL)
+    return checks
+
+
+def run_checks() -> dict[str, dict]:
+    checks = _checks()
     with _in_flight_lock:
         for name, (check, target) in checks.items():
             running = _in_flight.get((name, target))
@@ -105,10 +121,42 @@ def run_checks() -> dict[str, dict]:
     return results
 
 
+# The last answer per process: (what was checked, when the checks started, the results).
+_last: tuple[tuple, float, dict[str, dict]] | None = None
+_last_lock = threading.Lock()
+
+
+def recent_checks() -> tuple[dict[str, dict], float]:
+    """The checks' results and their age in seconds: this process's last ones if they
+    started less than SAFELOOP_HEALTHZ_CACHE_SECONDS ago for the same targets, else new."""
+    global _last
+    ttl = settings.SAFELOOP_HEALTHZ_CACHE_SECONDS
+    if ttl <= 0:
+        return run_checks(), 0.0
+    targets = tuple((name, target) for name, (_check, target) in _checks().items())
+    # Held while the checks run (≤ DEADLINE_SECONDS): a burst waits for one round.
+    with _last_lock:
+        now = time.monotonic()
+        if _last is not None and _last[0] == targets and now - _last[1] < ttl:
+            return _last[2], now - _last[1]
+        results = run_checks()
+        _last = (targets, now, results)
+        return results, time.monotonic() - now
+
+
 def health_response() -> JsonResponse:
-    results = run_checks()
+    results, age = recent_checks()
     healthy = all(r["ok"] for r in results.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": results},
+        {
+            "status": "ok" if healthy else "unavailable",
+            "checks": results,
+            "age_ms": round(age * 1000),
+        },
         status=200 if healthy else 503,
     )
+
+
+def live_response() -> JsonResponse:
+    """The process answers requests; nothing outside it is asked."""
+    return JsonResponse({"status": "ok"})

@@ -3,14 +3,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import translation
 
-from safeloop.platform.health import health_response
+from safeloop.platform.health import health_response, live_response
 
 SUPPORTED = [code for code, _name in settings.LANGUAGES]
 LANGUAGE_COOKIE = settings.LANGUAGE_COOKIE_NAME
 
 
 class HealthCheckMiddleware:
-    """Answer /healthz on any host (load balancers probe by IP), before tenant routing."""
+    """Answer /healthz (readiness) and /livez (liveness) on any host (load balancers probe
+    by IP), before tenant routing."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -18,6 +19,8 @@ class HealthCheckMiddleware:
     def __call__(self, request):
         if request.path == "/healthz":
             return health_response()
+        if request.path == "/livez":
+            return live_response()
         return self.get_response(request)
 
 

@@ -245,6 +245,8 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 # Sending a task while the broker is down fails within about two seconds (one quick
 # retry), so that a request that queues work answers; the outbox sends it later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+# /healthz reuses a process's last checks this long (0: check on every probe).
+SAFELOOP_HEALTHZ_CACHE_SECONDS = env_int("SAFELOOP_HEALTHZ_CACHE_MS", 1000) / 1000
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,

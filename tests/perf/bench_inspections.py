@@ -62,67 +62,6 @@ end
 """
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _start_server(db_url: str, access_log: Path, server_log: Path) -> tuple[subprocess.Popen, int]:
-    """gunicorn as e2e/conftest.py runs it, with the request time in the access log."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "DJANGO_SETTINGS_MODULE": "safeloop.platform.settings",
-    }
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "safeloop.platform.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--timeout",
-            "60",
-            "--graceful-timeout",
-            "3",
-            "--access-logfile",
-            str(access_log),
-            "--access-logformat",
-            "%(s)s %(D)s",
-        ],
-        env=env,
-        stdout=server_log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return proc, port
-        except OSError as exc:
-            if getattr(exc, "code", None):
-                return proc, port
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"server did not start; see {server_log}") from exc
-            time.sleep(0.3)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 def _get(port: int, path: str, host: str, cookie: str) -> tuple[int, str]:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{path}", headers={"Host": host, "Cookie": cookie}
@@ -147,6 +86,7 @@ def bench_point_page(enterprise, db_url: str, duration: int, connections: int) -
     from django_tenants.utils import tenant_context
 
     from safeloop.tenants.facilities.models import Area, Person
+    from tests.support.server import free_port, serving
 
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -168,10 +108,16 @@ def bench_point_page(enterprise, db_url: str, duration: int, connections: int) -
         f"{len(captured) - sets}, plus {sets} SET search_path"
     )
     workdir = Path(tempfile.mkdtemp(prefix="bench-insp-"))
-    access_log, server_log = workdir / "access.log", workdir / "server.log"
-    proc, port = _start_server(db_url, access_log, server_log)
-    host = f"{enterprise.host}:{port}"
-    try:
+    access_log = workdir / "access.log"
+    # gunicorn as every SafeLoop server process in the tests, with the request time logged.
+    with serving(
+        free_port(),
+        None,
+        log_name="bench-inspections",
+        extra_args=["--access-logfile", str(access_log), "--access-logformat", "%(s)s %(D)s"],
+    ) as served:
+        port, server_log = served["port"], served["log"]
+        host = f"{enterprise.host}:{port}"
         status, body = _get(port, path, host, cookie)
         if status != 200:
             raise SystemExit(f"GET {path} as the operator gave {status}; see {server_log}")
@@ -204,8 +150,6 @@ def bench_point_page(enterprise, db_url: str, duration: int, connections: int) -
             f"http://127.0.0.1:{port}{path}",
         ]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    finally:
-        _stop(proc)
     print("    " + " ".join(command[:-3]) + " … " + command[-1].split("/q/")[0] + "/q/<token>/")
     print("\n".join("    | " + line for line in output.rstrip().splitlines()))
     result = dict(re.findall(r"(\w+)=([\d.]+)", output.split("RESULT", 1)[1]))

@@ -30,11 +30,19 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serving(
-    port: int, django_db_blocker, log_name: str = "e2e-server", extra_env: dict | None = None
+    port: int,
+    django_db_blocker,
+    log_name: str = "e2e-server",
+    extra_env: dict | None = None,
+    *,
+    app: str = "safeloop.platform.wsgi:application",
+    extra_args: list[str] | tuple[str, ...] = (),
 ):
     """A gunicorn on 127.0.0.1:``port`` serving the test database, as ``safeloop run``
     would: links it builds for outside the browser carry that port. ``extra_env`` adds to or
-    overrides its environment (e.g. another REDIS_URL)."""
+    overrides its environment (e.g. another REDIS_URL); ``app`` and ``extra_args`` (e.g. an
+    access log, ``--chdir``) let a benchmark serve another WSGI application with the same
+    workers, threads and timeouts."""
     from django.conf import settings
     from django.db import connection
 
@@ -59,7 +67,7 @@ def serving(
         proc = subprocess.Popen(
             [
                 str(bin_dir / "gunicorn"),
-                "safeloop.platform.wsgi:application",
+                app,
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
@@ -70,6 +78,7 @@ def serving(
                 "60",
                 "--graceful-timeout",
                 "3",
+                *extra_args,
             ],
             env=env,
             stdout=log,

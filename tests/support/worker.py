@@ -13,6 +13,7 @@ database and the broker SafeLoop itself would use:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -74,7 +75,11 @@ def stop_process(proc: subprocess.Popen, django_db_blocker, *, timeout: float = 
     from django.db import connection
 
     deadline = time.monotonic() + 10
-    with django_db_blocker.unblock():
+    # None outside pytest (a benchmark): nothing blocks the database there.
+    unblocked = (
+        contextlib.nullcontext() if django_db_blocker is None else django_db_blocker.unblock()
+    )
+    with unblocked:
         try:
             with connection.cursor() as cursor:
                 while time.monotonic() < deadline:
