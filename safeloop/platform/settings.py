@@ -358,11 +358,12 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 # truth: a Redis outage is a miss, then a database read). Only with a cache that every
 # web process shares: with a per-process LocMem cache a sign-out in one process would
 # leave the session cached in the others.
+# A cached copy lives SAFELOOP_SESSION_CACHE_SECONDS at most: a sign-out while Redis is
+# unreachable cannot delete it (safeloop/platform/sessions.py).
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
+    "safeloop.platform.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 )
+SAFELOOP_SESSION_CACHE_SECONDS = env_int("SAFELOOP_SESSION_CACHE_SECONDS", 300)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SAFELOOP_SCHEME == "https"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -69,3 +70,14 @@ def test_a_session_from_before_the_upgrade_stays_signed_in(acme_client, zhang):
     assert acme_client.session[BACKEND_SESSION_KEY] == (
         "safeloop.tenants.accounts.backends.ModelBackend"
     )
+
+
+def test_a_sign_out_redis_missed_is_forgotten_within_minutes(acme, zhang):
+    # Signing out while Redis is unreachable deletes the database row only; the
+    # cached copy must not sign Zhang in again for the two weeks a session lasts.
+    phone = _pin_login(acme)
+    session = phone.session
+
+    seconds_left = cache.ttl(session.cache_key)
+
+    assert 0 < seconds_left <= settings.SAFELOOP_SESSION_CACHE_SECONDS < 3600

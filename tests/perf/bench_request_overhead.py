@@ -83,7 +83,7 @@ LEVERS = [
     ),
     ("+ TENANT_LIMIT_SET_CALLS", {"TENANT_LIMIT_SET_CALLS": True}),
     ("+ host → tenant cache (30 s)", {"SAFELOOP_TENANT_CACHE_SECONDS": 30}),
-    ("+ cached_db sessions", {"SESSION_ENGINE": "django.contrib.sessions.backends.cached_db"}),
+    ("+ sessions from the cache", {"SESSION_ENGINE": "safeloop.platform.sessions"}),
     ("+ user and person in one query", {"AUTHENTICATION_BACKENDS": None}),
     ("+ unread count cached (60 s)", {"SAFELOOP_UNREAD_CACHE_SECONDS": 60}),
 ]

@@ -143,13 +143,19 @@ def notify(
             created += _queue(dict(recipient=user, channel=channel), message, dedupe_key)
     for robot in _robots_for(message, robots):
         created += _queue(dict(robot=robot, channel=robot.kind), message, dedupe_key)
-    forget_unread(n.recipient_id for n in created if n.channel == Channel.INBOX)
+    unread_keys = _forget_unread_now(n.recipient_id for n in created if n.channel == Channel.INBOX)
     to_send = [n.pk for n in created if n.channel != Channel.INBOX]
-    if to_send:
+    if to_send or unread_keys:
         # The commit may come after the caller has left the tenant's context:
         # name the schema now instead of trusting the connection then.
         schema = connection.schema_name
-        transaction.on_commit(lambda: _hurry_delivery(to_send, schema))
+
+        def after_commit() -> None:
+            _forget_unread_in(schema, unread_keys)
+            if to_send:
+                _hurry_delivery(to_send, schema)
+
+        transaction.on_commit(after_commit)
     return created
 
 
@@ -363,17 +369,22 @@ def forget_unread(user_ids: Iterable[int | None]) -> None:
     Again after the commit: a page that counted before it and cached after the
     first drop would otherwise keep the old count for the TTL.
     """
+    keys = _forget_unread_now(user_ids)
+    if keys:
+        schema = connection.schema_name
+        transaction.on_commit(lambda: _forget_unread_in(schema, keys))
+
+
+def _forget_unread_now(user_ids: Iterable[int | None]) -> list[str]:
     if settings.SAFELOOP_UNREAD_CACHE_SECONDS <= 0:
-        return
+        return []
     keys = sorted({_unread_key(pk) for pk in user_ids if pk is not None})
-    if not keys:
-        return
-    cache.delete_many(keys)
-    # The commit may come after the caller has left the tenant's context.
-    schema = connection.schema_name
+    if keys:
+        cache.delete_many(keys)
+    return keys
 
-    def again() -> None:
-        with schema_context(schema):
+
+def _forget_unread_in(schema: str, keys: list[str]) -> None:
+    if keys:
+        with schema_context(schema):  # the cache's keys carry the schema
             cache.delete_many(keys)
-
-    transaction.on_commit(again)
