@@ -112,10 +112,10 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 # tenant_context/schema_context and tenant-schemas-celery go through set_tenant(),
 # which forgets the path it set, and so do rollback and savepoint rollback (the
 # database discards a SET made in a rolled-back transaction) and close.
+TENANT_LIMIT_SET_CALLS = env_bool("SAFELOOP_LIMIT_SET_CALLS", default=True)
 # How long a web process trusts its host → enterprise answer (safeloop/platform/routing.py):
 # a removed or renamed domain stops routing within this time on every process.
 SAFELOOP_TENANT_CACHE_SECONDS = env_int("SAFELOOP_TENANT_CACHE_SECONDS", 30)
-TENANT_LIMIT_SET_CALLS = env_bool("SAFELOOP_LIMIT_SET_CALLS", default=True)
 
 MIDDLEWARE = [
     "safeloop.platform.middleware.HealthCheckMiddleware",
@@ -357,9 +357,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 # Sessions are read from the cache, written through to the database (which stays the
 # truth: a Redis outage is a miss, then a database read). Only with a cache that every
 # web process shares: with a per-process LocMem cache a sign-out in one process would
-# leave the session cached in the others.
-# A cached copy lives SAFELOOP_SESSION_CACHE_SECONDS at most: a sign-out while Redis is
-# unreachable cannot delete it (safeloop/platform/sessions.py).
+# leave the session cached in the others. A cached copy lives at most
+# SAFELOOP_SESSION_CACHE_SECONDS, as a sign-out while Redis is unreachable cannot
+# delete it (safeloop/platform/sessions.py).
 SESSION_ENGINE = (
     "safeloop.platform.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 )
