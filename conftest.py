@@ -132,6 +132,16 @@ def _fresh_throttles(settings):
     """Each test starts with nothing counted: throttle counters live in Redis, which
     outlives a test (and a run), and every test client comes from 127.0.0.1."""
     settings.RATELIMIT_CACHE_PREFIX = f"rl-test-{uuid.uuid4().hex}:"
+    # Nor cached unread counts of people whose notifications the last test rolled back.
+    settings.SAFELOOP_UNREAD_CACHE_PREFIX = f"unread-test-{uuid.uuid4().hex}:"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_host_routing():
+    """A host the last test created and rolled back is not remembered by this process."""
+    from safeloop.platform.routing import forget_hosts
+
+    forget_hosts()
 
 
 @pytest.fixture(autouse=True)

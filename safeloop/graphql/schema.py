@@ -6,6 +6,7 @@ relations load in a fixed number of queries however many rows there are.
 
 from __future__ import annotations
 
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
@@ -25,6 +26,8 @@ from safeloop.graphql.inspections.queries import InspectionsQuery
 from safeloop.graphql.masking import SafeLoopSchema
 from safeloop.graphql.risks.mutations import RisksMutation
 from safeloop.graphql.risks.queries import RisksQuery
+
+QUERY_CACHE_SIZE = 256
 
 Query = merge_types(
     "Query",
@@ -55,7 +58,14 @@ Mutation = merge_types(
 schema = SafeLoopSchema(
     query=Query,
     mutation=Mutation,
-    extensions=[InputHygiene, DjangoOptimizerExtension],
+    extensions=[
+        # Integrations send the same few documents over and over: parse and validate
+        # each once per process. Bounded, so distinct documents cannot grow memory.
+        lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
+        lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
+        InputHygiene,
+        DjangoOptimizerExtension,
+    ],
 )
 
 

@@ -77,6 +77,15 @@ class BreakerConnection(Connection):
             breaker.trip(self._address(), exc)
             raise
 
+    def send_packed_command(self, *args: Any, **kwargs: Any) -> None:
+        # An idle pooled connection to a server that just failed would send into a
+        # frozen socket and wait the timeout: each such connection once per page (a
+        # 2 s QR page with sessions in the cache). Drop it, and connect() fails at once.
+        if breaker.is_open(self._address()):
+            self.disconnect()
+            raise RedisConnectionError(f"Redis {self.host}:{self.port} is out (breaker open)")
+        super().send_packed_command(*args, **kwargs)
+
     def read_response(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().read_response(*args, **kwargs)

@@ -107,10 +107,20 @@ TENANT_BASE_SCHEMA = "tenant_base"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
+# One `SET search_path` per connection and schema instead of one per query (a QR page
+# sent 14). Safe with persistent connections: every request (TenantMainMiddleware),
+# tenant_context/schema_context and tenant-schemas-celery go through set_tenant(),
+# which forgets the path it set, and so do rollback and savepoint rollback (the
+# database discards a SET made in a rolled-back transaction) and close.
+TENANT_LIMIT_SET_CALLS = env_bool("SAFELOOP_LIMIT_SET_CALLS", default=True)
+# How long a web process trusts its host → enterprise answer (safeloop/platform/routing.py):
+# a removed or renamed domain stops routing within this time on every process.
+SAFELOOP_TENANT_CACHE_SECONDS = env_int("SAFELOOP_TENANT_CACHE_SECONDS", 30)
 
 MIDDLEWARE = [
     "safeloop.platform.middleware.HealthCheckMiddleware",
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    # django-tenants' TenantMainMiddleware with the host → tenant answer cached per process.
+    "safeloop.platform.routing.CachedTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -118,7 +128,7 @@ MIDDLEWARE = [
     "safeloop.platform.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "safeloop.tenants.accounts.middleware.AuthenticationMiddleware",
     "safeloop.tenants.accounts.middleware.BearerTokenMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -278,6 +288,10 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["safeloop.tenants.alerts.tasks.sweep_outbox"],
     },
 }
+# How long the unread-notification badge's count is cached per person
+# (safeloop.tenants.alerts.services.unread_count); only with a cache all web processes share.
+SAFELOOP_UNREAD_CACHE_SECONDS = env_int("SAFELOOP_UNREAD_CACHE_SECONDS", 60 if REDIS_URL else 0)
+SAFELOOP_UNREAD_CACHE_PREFIX = "alerts:unread:"
 # Attempts at one notification before it stays FAILED (visible on the robots page).
 SAFELOOP_OUTBOX_MAX_ATTEMPTS = env_int("SAFELOOP_OUTBOX_MAX_ATTEMPTS", 8)
 # Chat robots may only post to their vendor's host, plus these (e.g. a company relay).
@@ -315,8 +329,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # --- Auth -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, loading the user's person in the same query.
+    "safeloop.tenants.accounts.backends.ModelBackend",
+    "safeloop.tenants.accounts.backends.EmailBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -341,6 +356,16 @@ ACCOUNT_LOGOUT_ON_GET = False
 # address, hence the generous ceiling on successful ones.
 ACCOUNT_RATE_LIMITS = {"login_failed": False, "login": "120/m/ip"}
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Sessions are read from the cache, written through to the database (which stays the
+# truth: a Redis outage is a miss, then a database read). Only with a cache that every
+# web process shares: with a per-process LocMem cache a sign-out in one process would
+# leave the session cached in the others. A cached copy lives at most
+# SAFELOOP_SESSION_CACHE_SECONDS, as a sign-out while Redis is unreachable cannot
+# delete it (safeloop/platform/sessions.py).
+SESSION_ENGINE = (
+    "safeloop.platform.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
+SAFELOOP_SESSION_CACHE_SECONDS = env_int("SAFELOOP_SESSION_CACHE_SECONDS", 300)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SAFELOOP_SCHEME == "https"

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from safeloop.tenants.accounts.services import create_api_token
 from safeloop.tenants.facilities.models import Area, Person
 from safeloop.tenants.hazards.models import (
     Grade,
@@ -132,3 +133,36 @@ def test_hazard_list_shows_the_photos_and_relations(as_wang):
             "isStale": False,
         }
     ]
+
+
+INTEGRATION_PAGE = """
+query {
+  hazards(first: 20) {
+    totalCount
+    edges { node { id number title grade state deadline area { code } assignee { name } } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_an_integrations_hazard_page_takes_the_same_queries_for_1_and_20_hazards(
+    acme_client, wang, rows
+):
+    # An MES bridge polls the board with Wang's API token, page after page.
+    make_hazards(rows, photos_each=0)
+    _token, secret = create_api_token(by=wang, name="MES bridge")
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    run(acme_client, INTEGRATION_PAGE, **bearer)
+
+    with CaptureQueriesContext(connection) as captured:
+        data = run(acme_client, INTEGRATION_PAGE, **bearer)
+
+    assert len(data["hazards"]["edges"]) == rows
+    queries = [q["sql"] for q in captured.captured_queries]
+    # One SET search_path; the token with its user and person; hazards (+ total count),
+    # areas, assignees with their users. The host is known from the first page.
+    assert [sql for sql in queries if sql.startswith("SET ")] == [
+        'SET search_path = "acme","public"'
+    ]
+    assert len(queries) == 1 + 1 + 3

@@ -113,11 +113,15 @@ def _read_past_task_notices(now) -> None:
     do" notices for shifts long over; today's tasks and every hazard notice stay unread.
     """
     from safeloop.tenants.alerts.models import Notification
+    from safeloop.tenants.alerts.services import forget_unread
     from safeloop.tenants.inspections.models import InspectionTask
 
     past = InspectionTask.objects.filter(window_end__lt=now).values_list("pk", flat=True)
     keys = [f"inspection-task:{pk}:{what}" for pk in past for what in ("created", "missed")]
-    Notification.objects.filter(dedupe_key__in=keys, read_at__isnull=True).update(read_at=now)
+    notices = Notification.objects.filter(dedupe_key__in=keys, read_at__isnull=True)
+    readers = set(notices.values_list("recipient_id", flat=True))
+    notices.update(read_at=now)
+    forget_unread(readers)
 
 
 def demo_banner(enterprise: Enterprise, logins: list[DemoLogin], port: int) -> str:

@@ -1,11 +1,34 @@
-"""Per-user API tokens for integrations: ``Authorization: Bearer slk_...``."""
+"""Who is asking: the session's user (with their person), or an API token's holder."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthentication
 from django.http import JsonResponse
+
+from safeloop.tenants.accounts.backends import RENAMED
+
+
+class AuthenticationMiddleware(DjangoAuthentication):
+    """Django's, after moving a session signed in under a renamed backend to its new name.
+
+    Without it every session from before safeloop.tenants.accounts.backends would
+    name a backend that is no longer configured, and its user would be signed out.
+    """
+
+    def process_request(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key is not None:
+            renamed = RENAMED.get(session.get(BACKEND_SESSION_KEY))
+            if renamed is not None and renamed in settings.AUTHENTICATION_BACKENDS:
+                session[BACKEND_SESSION_KEY] = renamed
+        super().process_request(request)
 
 
 class BearerTokenMiddleware:
+    """Per-user API tokens for integrations: ``Authorization: Bearer slk_...``."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 

@@ -51,7 +51,8 @@ def user_for_api_token(secret: str):
     if not secret.startswith(TOKEN_PREFIX):
         return None
     token = (
-        ApiToken.objects.select_related("user")
+        # The person too: every resolver's permission check reads it.
+        ApiToken.objects.select_related("user__person")
         .filter(key_hash=hash_secret(secret), revoked_at__isnull=True)
         .first()
     )

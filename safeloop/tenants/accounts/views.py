@@ -24,7 +24,7 @@ from safeloop.tenants.accounts.language import is_supported_language, set_person
 from safeloop.tenants.accounts.services import QuickLoginError, consume_signin_link, quick_login
 from safeloop.tenants.facilities.models import Person
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "safeloop.tenants.accounts.backends.ModelBackend"
 # Holds the employee number of the worker this phone belongs to (signed, per enterprise).
 DEVICE_COOKIE = "safeloop_device"
 # Django's default language cookie ends with the browser session; a shared phone

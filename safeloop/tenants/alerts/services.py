@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
 from safeloop.platform.background import BestEffortSender
 from safeloop.platform.errors import field_error
@@ -141,12 +143,19 @@ def notify(
             created += _queue(dict(recipient=user, channel=channel), message, dedupe_key)
     for robot in _robots_for(message, robots):
         created += _queue(dict(robot=robot, channel=robot.kind), message, dedupe_key)
+    unread_keys = _forget_unread_now(n.recipient_id for n in created if n.channel == Channel.INBOX)
     to_send = [n.pk for n in created if n.channel != Channel.INBOX]
-    if to_send:
+    if to_send or unread_keys:
         # The commit may come after the caller has left the tenant's context:
         # name the schema now instead of trusting the connection then.
         schema = connection.schema_name
-        transaction.on_commit(lambda: _hurry_delivery(to_send, schema))
+
+        def after_commit() -> None:
+            _forget_unread_in(schema, unread_keys)
+            if to_send:
+                _hurry_delivery(to_send, schema)
+
+        transaction.on_commit(after_commit)
     return created
 
 
@@ -323,10 +332,59 @@ def mark_read(user, notification_ids: Iterable[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, channel=Channel.INBOX, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
-    return qs.update(read_at=timezone.now())
+    marked = qs.update(read_at=timezone.now())
+    forget_unread([user.pk])
+    return marked
+
+
+# The badge on every page asks for the count; it is kept in the cache (per tenant
+# through the cache's key function) for SAFELOOP_UNREAD_CACHE_SECONDS, 0 when the
+# cache is not shared by the web processes. Every write to the inbox goes through
+# notify() or mark_read(), which forget the recipients' counts; the TTL bounds what
+# a lost forget (Redis unreachable at that moment) or a racing reader can leave.
+
+
+def _unread_key(user_id: int) -> str:
+    return f"{settings.SAFELOOP_UNREAD_CACHE_PREFIX}{user_id}"
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(
+    """How many inbox notifications of ``user`` are unread."""
+    seconds = settings.SAFELOOP_UNREAD_CACHE_SECONDS
+    if seconds > 0:
+        cached = cache.get(_unread_key(user.pk))
+        if cached is not None:
+            return cached
+    count = Notification.objects.filter(
         recipient=user, channel=Channel.INBOX, read_at__isnull=True
     ).count()
+    if seconds > 0:
+        cache.set(_unread_key(user.pk), count, seconds)
+    return count
+
+
+def forget_unread(user_ids: Iterable[int | None]) -> None:
+    """Drop the cached unread counts of these users, now and again after the commit.
+
+    Again after the commit: a page that counted before it and cached after the
+    first drop would otherwise keep the old count for the TTL.
+    """
+    keys = _forget_unread_now(user_ids)
+    if keys:
+        schema = connection.schema_name
+        transaction.on_commit(lambda: _forget_unread_in(schema, keys))
+
+
+def _forget_unread_now(user_ids: Iterable[int | None]) -> list[str]:
+    if settings.SAFELOOP_UNREAD_CACHE_SECONDS <= 0:
+        return []
+    keys = sorted({_unread_key(pk) for pk in user_ids if pk is not None})
+    if keys:
+        cache.delete_many(keys)
+    return keys
+
+
+def _forget_unread_in(schema: str, keys: list[str]) -> None:
+    if keys:
+        with schema_context(schema):  # the cache's keys carry the schema
+            cache.delete_many(keys)
