@@ -7,7 +7,7 @@ people, so the answers live here, below those apps.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
 from safeloop.access import Role
@@ -17,16 +17,37 @@ T = TypeVar("T")
 
 
 class AreaTree:
-    """The area tree as parent/kind maps (one query)."""
+    """The area tree as parent/kind maps: the whole table (one query), or only one
+    area's chain up to its site (``AreaTree.above``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, rows: Iterable[tuple[int, int | None, str]] | None = None) -> None:
         self.parent: dict[int, int | None] = {}
         self.kind: dict[int, str] = {}
         self.children: dict[int | None, list[int]] = defaultdict(list)
-        for pk, parent_id, kind in Area.objects.values_list("pk", "parent_id", "kind"):
+        if rows is None:
+            rows = Area.objects.values_list("pk", "parent_id", "kind")
+        for pk, parent_id, kind in rows:
             self.parent[pk] = parent_id
             self.kind[pk] = kind
             self.children[parent_id].append(pk)
+
+    @classmethod
+    def above(cls, area: Area) -> AreaTree:
+        """Only ``area`` and the areas above it, whatever the size of the tree.
+
+        The parents are read from ``area`` itself: none is queried when they were
+        loaded with it (``select_related("parent__parent")`` covers site → workshop
+        → area), else one small query per level. Such a tree answers ``ancestors``,
+        ``depth`` and ``kind`` for this chain only, not ``subtree`` or ``roll_up``.
+        """
+        rows: list[tuple[int, int | None, str]] = []
+        seen: set[int] = set()
+        current: Area | None = area
+        while current is not None and current.pk not in seen:
+            seen.add(current.pk)
+            rows.append((current.pk, current.parent_id, current.kind))
+            current = current.parent if current.parent_id is not None else None
+        return cls(rows)
 
     def ancestors(self, area_id: int | None) -> list[int]:
         """The area and the areas above it, nearest first."""
