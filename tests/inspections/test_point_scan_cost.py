@@ -157,3 +157,26 @@ def test_one_point_resolves_as_the_whole_tenant_index_does_at_every_point(wang, 
     ):
         assert resolve_checklist(point) == whole.resolve(point), point.code
         assert applicable_checklists(point) == whole.checklists_for(point), point.code
+
+
+def _sql_count(captured) -> int:
+    return sum(1 for q in captured.captured_queries if not q["sql"].startswith("SET "))
+
+
+def test_a_point_loaded_alone_reads_its_chain_of_areas_in_one_query(wang, area_point, press_point):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _grow(wang)
+    area_alone = Point.objects.get(pk=area_point.pk)
+    press_alone = Point.objects.get(pk=press_point.pk)
+
+    with CaptureQueriesContext(connection) as for_area:
+        area_checklist = resolve_checklist(area_alone)
+    with CaptureQueriesContext(connection) as for_press:
+        press_checklist = resolve_checklist(press_alone)
+
+    # The chain (area, workshop, site) and the candidate bindings; a machine's point
+    # reads its machine first.
+    assert (_sql_count(for_area), _sql_count(for_press)) == (2, 3)
+    assert area_checklist.code == "DAILY-AREA" and press_checklist.code == "EQUIP"

@@ -35,21 +35,28 @@ class AreaTree:
             self.children[parent_id].append(pk)
 
     @classmethod
-    def above(cls, area: Area) -> AreaTree:
-        """Only ``area`` and the areas above it, whatever the size of the tree.
+    def above(cls, area: Area | int) -> AreaTree:
+        """Only ``area`` (or the area of that id) and the areas above it, whatever the
+        size of the tree.
 
-        The parents are read from ``area`` itself: none is queried when they were
-        loaded with it (``select_related("parent__parent")`` covers site → workshop
-        → area), else one small query per level. Such a tree answers ``ancestors``,
-        ``depth`` and ``kind`` for this chain only, not ``subtree`` or ``roll_up``.
+        Parents already loaded with ``area`` (``select_related("parent__parent")``
+        covers site → workshop → area) cost nothing; the rest of the chain is read in
+        one recursive query. Such a tree answers ``ancestors``, ``depth`` and ``kind``
+        for this chain only, not ``subtree`` or ``roll_up``.
         """
         rows: list[tuple[int, int | None, str]] = []
-        seen: set[int] = set()
-        current: Area | None = area
-        while current is not None and current.pk not in seen:
-            seen.add(current.pk)
+        current: Area | None = area if isinstance(area, Area) else None
+        missing: int | None = None if current is not None else area
+        while current is not None and current.pk not in {row[0] for row in rows}:
             rows.append((current.pk, current.parent_id, current.kind))
-            current = current.parent if current.parent_id is not None else None
+            if current.parent_id is None:
+                current = None
+            elif Area.parent.is_cached(current):
+                current = current.parent
+            else:
+                missing, current = current.parent_id, None
+        if missing is not None:
+            rows += _chain_up(missing)
         return cls(rows)
 
     def ancestors(self, area_id: int | None) -> list[int]:
@@ -88,6 +95,21 @@ class AreaTree:
                 if above in totals:
                     totals[above] = plus(totals[above], value)
         return totals
+
+
+def _chain_up(area_id: int) -> list[tuple[int, int | None, str]]:
+    """(id, parent id, kind) of an area and every area above it, in one query."""
+    table = connection.ops.quote_name(Area._meta.db_table)
+    with connection.cursor() as cursor:
+        # UNION (not UNION ALL) stops at a row seen before, should the tree ever loop.
+        cursor.execute(
+            f"WITH RECURSIVE up(id, parent_id, kind) AS ("
+            f"SELECT id, parent_id, kind FROM {table} WHERE id = %s UNION"
+            f" SELECT a.id, a.parent_id, a.kind FROM {table} a JOIN up ON a.id = up.parent_id"
+            ") SELECT id, parent_id, kind FROM up",
+            [area_id],
+        )
+        return list(cursor.fetchall())
 
 
 def subtree_ids(root_id: int) -> RawSQL:

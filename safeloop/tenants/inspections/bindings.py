@@ -54,13 +54,21 @@ class BindingIndex:
         The query only narrows the candidates; ``_matches`` and ``_rank`` decide, as
         for the full index.
         """
-        place = point.place
+        # The place as loaded with the point (the scan's), else by id: no area is read
+        # twice, and the chain costs at most one query.
+        if point.area_id:
+            loaded = Point.area.is_cached(point)
+            place: Area | int = point.area if loaded else point.area_id
+        else:
+            machine = point.equipment
+            loaded = Equipment.area.is_cached(machine)
+            place = machine.area if loaded else machine.area_id
         tree = AreaTree.above(place)
         machine_type = point.equipment.equipment_type_id if point.is_equipment else None
         area_kind = tree.kind.get(point.area_id) if point.area_id else None
         scoped = (
             Q(point__isnull=True)
-            & (Q(area__isnull=True) | Q(area_id__in=tree.ancestors(place.pk)))
+            & (Q(area__isnull=True) | Q(area_id__in=tree.ancestors(place_id(point))))
             & (Q(equipment_type__isnull=True) | Q(equipment_type_id=machine_type))
             & (Q(area_kind="") | Q(area_kind=area_kind or ""))
         )
