@@ -15,6 +15,7 @@ import qrcode
 import qrcode.constants
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import FilteredRelation, Q, Subquery
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -109,16 +110,29 @@ def point_url(token: str) -> str:
 
 
 def resolve_token(token: str) -> tuple[Area, Equipment | None] | None:
-    """The area (and machine, for a machine's label) a current token belongs to."""
-    equipment = (
-        Equipment.objects.select_related("area__parent", "equipment_type")
-        .filter(qr_token=token)
-        .first()
+    """The area (and machine, for a machine's label) a current token belongs to.
+
+    One query on the two unique token indexes, whichever kind of label it is: the
+    area whose token it is, or the area of the machine whose token it is, with that
+    machine (and its type) joined. The area comes with its parents up to the site,
+    so what applies here can be worked out without reading the area tree.
+    """
+    machine_area = Equipment.objects.filter(qr_token=token).order_by().values("area_id")[:1]
+    found = list(
+        Area.objects.annotate(
+            machine=FilteredRelation("equipment", condition=Q(equipment__qr_token=token))
+        )
+        .select_related("parent__parent", "machine__equipment_type")
+        .filter(Q(qr_token=token) | Q(pk=Subquery(machine_area)))
+        .order_by()[:2]
     )
-    if equipment is not None:
-        return equipment.area, equipment
-    area = Area.objects.select_related("parent").filter(qr_token=token).first()
-    return (area, None) if area is not None else None
+    # A machine's label wins over an area's (as when the machine was looked up first).
+    # The joined machine is set on the area only when the join found one.
+    for area in found:
+        machine = getattr(area, "machine", None)
+        if machine is not None:
+            return area, machine
+    return (found[0], None) if found else None
 
 
 def revoked_token(token: str) -> RevokedQrToken | None:

@@ -7,8 +7,11 @@ people, so the answers live here, below those apps.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from safeloop.access import Role
 from safeloop.tenants.facilities.models import Area, AreaKind, Person
@@ -17,16 +20,44 @@ T = TypeVar("T")
 
 
 class AreaTree:
-    """The area tree as parent/kind maps (one query)."""
+    """The area tree as parent/kind maps: the whole table (one query), or only one
+    area's chain up to its site (``AreaTree.above``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, rows: Iterable[tuple[int, int | None, str]] | None = None) -> None:
         self.parent: dict[int, int | None] = {}
         self.kind: dict[int, str] = {}
         self.children: dict[int | None, list[int]] = defaultdict(list)
-        for pk, parent_id, kind in Area.objects.values_list("pk", "parent_id", "kind"):
+        if rows is None:
+            rows = Area.objects.values_list("pk", "parent_id", "kind")
+        for pk, parent_id, kind in rows:
             self.parent[pk] = parent_id
             self.kind[pk] = kind
             self.children[parent_id].append(pk)
+
+    @classmethod
+    def above(cls, area: Area | int) -> AreaTree:
+        """Only ``area`` (or the area of that id) and the areas above it, whatever the
+        size of the tree.
+
+        Parents already loaded with ``area`` (``select_related("parent__parent")``
+        covers site → workshop → area) cost nothing; the rest of the chain is read in
+        one recursive query. Such a tree answers ``ancestors``, ``depth`` and ``kind``
+        for this chain only, not ``subtree`` or ``roll_up``.
+        """
+        rows: list[tuple[int, int | None, str]] = []
+        current: Area | None = area if isinstance(area, Area) else None
+        missing: int | None = None if current is not None else area
+        while current is not None and current.pk not in {row[0] for row in rows}:
+            rows.append((current.pk, current.parent_id, current.kind))
+            if current.parent_id is None:
+                current = None
+            elif Area.parent.is_cached(current):
+                current = current.parent
+            else:
+                missing, current = current.parent_id, None
+        if missing is not None:
+            rows += _chain_up(missing)
+        return cls(rows)
 
     def ancestors(self, area_id: int | None) -> list[int]:
         """The area and the areas above it, nearest first."""
@@ -64,6 +95,38 @@ class AreaTree:
                 if above in totals:
                     totals[above] = plus(totals[above], value)
         return totals
+
+
+def _chain_up(area_id: int) -> list[tuple[int, int | None, str]]:
+    """(id, parent id, kind) of an area and every area above it, in one query."""
+    table = connection.ops.quote_name(Area._meta.db_table)
+    with connection.cursor() as cursor:
+        # UNION (not UNION ALL) stops at a row seen before, should the tree ever loop;
+        # the LIMIT keeps each step an index lookup (a join would scan the table).
+        cursor.execute(
+            f"WITH RECURSIVE up(id, parent_id, kind) AS ("
+            f"SELECT id, parent_id, kind FROM {table} WHERE id = %s UNION"
+            f" SELECT a.id, a.parent_id, a.kind FROM up CROSS JOIN LATERAL"
+            f" (SELECT id, parent_id, kind FROM {table} WHERE id = up.parent_id LIMIT 1) a"
+            ") SELECT id, parent_id, kind FROM up",
+            [area_id],
+        )
+        return list(cursor.fetchall())
+
+
+def subtree_ids(root_id: int) -> RawSQL:
+    """``root_id`` and every area under it, as a subquery for ``area_id__in``: the
+    database walks the tree (a recursive query, each step on the parent index), so a filter by
+    a workshop reads nothing in Python and costs the same in a tenant of any size."""
+    table = connection.ops.quote_name(Area._meta.db_table)
+    # OFFSET 0 keeps each step a lookup on the parent index (a join would scan the table).
+    return RawSQL(
+        f"WITH RECURSIVE sub(id) AS (SELECT id FROM {table} WHERE id = %s UNION"
+        f" SELECT a.id FROM sub CROSS JOIN LATERAL"
+        f" (SELECT id FROM {table} WHERE parent_id = sub.id OFFSET 0) a"
+        ") SELECT id FROM sub",
+        (root_id,),
+    )
 
 
 def workshop_of(area: Area | None) -> Area | None:

@@ -8,6 +8,9 @@ whole workshop.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
 
 from safeloop.tenants.facilities.models import Area, Equipment, EquipmentStatus
 from safeloop.tenants.facilities.selectors import AreaTree
@@ -21,16 +24,57 @@ def place_id(point: Point) -> int:
     return point.area_id if point.area_id else point.equipment.area_id
 
 
-class BindingIndex:
-    """Active bindings of published, active checklists, matched to points in memory."""
+def active_bindings() -> QuerySet[ChecklistBinding]:
+    """The bindings of published, active checklists (with their current version)."""
+    return ChecklistBinding.objects.filter(
+        checklist__is_active=True, checklist__current_version__isnull=False
+    ).select_related("checklist__current_version")
 
-    def __init__(self, tree: AreaTree | None = None) -> None:
+
+class BindingIndex:
+    """Active bindings of published, active checklists, matched to points in memory.
+
+    ``BindingIndex()`` loads every binding and the whole area tree, for callers that
+    match many points (a plan's workshop, a list); ``BindingIndex.for_point`` loads
+    only what can apply at one point (a scan). Both match with the same rule.
+    """
+
+    def __init__(
+        self, tree: AreaTree | None = None, bindings: Iterable[ChecklistBinding] | None = None
+    ) -> None:
         self.tree = tree or AreaTree()
-        self.bindings = list(
-            ChecklistBinding.objects.filter(
-                checklist__is_active=True, checklist__current_version__isnull=False
-            ).select_related("checklist__current_version")
+        self.bindings = list(active_bindings() if bindings is None else bindings)
+
+    @classmethod
+    def for_point(cls, point: Point) -> BindingIndex:
+        """An index for ``point`` alone: its place's chain of areas and the bindings
+        that could match there (one query when the place's parents are loaded), so a
+        scan costs the same in a tenant of ten areas or of thousands.
+
+        The query only narrows the candidates; ``_matches`` and ``_rank`` decide, as
+        for the full index.
+        """
+        # The place as loaded with the point (the scan's), else by id: no area is read
+        # twice, and the chain costs at most one query.
+        if point.area_id:
+            loaded = Point.area.is_cached(point)
+            place: Area | int = point.area if loaded else point.area_id
+        else:
+            machine = point.equipment
+            loaded = Equipment.area.is_cached(machine)
+            place = machine.area if loaded else machine.area_id
+        tree = AreaTree.above(place)
+        machine_type = point.equipment.equipment_type_id if point.is_equipment else None
+        area_kind = tree.kind.get(point.area_id) if point.area_id else None
+        scoped = (
+            Q(point__isnull=True)
+            & (Q(area__isnull=True) | Q(area_id__in=tree.ancestors(place_id(point))))
+            & (Q(equipment_type__isnull=True) | Q(equipment_type_id=machine_type))
+            & (Q(area_kind="") | Q(area_kind=area_kind or ""))
         )
+        if point.pk is not None:
+            scoped |= Q(point_id=point.pk)
+        return cls(tree, active_bindings().filter(scoped))
 
     def _matches(self, binding: ChecklistBinding, point: Point) -> bool:
         if binding.point_id:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from safeloop.access import can
-from safeloop.tenants.facilities.selectors import AreaTree, workshop_of
+from safeloop.tenants.facilities.selectors import subtree_ids, workshop_of
 from safeloop.tenants.inspections.models import (
     Inspection,
     InspectionTask,
@@ -23,12 +24,13 @@ from safeloop.tenants.inspections.models import (
 from safeloop.tenants.inspections.permissions import InspectionPerm
 
 
-def _workshop_area_ids(user) -> set[int] | None:
+def _workshop_area_ids(user) -> RawSQL | None:
+    """The areas of a team leader's workshop, as a subquery (None: no workshop rule)."""
     person = getattr(user, "person", None)
     if person is None or not can(user, InspectionPerm.INSPECTIONS_VIEW_WORKSHOP):
         return None
     workshop = workshop_of(person.area)
-    return AreaTree().subtree(workshop.pk) if workshop else None
+    return subtree_ids(workshop.pk) if workshop else None
 
 
 def visible_tasks(user) -> QuerySet[InspectionTask]:
@@ -42,7 +44,7 @@ def visible_tasks(user) -> QuerySet[InspectionTask]:
         return qs.none()
     rule = Q(assignee=person)
     area_ids = _workshop_area_ids(user)
-    if area_ids:
+    if area_ids is not None:
         rule |= (
             Q(assignee__area_id__in=area_ids)
             | Q(plan__area_id__in=area_ids)
@@ -62,7 +64,7 @@ def visible_inspections(user) -> QuerySet[Inspection]:
         return qs.none()
     rule = Q(inspector=person)
     area_ids = _workshop_area_ids(user)
-    if area_ids:
+    if area_ids is not None:
         rule |= Q(point__area_id__in=area_ids) | Q(point__equipment__area_id__in=area_ids)
     return qs.filter(rule)
 

@@ -379,12 +379,12 @@ def unbind_checklist(binding: ChecklistBinding, *, by) -> None:
 
 def applicable_checklists(point: Point) -> list[Checklist]:
     """Every active checklist that applies at ``point``, the one to use first."""
-    return BindingIndex().checklists_for(point)
+    return BindingIndex.for_point(point).checklists_for(point)
 
 
 def resolve_checklist(point: Point) -> Checklist | None:
     """The checklist used at ``point``: point binding > equipment type > areas."""
-    return BindingIndex().resolve(point)
+    return BindingIndex.for_point(point).resolve(point)
 
 
 @transaction.atomic

@@ -112,7 +112,7 @@ def start_inspection(
     if checklist is None and task_point is not None and task_point.checklist_id:
         checklist = task_point.checklist
     if checklist is None:
-        checklist = BindingIndex().resolve(point)
+        checklist = BindingIndex.for_point(point).resolve(point)
     if checklist is None or checklist.current_version_id is None or not checklist.is_active:
         raise field_error("checklist", _("No checklist applies here."), Code.NO_CHECKLIST)
     draft = (
