@@ -137,6 +137,15 @@ def _fresh_throttles(settings):
 
 
 @pytest.fixture(autouse=True)
+def _production_caching(settings):
+    """Sessions and the unread badge cached as production (with Redis) caches them, so
+    pinned query counts are the same in CI (Redis) and in the embedded run (LocMem,
+    which behaves alike within this one process)."""
+    settings.SESSION_ENGINE = "safeloop.platform.sessions"
+    settings.SAFELOOP_UNREAD_CACHE_SECONDS = 60
+
+
+@pytest.fixture(autouse=True)
 def _fresh_host_routing():
     """A host the last test created and rolled back is not remembered by this process."""
     from safeloop.platform.routing import forget_hosts

@@ -29,12 +29,12 @@ from tests.inspections.conftest import full_answers
 pytestmark = pytest.mark.django_db
 
 # An operator's scan of an area point, once the cache holds the page's items and
-# library (the `SET search_path` before each query is not counted). Middleware:
-# tenant domain, session, user, person (4); the QR token (machine or area, with the
-# area's parents: 1); hazard settings; the point, the person's open task point, the
-# bindings that could apply there (the area chain came with the token), the point's
-# history; the library digest; the unread-notices badge.
-POINT_PAGE_QUERIES = 12
+# library, the session, the host's enterprise and the unread-notices badge (the one
+# `SET search_path` of the request is not counted): the user with their person (1);
+# the QR token (machine or area, with the area's parents: 1); hazard settings; the
+# point, the person's open task point, the bindings that could apply there (the area
+# chain came with the token), the point's history; the library digest.
+POINT_PAGE_QUERIES = 8
 # A team leader sees her workshop's history: her area, once (the database walks
 # the workshop's subtree inside the history query; no area table is read).
 WORKSHOP_RULE_QUERIES = 1
