@@ -113,7 +113,9 @@ class Tenants:
             self.script = clone_script(get_tenant_base_schema(), PLACEHOLDER)
         self.count = 0
 
-    def grow_to(self, total: int, batch: int = 50) -> None:
+    def grow_to(self, total: int, batch: int = 1) -> None:
+        # One tenant per transaction: a clone takes a lock per table and index
+        # (~500), and fifty at once exhaust PostgreSQL's shared lock table.
         from django.db import connection, transaction
         from psycopg import sql
 
@@ -145,14 +147,16 @@ class Tenants:
 
 def remove_probe() -> None:
     """Take the throwaway app's table, records and content types out of every schema."""
-    from django.db import connection, transaction
+    from django.db import connection
     from django_tenants.utils import get_tenant_base_schema
     from psycopg import sql
 
     from safeloop.platform.models import Enterprise
 
     schemas = [get_tenant_base_schema(), *Enterprise.objects.values_list("schema_name", flat=True)]
-    with transaction.atomic(), connection.cursor() as cursor:
+    # Schema by schema, each statement committed: one transaction over all of them
+    # would hold a lock per table touched and exhaust PostgreSQL's lock table.
+    with connection.cursor() as cursor:
         for schema in schemas:
             s = sql.Identifier(schema).as_string(connection.connection)
             if schema != "public":
