@@ -102,3 +102,32 @@ def test_a_tenant_without_a_schema_is_named_after_the_others_are_migrated():
         assert "gone_works" in str(raised.value)
         assert raised.value.run.migrated == [stale.schema_name]
         assert _emergency_phone_column(stale.schema_name)
+
+
+def test_many_stale_tenants_are_migrated_in_parallel_processes(settings):
+    settings.TENANT_MULTIPROCESSING_MAX_PROCESSES = 2
+    settings.SAFELOOP_MIGRATE_PARALLEL_FROM = 2
+
+    with throwaway_enterprise() as first, throwaway_enterprise() as second:
+        for enterprise in (first, second):
+            _lose_newest_risks_migration(enterprise.schema_name)
+
+        run = committed(migrate_tenants)
+
+        assert run.executor == "multiprocessing"
+        assert sorted(run.migrated) == sorted([first.schema_name, second.schema_name])
+        for enterprise in (first, second):
+            assert _emergency_phone_column(enterprise.schema_name)
+            assert _recorded(enterprise.schema_name, "risks", "0002_risksettings_emergency_phone")
+
+
+def test_the_parallel_executor_is_chosen_only_for_many_stale_tenants(settings):
+    settings.TENANT_MULTIPROCESSING_MAX_PROCESSES = 2
+    settings.SAFELOOP_MIGRATE_PARALLEL_FROM = 8
+
+    from safeloop.platform.migrating import executor_for
+
+    assert executor_for(7) == "standard"
+    assert executor_for(8) == "multiprocessing"
+    settings.TENANT_MULTIPROCESSING_MAX_PROCESSES = 1
+    assert executor_for(1000) == "standard"
