@@ -49,7 +49,7 @@ class TenantMigrationRun:
 
     def summary(self) -> str:
         if not self.migrated:
-            line = f"{self.tenants} tenants up to date, 0 migrated"
+            line = f"{self.tenants - len(self.missing)} tenants up to date, 0 migrated"
         else:
             line = (
                 f"{len(self.migrated)} of {self.tenants} tenants migrated "
