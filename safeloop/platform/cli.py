@@ -1,7 +1,7 @@
 """The ``safeloop`` command.
 
 safeloop run                  migrate, seed the demo, serve web + worker + beat
-safeloop migrate              migrate public, the base schema and every tenant
+safeloop migrate              migrate public, the base schema and the tenants that miss a migration
 safeloop create-tenant ...    provision an enterprise (see --help)
 safeloop demo                 provision the demo enterprise and print its logins
 safeloop verify-audit [SLUG]  check one tenant's audit trail (or all) against its key and seal

@@ -20,6 +20,7 @@ from django_tenants.utils import get_tenant_base_schema, schema_exists, tenant_c
 from safeloop.platform.cloning import clone_schema
 from safeloop.platform.errors import field_error
 from safeloop.platform.industry import TemplateError, apply_template, get_template
+from safeloop.platform.migrating import TenantMigrationRun, migrate_tenants
 from safeloop.platform.models import Domain, Enterprise
 
 log = logging.getLogger(__name__)
@@ -237,12 +238,16 @@ def clone_base_schema(schema_name: str) -> None:
     clone_schema(base, schema_name)
 
 
-def migrate_all(*, verbosity: int = 1) -> None:
-    """Migrate public, the base schema (which has no tenant row) and every tenant."""
+def migrate_all(*, verbosity: int = 1) -> TenantMigrationRun:
+    """Migrate public, the base schema (which has no tenant row) and the tenants that
+    miss a migration the base has (see safeloop/platform/migrating.py).
+
+    Raises TenantSchemasMissing, after migrating the rest, if a tenant has no schema.
+    """
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
     ensure_public_tenant()
     ensure_base_schema(verbosity=verbosity)
-    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=verbosity)
+    return migrate_tenants(verbosity=verbosity)
 
 
 def ensure_public_tenant() -> Enterprise:

@@ -116,6 +116,15 @@ TENANT_LIMIT_SET_CALLS = env_bool("SAFELOOP_LIMIT_SET_CALLS", default=True)
 # How long a web process trusts its host → enterprise answer (safeloop/platform/routing.py):
 # a removed or renamed domain stops routing within this time on every process.
 SAFELOOP_TENANT_CACHE_SECONDS = env_int("SAFELOOP_TENANT_CACHE_SECONDS", 30)
+# `safeloop migrate` migrates only the tenant schemas that miss a migration; when
+# at least SAFELOOP_MIGRATE_PARALLEL_FROM of them do, it runs them in this many
+# forked processes (django-tenants' multiprocessing executor), handing each
+# process TENANT_MULTIPROCESSING_CHUNKS schemas at a time.
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("SAFELOOP_MIGRATE_PROCESSES", 2)
+TENANT_MULTIPROCESSING_CHUNKS = env_int("SAFELOOP_MIGRATE_CHUNK", 4)
+SAFELOOP_MIGRATE_PARALLEL_FROM = env_int("SAFELOOP_MIGRATE_PARALLEL_FROM", 8)
+if TENANT_MULTIPROCESSING_MAX_PROCESSES < 1 or TENANT_MULTIPROCESSING_CHUNKS < 1:
+    raise ImproperlyConfigured("SAFELOOP_MIGRATE_PROCESSES and SAFELOOP_MIGRATE_CHUNK must be ≥ 1")
 
 MIDDLEWARE = [
     "safeloop.platform.middleware.HealthCheckMiddleware",

@@ -1,0 +1,133 @@
+"""`safeloop migrate` migrates only the tenants that miss a migration.
+
+A deploy over a thousand tenants used to run Django's migrate command in every
+schema even when nothing had changed. Now the tenants are compared with the base
+schema and only a stale one is migrated; a tenant whose schema is gone is named,
+not skipped. The work runs on a connection of its own (tests/support/committed.py)
+because migrating commits, as a deploy does.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from safeloop.platform.migrating import TenantSchemasMissing, migrate_tenants
+from tests.support.committed import committed, throwaway_enterprise
+
+pytestmark = pytest.mark.django_db
+
+
+def _emergency_phone_column(schema: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = %s "
+            "AND table_name = 'risks_risksettings' AND column_name = 'emergency_phone'",
+            [schema],
+        )
+        return cursor.fetchone() is not None
+
+
+def _recorded(schema: str, app: str, name: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT 1 FROM "{schema}".django_migrations WHERE app = %s AND name = %s',
+            [app, name],
+        )
+        return cursor.fetchone() is not None
+
+
+def _lose_newest_risks_migration(schema: str) -> None:
+    """The tenant as it was before risks 0002: no column, no record of it."""
+
+    def undo() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f'ALTER TABLE "{schema}".risks_risksettings DROP COLUMN emergency_phone')
+            cursor.execute(
+                f'DELETE FROM "{schema}".django_migrations '
+                "WHERE app = 'risks' AND name = '0002_risksettings_emergency_phone'"
+            )
+
+    committed(undo)
+
+
+def test_a_deploy_with_nothing_to_migrate_visits_no_tenant():
+    out = io.StringIO()
+
+    committed(lambda: call_command("migrate_all", stdout=out))
+
+    tenants = int(re.search(r"(\d+) tenants up to date, 0 migrated", out.getvalue()).group(1))
+    assert tenants >= 2  # Acme and Globex, and whatever other tests left committed
+    assert "Schemas are up to date." in out.getvalue()
+
+
+def test_a_tenant_missing_a_migration_is_migrated_and_no_other():
+    with throwaway_enterprise() as stale:
+        _lose_newest_risks_migration(stale.schema_name)
+
+        run = committed(migrate_tenants)
+
+        assert run.migrated == [stale.schema_name]
+        assert f"1 of {run.tenants} tenants migrated" in run.summary()
+        assert _recorded(stale.schema_name, "risks", "0002_risksettings_emergency_phone")
+        assert _emergency_phone_column(stale.schema_name)
+        # and a second deploy finds nothing left to do
+        assert committed(migrate_tenants).migrated == []
+
+
+def test_a_tenant_without_a_schema_is_named_after_the_others_are_migrated():
+    from safeloop.platform.models import Enterprise
+
+    with throwaway_enterprise() as stale:
+        _lose_newest_risks_migration(stale.schema_name)
+        committed(
+            lambda: Enterprise.objects.create(
+                schema_name="gone_works", slug="gone-works", name="Gone Works", industry="metal"
+            )
+        )
+        try:
+            with pytest.raises(TenantSchemasMissing) as raised:
+                committed(migrate_tenants)
+            with pytest.raises(CommandError, match="gone_works"):
+                committed(lambda: call_command("migrate_all", stdout=io.StringIO()))
+        finally:
+            committed(lambda: Enterprise.objects.filter(schema_name="gone_works").delete())
+
+        assert raised.value.run.missing == ["gone_works"]
+        assert "gone_works" in str(raised.value)
+        assert raised.value.run.migrated == [stale.schema_name]
+        assert _emergency_phone_column(stale.schema_name)
+
+
+def test_many_stale_tenants_are_migrated_in_parallel_processes(settings):
+    settings.TENANT_MULTIPROCESSING_MAX_PROCESSES = 2
+    settings.SAFELOOP_MIGRATE_PARALLEL_FROM = 2
+
+    with throwaway_enterprise() as first, throwaway_enterprise() as second:
+        for enterprise in (first, second):
+            _lose_newest_risks_migration(enterprise.schema_name)
+
+        run = committed(migrate_tenants)
+
+        assert run.executor == "multiprocessing"
+        assert sorted(run.migrated) == sorted([first.schema_name, second.schema_name])
+        for enterprise in (first, second):
+            assert _emergency_phone_column(enterprise.schema_name)
+            assert _recorded(enterprise.schema_name, "risks", "0002_risksettings_emergency_phone")
+
+
+def test_the_parallel_executor_is_chosen_only_for_many_stale_tenants(settings):
+    settings.TENANT_MULTIPROCESSING_MAX_PROCESSES = 2
+    settings.SAFELOOP_MIGRATE_PARALLEL_FROM = 8
+
+    from safeloop.platform.migrating import executor_for
+
+    assert executor_for(7) == "standard"
+    assert executor_for(8) == "multiprocessing"
+    settings.TENANT_MULTIPROCESSING_MAX_PROCESSES = 1
+    assert executor_for(1000) == "standard"
