@@ -108,7 +108,18 @@ def _read_plain_columns_directly(schema: SafeLoopSchema) -> None:
 
 
 def _basic_resolver(field: StrawberryDjangoField):
+    attname = field.django_name or field.python_name
+    # Per row class: is the attribute a Python property (``display_name``)? strawberry-
+    # django reads those through django_getattr's sync/async wrapper; the view is sync.
+    is_property: dict[type, bool] = {}
+
     def resolve(source: Any, _info: Any, **_kwargs: Any) -> Any:
+        cls = type(source)
+        plain = is_property.get(cls)
+        if plain is None:
+            plain = is_property[cls] = isinstance(getattr(cls, attname, None), property)
+        if plain:
+            return getattr(source, attname)
         return field.get_result(source, info=None, args=[], kwargs={})
 
     return resolve
