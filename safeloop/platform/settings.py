@@ -116,6 +116,10 @@ TENANT_LIMIT_SET_CALLS = env_bool("SAFELOOP_LIMIT_SET_CALLS", default=True)
 # How long a web process trusts its host → enterprise answer (safeloop/platform/routing.py):
 # a removed or renamed domain stops routing within this time on every process.
 SAFELOOP_TENANT_CACHE_SECONDS = env_int("SAFELOOP_TENANT_CACHE_SECONDS", 30)
+# How long a web process trusts an API token's holder (safeloop/tenants/accounts/services.py):
+# a revoked token, a deactivated user or changed roles take effect at once in the
+# process that made the change and within this time on every other (0: no cache).
+SAFELOOP_API_TOKEN_CACHE_SECONDS = env_int("SAFELOOP_API_TOKEN_CACHE_SECONDS", 10)
 # `safeloop migrate` migrates only the tenant schemas that miss a migration; when
 # at least SAFELOOP_MIGRATE_PARALLEL_FROM of them do, it runs them in this many
 # forked processes (django-tenants' multiprocessing executor), handing each

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
+from safeloop.tenants.accounts.models import ApiToken
 from safeloop.tenants.accounts.services import create_api_token, revoke_api_token
 from tests.graphql.conftest import ENDPOINT, post, run
 
@@ -69,6 +73,42 @@ def test_revoked_token_gets_401(acme_client, li):
 
     assert response.status_code == 401
     assert "data" not in response.json()
+
+
+def test_token_revoked_while_cached_gets_401_on_the_next_request(acme_client, li):
+    # The bridge has just been served, so this process remembers its token.
+    token, secret = create_api_token(by=li, name="cached bridge")
+    assert post(acme_client, VIEWER, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+
+    revoke_api_token(token, by=li)
+
+    response = post(acme_client, VIEWER, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 401
+    assert "data" not in response.json()
+
+
+def test_deactivated_token_holder_is_refused_on_the_next_request(acme_client, li):
+    _token, secret = create_api_token(by=li, name="leaver's bridge")
+    assert post(acme_client, VIEWER, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+
+    li.is_active = False
+    li.save(update_fields=["is_active"])
+
+    assert post(acme_client, VIEWER, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
+
+
+def test_token_revoked_by_another_process_stops_working_within_the_cache_time(
+    acme_client, li, settings
+):
+    settings.SAFELOOP_API_TOKEN_CACHE_SECONDS = 1
+    token, secret = create_api_token(by=li, name="bridge")
+    assert post(acme_client, VIEWER, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    # Another web process revokes it: this one hears nothing (no signal here).
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+
+    time.sleep(1.1)
+
+    assert post(acme_client, VIEWER, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
 
 
 def test_garbage_token_gets_401(acme_client):

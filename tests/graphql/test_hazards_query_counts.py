@@ -160,9 +160,9 @@ def test_an_integrations_hazard_page_takes_the_same_queries_for_1_and_20_hazards
 
     assert len(data["hazards"]["edges"]) == rows
     queries = [q["sql"] for q in captured.captured_queries]
-    # One SET search_path; the token with its user and person; hazards (+ total count),
-    # areas, assignees with their users. The host is known from the first page.
+    # One SET search_path; hazards (+ total count), areas, assignees with their users.
+    # The host and the token's holder (with their person) are known from the first page.
     assert [sql for sql in queries if sql.startswith("SET ")] == [
         'SET search_path = "acme","public"'
     ]
-    assert len(queries) == 1 + 1 + 3
+    assert len(queries) == 1 + 3

@@ -141,6 +141,24 @@ def test_bad_cursor_written_in_the_query(as_wang):
     assert error["extensions"] == {"code": "invalid_cursor"}
 
 
+def test_a_refused_query_sent_again_is_refused_again(as_wang):
+    # An integration retrying the same broken document gets the same answer each time.
+    query = 'query { areas(before: "x", last: 1) { totalCount } }'
+
+    first = _top_level_error(post(as_wang, query))
+    second = _top_level_error(post(as_wang, query))
+
+    assert first["extensions"] == second["extensions"] == {"code": "invalid_cursor"}
+
+
+def test_a_query_that_passed_is_checked_again_when_sent_with_variables(as_wang):
+    run(as_wang, AREAS_AFTER)  # the first page: no variables
+
+    error = _top_level_error(post(as_wang, AREAS_AFTER, {"after": "not-a-cursor"}))
+
+    assert error["extensions"] == {"code": "invalid_cursor"}
+
+
 def test_cursor_from_a_previous_page_still_pages(as_wang):
     first = run(
         as_wang, "query { areas(first: 2) { pageInfo { endCursor } edges { node { code } } } }"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
 import secrets
+import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,21 +51,58 @@ def revoke_api_token(token: ApiToken, *, by) -> None:
     record_event(token, "api_token.revoked", by=by)
 
 
+# (schema, key hash) → (monotonic expiry, the pickled user with their person). Each
+# web process keeps the holders of the tokens it saw for SAFELOOP_API_TOKEN_CACHE_SECONDS,
+# so an integration polling with one token costs no query for it. Bounded: the oldest
+# entry goes first.
+_token_users: dict[tuple[str, str], tuple[float, bytes]] = {}
+TOKEN_CACHE_SIZE = 1024
+
+
 def user_for_api_token(secret: str):
+    """The active holder of an unrevoked token (with their person), else None.
+
+    A revocation, or any change to a token, user or person, takes effect at once in
+    this process and within SAFELOOP_API_TOKEN_CACHE_SECONDS in every other one.
+    """
     if not secret.startswith(TOKEN_PREFIX):
         return None
+    key = (connection.schema_name, hash_secret(secret))
+    now = time.monotonic()
+    hit = _token_users.get(key)
+    if hit is not None and hit[0] > now:
+        # A fresh copy per request: views may change request.user.
+        return pickle.loads(hit[1])
     token = (
         # The person too: every resolver's permission check reads it.
         ApiToken.objects.select_related("user__person")
-        .filter(key_hash=hash_secret(secret), revoked_at__isnull=True)
+        .filter(key_hash=key[1], revoked_at__isnull=True)
         .first()
     )
     if token is None or not token.user.is_active:
+        _token_users.pop(key, None)
         return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    used = timezone.now()
+    if token.last_used_at is None or used - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=used)
+    ttl = settings.SAFELOOP_API_TOKEN_CACHE_SECONDS
+    if ttl > 0:
+        while len(_token_users) >= TOKEN_CACHE_SIZE:
+            _token_users.pop(next(iter(_token_users)), None)
+        _token_users[key] = (now + ttl, pickle.dumps(token.user))
     return token.user
+
+
+def forget_api_tokens(**_kwargs) -> None:
+    """Drop this process's remembered token holders (a token, user or person changed)."""
+    _token_users.clear()
+
+
+for _model in (ApiToken, get_user_model(), Person):
+    post_save.connect(forget_api_tokens, sender=_model, dispatch_uid=f"tokens-{_model.__name__}")
+    post_delete.connect(
+        forget_api_tokens, sender=_model, dispatch_uid=f"tokens-del-{_model.__name__}"
+    )
 
 
 def create_signin_link(user, *, next_url: str = "/") -> str:
