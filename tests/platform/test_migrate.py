@@ -23,23 +23,31 @@ from tests.support.committed import committed, throwaway_enterprise
 pytestmark = pytest.mark.django_db
 
 
+# Read on a connection of their own: the test's transaction must hold no lock on a
+# throwaway schema, or dropping it at the end waits for the test (two minutes).
 def _emergency_phone_column(schema: str) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM information_schema.columns WHERE table_schema = %s "
-            "AND table_name = 'risks_risksettings' AND column_name = 'emergency_phone'",
-            [schema],
-        )
-        return cursor.fetchone() is not None
+    def read() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM information_schema.columns WHERE table_schema = %s "
+                "AND table_name = 'risks_risksettings' AND column_name = 'emergency_phone'",
+                [schema],
+            )
+            return cursor.fetchone() is not None
+
+    return committed(read)
 
 
 def _recorded(schema: str, app: str, name: str) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT 1 FROM "{schema}".django_migrations WHERE app = %s AND name = %s',
-            [app, name],
-        )
-        return cursor.fetchone() is not None
+    def read() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT 1 FROM "{schema}".django_migrations WHERE app = %s AND name = %s',
+                [app, name],
+            )
+            return cursor.fetchone() is not None
+
+    return committed(read)
 
 
 def _lose_newest_risks_migration(schema: str) -> None:

@@ -78,4 +78,9 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
+    stuck = [index for index, thread in enumerate(threads) if thread.is_alive()]
+    if stuck:
+        # Loudly, not as a silently slow test: usually a lock the test's own
+        # transaction holds (it read a table the committed call alters or drops).
+        raise AssertionError(f"calls {stuck} still running after 120 s: waiting on a lock?")
     return results
