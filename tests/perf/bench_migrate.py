@@ -36,9 +36,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from tests.perf.bench_provisioning import _drop_database, _fresh_database  # noqa: E402
+
+# The clone script is built once with this schema name, then each tenant runs it with
+# the name replaced by its own (Tenants.grow_to): building it costs more than a clone.
 PLACEHOLDER = "bench_clone_placeholder"
 OLD_MIGRATE = """
 import os
@@ -52,27 +56,6 @@ ensure_public_tenant()
 ensure_base_schema(verbosity=0)
 call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
 """
-
-
-def _admin_url(url: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/postgres"))
-
-
-def _fresh_database(url: str) -> None:
-    import psycopg
-
-    name = urlsplit(url).path.lstrip("/")
-    with psycopg.connect(_admin_url(url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop_database(url: str) -> None:
-    import psycopg
-
-    name = urlsplit(url).path.lstrip("/")
-    with psycopg.connect(_admin_url(url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _load() -> str:
