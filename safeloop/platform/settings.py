@@ -96,6 +96,7 @@ TENANT_APPS = [
     "safeloop.tenants.hazards",
     "safeloop.tenants.inspections",
     "safeloop.tenants.risks",
+    "safeloop.learning",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
