@@ -20,6 +20,7 @@ urlpatterns = [
     path("q/", include((qr_urlpatterns, "qr"))),
     path("r/", include("safeloop.tenants.risks.urls")),
     path("inbox/", include("safeloop.tenants.alerts.urls")),
+    path("l/", include("safeloop.learning.urls")),
 ]
 
 # A bug answers an error id to quote, never its details (safeloop/platform/errors.py).

@@ -1,0 +1,3 @@
+"""Learning URLs: quiz (see urls.py)."""
+
+urlpatterns: list = []

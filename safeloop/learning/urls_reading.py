@@ -1,0 +1,3 @@
+"""Learning URLs: reading (see urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Learning URLs: training (see urls.py)."""
+
+urlpatterns: list = []
