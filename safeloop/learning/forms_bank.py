@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.learning.bank_services import MAX_CHOICES, ChoiceData
 from safeloop.learning.models import Question, QuestionCategory, QuestionKind, Quiz
@@ -22,7 +23,7 @@ class QuestionForm(ShellForm):
     category = forms.ModelChoiceField(
         label=_("category"), queryset=QuestionCategory.objects.all(), empty_label=None
     )
-    kind = forms.ChoiceField(label=_("type"), choices=QuestionKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("question", "type"), choices=QuestionKind.choices)
     text = forms.CharField(label=_("question"), widget=forms.Textarea(attrs={"rows": 3}))
     explanation = forms.CharField(
         label=_("explanation"),
