@@ -285,3 +285,20 @@ def configure_quiz(
         sources={c.code: w for c, w in weights.values()},
     )
     return quiz
+
+
+# --- XLSX (in bank_xlsx.py; named here too, where the contract between the parts says) ----
+
+
+def import_questions(file, *, by):
+    """All-or-nothing XLSX import: see ``bank_xlsx.import_questions``."""
+    from safeloop.learning.bank_xlsx import import_questions as run
+
+    return run(file, by=by)
+
+
+def export_questions(*, by, include_retired: bool = False) -> bytes:
+    """The bank as XLSX: see ``bank_xlsx.export_questions``."""
+    from safeloop.learning.bank_xlsx import export_questions as run
+
+    return run(by=by, include_retired=include_retired)

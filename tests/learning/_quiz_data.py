@@ -65,17 +65,18 @@ def wrong_choice(question_id: int) -> list[int]:
 
 @pytest.fixture
 def welding(in_acme):
-    """焊接作业安全 with one lesson; categories WELD (10 questions) and FIRE (6)."""
-    course = add_course(code="WELD-Q", title="焊接作业安全", title_en="Welding safety")
+    """焊接作业安全 with one lesson; categories QZ-WELD (10 questions) and QZ-FIRE (6)
+    (codes no industry template uses)."""
+    course = add_course(code="QZ-WELD-C", title="焊接作业安全", title_en="Welding safety")
     lesson = add_lesson(course, title="动火作业", title_en="Hot work")
-    weld = make_category("WELD", "焊接", singles=5, multiples=3, tfs=2)
-    fire = make_category("FIRE", "消防", singles=4, tfs=2)
+    weld = make_category("QZ-WELD", "焊接", singles=5, multiples=3, tfs=2)
+    fire = make_category("QZ-FIRE", "消防", singles=4, tfs=2)
     return course, lesson, weld, fire
 
 
 @pytest.fixture
 def final_quiz(welding):
-    """The course's final quiz: 5 questions, WELD ×3 and FIRE ×2, pass mark 80."""
+    """The course's final quiz: 5 questions, QZ-WELD ×3 and QZ-FIRE ×2, pass mark 80."""
     course, _lesson, weld, fire = welding
     quiz = Quiz.objects.create(course=course, question_count=5, title="焊接结业考试")
     QuizSource.objects.create(quiz=quiz, category=weld, weight=3)
