@@ -27,6 +27,8 @@ from safeloop.graphql.hygiene import InputHygiene
 from safeloop.graphql.inspections.mutations import InspectionsMutation
 from safeloop.graphql.inspections.mutations_setup import InspectionsSetupMutation
 from safeloop.graphql.inspections.queries import InspectionsQuery
+from safeloop.graphql.learning.bank import BankMutation, BankQuery
+from safeloop.graphql.learning.quiz import QuizMutation, QuizQuery
 from safeloop.graphql.masking import SafeLoopSchema
 from safeloop.graphql.risks.mutations import RisksMutation
 from safeloop.graphql.risks.queries import RisksQuery
@@ -43,6 +45,8 @@ Query = merge_types(
         InspectionsQuery,
         RisksQuery,
         AlertsQuery,
+        QuizQuery,
+        BankQuery,
     ),
 )
 Mutation = merge_types(
@@ -56,6 +60,8 @@ Mutation = merge_types(
         InspectionsSetupMutation,
         RisksMutation,
         AlertsMutation,
+        QuizMutation,
+        BankMutation,
     ),
 )
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LearningConfig(AppConfig):
@@ -9,3 +10,13 @@ class LearningConfig(AppConfig):
 
     def ready(self) -> None:
         import safeloop.learning.permissions  # noqa: F401  (declares)
+        from safeloop.learning.permissions import LearningPerm
+        from safeloop.web.nav import register_nav
+
+        register_nav(
+            "learning_bank",
+            _("Question bank"),
+            "learning:bank",
+            perm=LearningPerm.LEARNING_MANAGE,
+            order=62,
+        )

@@ -1,0 +1,1 @@
+"""Learning (培训) in the API: courses, quizzes, the question bank, training records."""
