@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LearningConfig(AppConfig):
@@ -9,3 +10,30 @@ class LearningConfig(AppConfig):
 
     def ready(self) -> None:
         import safeloop.learning.permissions  # noqa: F401  (declares)
+        import safeloop.learning.receivers  # noqa: F401  (connects)
+        from safeloop.learning.permissions import LearningPerm
+        from safeloop.web.nav import register_nav
+
+        register_nav(
+            "my_courses",
+            _("My courses"),
+            "learning:my_courses",
+            perm=LearningPerm.LEARNING_TAKE,
+            order=30,
+        )
+        register_nav(
+            "course_packs",
+            _("Course packs"),
+            "learning:packs",
+            perm=LearningPerm.LEARNING_MANAGE,
+            order=32,
+        )
+        # The nav takes one permission per entry: workshop directors and team leaders
+        # reach their workshop's archive from "My courses".
+        register_nav(
+            "training_archive",
+            _("Training archive"),
+            "learning:archive",
+            perm=LearningPerm.LEARNING_VIEW_ALL,
+            order=33,
+        )
