@@ -27,6 +27,7 @@ from safeloop.graphql.hygiene import InputHygiene
 from safeloop.graphql.inspections.mutations import InspectionsMutation
 from safeloop.graphql.inspections.mutations_setup import InspectionsSetupMutation
 from safeloop.graphql.inspections.queries import InspectionsQuery
+from safeloop.graphql.learning.training import TrainingMutation, TrainingQuery
 from safeloop.graphql.masking import SafeLoopSchema
 from safeloop.graphql.risks.mutations import RisksMutation
 from safeloop.graphql.risks.queries import RisksQuery
@@ -43,6 +44,7 @@ Query = merge_types(
         InspectionsQuery,
         RisksQuery,
         AlertsQuery,
+        TrainingQuery,
     ),
 )
 Mutation = merge_types(
@@ -56,6 +58,7 @@ Mutation = merge_types(
         InspectionsSetupMutation,
         RisksMutation,
         AlertsMutation,
+        TrainingMutation,
     ),
 )
 
