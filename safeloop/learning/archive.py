@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from safeloop.access import can
 from safeloop.learning.assignment_services import assignments_with_progress, local_today
@@ -386,7 +387,7 @@ def archive_xlsx(*, by, today: date | None = None) -> bytes:
             _("Job role"),
             _("Required courses"),
             _("Done"),
-            _("Overdue"),
+            pgettext("training", "Overdue"),
             _("Credit hours"),
             _("Certificates"),
         ],
@@ -407,7 +408,7 @@ def archive_xlsx(*, by, today: date | None = None) -> bytes:
         [16, 18, 18, 18, 12, 10, 10, 12, 12],
     )
     sheet(
-        _("Overdue"),
+        pgettext("training", "Overdue"),
         [_("Employee number"), _("Name"), _("Workshop"), _("Job role"), _("Due on"), _("Courses")],
         [
             [o.employee_no, o.name, o.workshop, o.job_role, o.oldest_due, "、".join(o.courses)]

@@ -21,13 +21,14 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import get_tenant_model
 
 from safeloop.access import can, ensure_can
 from safeloop.learning.assignment_services import local_today
 from safeloop.learning.models import Assignment, Attempt, Certificate
 from safeloop.learning.permissions import LearningPerm
 from safeloop.platform.errors import field_error
-from safeloop.platform.urls_util import tenant_absolute_url
+from safeloop.platform.urls_util import public_url
 from safeloop.tenants.audit.services import record_event
 
 log = logging.getLogger("safeloop.learning")
@@ -152,17 +153,10 @@ def complete_course(attempt: Attempt, *, now: datetime | None = None) -> Certifi
         assignment=assignment.pk if assignment else None,
         valid_until=certificate.valid_until,
     )
-    pk = certificate.pk
-    transaction.on_commit(lambda: _store_pdf_quietly(pk))
+    # The PDF is rendered on its first download, in a request on the enterprise's own
+    # host: a grading transaction stays short, and the QR never names a host or port
+    # that a worker process (or a shell) would guess.
     return certificate
-
-
-def _store_pdf_quietly(pk: int) -> None:
-    try:
-        certificate = Certificate.objects.select_related("person__user", "course").get(pk=pk)
-        ensure_pdf(certificate)
-    except Exception:  # noqa: BLE001 — the download renders it again
-        log.exception("Could not render certificate %s", pk)
 
 
 @transaction.atomic
@@ -203,9 +197,19 @@ def verify_path(token: str) -> str:
     return reverse("certificate_verify", args=[token])
 
 
+def _tenant_host() -> str | None:
+    """This schema's enterprise host, also where ``connection.tenant`` is a bare
+    schema (``schema_context`` in a shell or a task)."""
+    host = getattr(getattr(connection, "tenant", None), "host", None)
+    if host:
+        return host
+    enterprise = get_tenant_model().objects.filter(schema_name=connection.schema_name).first()
+    return getattr(enterprise, "host", None)
+
+
 def verify_url(certificate: Certificate) -> str:
     """The public page the QR code opens, on this enterprise's served host and port."""
-    return tenant_absolute_url(verify_path(certificate.token))
+    return public_url(verify_path(certificate.token), host=_tenant_host())
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -48,9 +49,9 @@ def my_courses(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     courses = my_courses_of(person)
     sections = [
-        ("overdue", _("Overdue"), courses.overdue),
+        ("overdue", pgettext("training", "Overdue"), courses.overdue),
         ("due_soon", _("Due soon"), courses.due_soon),
-        ("required", _("Required"), courses.required),
+        ("required", pgettext("training", "Required"), courses.required),
         ("done", _("Done"), courses.done),
     ]
     return render(
