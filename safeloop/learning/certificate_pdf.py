@@ -61,13 +61,13 @@ def render_certificate(certificate: Certificate, url: str) -> bytes:
     person = certificate.person.full_name
     course = certificate.course
     canvas.setFillColorRGB(0, 0, 0)
-    y = _centred(canvas, person, font, 26, y, width) - 2 * mm
+    y = _centred(canvas, person, font, 26, y - 4 * mm, width) - 3 * mm
     canvas.setFillColorRGB(*MUTED)
     y = _centred(canvas, "已完成以下课程的培训并考试合格", font, 13, y, width)
     y = _centred(canvas, "has completed the course and passed its examination", font, 11, y, width)
-    y -= 3 * mm
+    y -= 9 * mm
     canvas.setFillColorRGB(0, 0, 0)
-    y = _centred(canvas, course.title, font, 22, y, width)
+    y = _centred(canvas, course.title, font, 22, y, width) - 1 * mm
     if course.title_en:
         canvas.setFillColorRGB(*MUTED)
         y = _centred(canvas, course.title_en, font, 13, y, width)
