@@ -29,6 +29,7 @@ from safeloop.graphql.inspections.mutations_setup import InspectionsSetupMutatio
 from safeloop.graphql.inspections.queries import InspectionsQuery
 from safeloop.graphql.learning.bank import BankMutation, BankQuery
 from safeloop.graphql.learning.quiz import QuizMutation, QuizQuery
+from safeloop.graphql.learning.training import TrainingMutation, TrainingQuery
 from safeloop.graphql.masking import SafeLoopSchema
 from safeloop.graphql.risks.mutations import RisksMutation
 from safeloop.graphql.risks.queries import RisksQuery
@@ -47,6 +48,7 @@ Query = merge_types(
         AlertsQuery,
         QuizQuery,
         BankQuery,
+        TrainingQuery,
     ),
 )
 Mutation = merge_types(
@@ -62,6 +64,7 @@ Mutation = merge_types(
         AlertsMutation,
         QuizMutation,
         BankMutation,
+        TrainingMutation,
     ),
 )
 

@@ -10,6 +10,7 @@ class LearningConfig(AppConfig):
 
     def ready(self) -> None:
         import safeloop.learning.permissions  # noqa: F401  (declares)
+        import safeloop.learning.receivers  # noqa: F401  (connects)
         from safeloop.learning.permissions import LearningPerm
         from safeloop.web.nav import register_nav
 
@@ -19,4 +20,27 @@ class LearningConfig(AppConfig):
             "learning:bank",
             perm=LearningPerm.LEARNING_MANAGE,
             order=62,
+        )
+        register_nav(
+            "my_courses",
+            _("My courses"),
+            "learning:my_courses",
+            perm=LearningPerm.LEARNING_TAKE,
+            order=30,
+        )
+        register_nav(
+            "course_packs",
+            _("Course packs"),
+            "learning:packs",
+            perm=LearningPerm.LEARNING_MANAGE,
+            order=32,
+        )
+        # The nav takes one permission per entry: workshop directors and team leaders
+        # reach their workshop's archive from "My courses".
+        register_nav(
+            "training_archive",
+            _("Training archive"),
+            "learning:archive",
+            perm=LearningPerm.LEARNING_VIEW_ALL,
+            order=33,
         )

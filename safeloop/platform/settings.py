@@ -295,6 +295,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("SAFELOOP_INSPECTION_TICK_SECONDS", 15 * 60),
         "args": ["safeloop.tenants.inspections.tasks.inspection_schedule_tick"],
     },
+    # Training: due-date reminders, overdue notices, certificate expiry and renewal (once each).
+    "training-deadlines": {
+        "task": "safeloop.platform.tasks.fan_out_to_tenants",
+        "schedule": env_int("SAFELOOP_TRAINING_SCAN_SECONDS", 60 * 60),
+        "args": ["safeloop.learning.tasks.scan_training_deadlines"],
+    },
     # Notifications whose delivery message was lost (broker down or flushed, worker killed).
     "outbox-sweep": {
         "task": "safeloop.platform.tasks.fan_out_to_tenants",

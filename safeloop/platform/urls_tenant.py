@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from safeloop.learning.views_training import certificate_verify
 from safeloop.platform import webapp
 from safeloop.tenants.facilities import views_home
 from safeloop.tenants.facilities.urls import qr_urlpatterns
@@ -21,6 +22,8 @@ urlpatterns = [
     path("r/", include("safeloop.tenants.risks.urls")),
     path("inbox/", include("safeloop.tenants.alerts.urls")),
     path("l/", include("safeloop.learning.urls")),
+    # The QR code on a training certificate opens this, signed in or not.
+    path("v/<str:token>/", certificate_verify, name="certificate_verify"),
 ]
 
 # A bug answers an error id to quote, never its details (safeloop/platform/errors.py).

@@ -1,1 +1,2 @@
-"""Learning (培训) in the API: courses, quizzes, the question bank, training records."""
+"""Learning in the API: courses (courses.py), quizzes (quiz.py, bank.py),
+training records (training.py)."""
