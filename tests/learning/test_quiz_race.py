@@ -44,9 +44,20 @@ def _setup(tag: str) -> dict:
 
 
 def _cleanup(made: dict) -> None:
-    from safeloop.learning.models import Attempt, CoursePage, Question, QuestionCategory, Quiz
+    from safeloop.learning.models import (
+        Assignment,
+        Attempt,
+        Certificate,
+        CoursePage,
+        Question,
+        QuestionCategory,
+        Quiz,
+    )
 
     with schema_context("acme"):
+        # The pass issued a certificate (the training records' receiver); it protects the course.
+        Certificate.objects.filter(course_id=made["course"]).delete()
+        Assignment.objects.filter(course_id=made["course"]).delete()
         Attempt.objects.filter(pk=made["attempt"]).delete()
         Quiz.objects.filter(course_id=made["course"]).delete()
         Question.objects.filter(category_id=made["category"]).delete()
