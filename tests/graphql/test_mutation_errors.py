@@ -103,6 +103,30 @@ CASES = {
     "removeControlMeasure": _not_found("id", "ControlMeasure"),
     "syncCheckItems": _not_found("id", "RiskPoint"),
     "markNotificationsRead": ("zhang", {"ids": [_nowhere("Notification")]}, ("ids", "not_found")),
+    "createQuestionCategory": _refused(code="QC-X", name="测试题库", nameEn="Test"),
+    "updateQuestionCategory": _not_found("id", "QuestionCategory", name="改名"),
+    "createQuestion": _not_found(
+        "category",
+        "QuestionCategory",
+        kind="TRUE_FALSE",
+        text="动火作业前须办理动火作业票。",
+        choices=[{"text": "正确", "correct": True}, {"text": "错误"}],
+    ),
+    "updateQuestion": _not_found(
+        "id",
+        "Question",
+        category=_nowhere("QuestionCategory"),
+        kind="TRUE_FALSE",
+        text="动火作业前须办理动火作业票。",
+        choices=[{"text": "正确", "correct": True}, {"text": "错误"}],
+    ),
+    "retireQuestion": _not_found("id", "Question"),
+    "configureQuiz": ("wang", {"courseId": 999999, "sources": []}, ("courseId", "not_found")),
+    "startQuiz": _not_found("quiz", "Quiz"),
+    "answerQuestion": _not_found("attempt", "QuizAttempt", questionId=1, choiceIds=[1]),
+    "submitAttempt": _not_found("attempt", "QuizAttempt"),
+    "savePack": _refused(code="PK-X", name="测试课程包", courseCodes=[]),
+    "revokeCertificate": _refused(id=_nowhere("TrainingCertificate"), reason="作废"),
 }
 
 
