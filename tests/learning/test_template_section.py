@@ -236,8 +236,11 @@ def test_a_new_enterprise_opens_with_the_templates_courses_lessons_and_callouts(
         codes = list(CoursePage.objects.order_by("path").values_list("code", flat=True))
         parent = machinery.get_parent().specific
         fire = CoursePage.objects.get(code="T-C02")
+        # The Wagtail admin's search finds them (indexed in bulk too).
+        indexed = list(CoursePage.objects.search("机械设备安全操作"))
 
     assert codes == ["T-C01", "T-C02"]
+    assert [p.pk for p in indexed] == [machinery.pk]
     assert isinstance(parent, CourseIndexPage)
     assert (machinery.title, machinery.title_en) == (
         "机械设备安全操作",
