@@ -45,10 +45,15 @@ def _ensure_courses() -> None:
 
 
 def pack_of(job_role: str):
-    """The active pack for ``job_role`` (the template's, first by code)."""
+    """The job's own active pack: of those naming ``job_role``, the one for the fewest
+    job roles (the welder's pack, not the one for all employees)."""
+    from django.db.models import Count
+
     from safeloop.learning.models import CoursePack
 
-    return CoursePack.objects.filter(active=True, job_roles__code=job_role).order_by("code").first()
+    packs = CoursePack.objects.filter(active=True, job_roles__code=job_role)
+    packs = CoursePack.objects.filter(pk__in=packs).annotate(roles=Count("job_roles"))
+    return packs.order_by("roles", "code").first()
 
 
 def _ensure_pack(admin, job_role: str):
