@@ -11,6 +11,7 @@ class LearningConfig(AppConfig):
     def ready(self) -> None:
         import safeloop.learning.permissions  # noqa: F401  (declares)
         import safeloop.learning.receivers  # noqa: F401  (connects)
+        import safeloop.learning.template_section  # noqa: F401  (registers)
         from safeloop.learning.permissions import LearningPerm
         from safeloop.web.nav import register_nav
 

@@ -253,3 +253,47 @@ def test_every_risk_point_and_control_measure_has_an_owner(in_demo):
     assert not ControlMeasure.objects.filter(owner__isnull=True).exists()
     red = RiskPoint.objects.filter(band="red").select_related("responsible__user").first()
     assert red.responsible.user.email == "zheng@demo.test"  # red risks: company level
+
+
+def test_welder_and_forklift_driver_have_their_job_packs_one_course_done_one_overdue(in_demo):
+    """Gao Feng, the welder, failed the welding course's final quiz once, passed it the
+    second time and holds its certificate; Chen Gang, the forklift driver, is past due
+    on his first required course, and he and his team leader Li Na were told."""
+    from safeloop.learning.assignment_services import my_courses
+    from safeloop.learning.certificate_services import Validity, status_of
+    from safeloop.learning.models import Attempt, Certificate, CoursePage
+    from safeloop.platform.demo.learning import pack_of
+    from safeloop.tenants.alerts.models import Notification
+
+    welder, driver = user("gao@demo.test").person, user("chen@demo.test").person
+    welder_pack, driver_pack = pack_of("welder"), pack_of("forklift_driver")
+    gao, chen = my_courses(welder), my_courses(driver)
+    [certificate] = Certificate.objects.filter(person=welder)
+    attempts = Attempt.objects.filter(person=welder, quiz__course=certificate.course)
+    overdue_notices = Notification.objects.filter(dedupe_key__endswith=":overdue")
+
+    assert CoursePage.objects.count() >= 2
+    assert (welder.job_role.code, driver.job_role.code) == ("welder", "forklift_driver")
+    assert {c.course.pk for c in gao.done + gao.required + gao.due_soon + gao.overdue} == set(
+        welder_pack.courses.values_list("pk", flat=True)
+    )
+    assert [c.course.pk for c in gao.done] == [certificate.course_id]
+    assert status_of(certificate) == Validity.VALID
+    assert sorted(attempts.values_list("number", "passed")) == [(1, False), (2, True)]
+    [late] = chen.overdue
+    assert late.course.pk == driver_pack.items.order_by("order").first().course_id
+    assert {c.course.pk for c in chen.overdue + chen.required + chen.due_soon} == set(
+        driver_pack.courses.values_list("pk", flat=True)
+    )
+    assert set(overdue_notices.values_list("recipient__email", flat=True)) == {"chen@demo.test"}
+    assert Notification.objects.filter(
+        recipient__email="li@demo.test", dedupe_key__endswith=":overdue:superior"
+    ).exists()
+
+
+def test_demo_banner_lists_the_welder_and_forklift_driver(demo):
+    enterprise, logins, _ = demo
+
+    banner = demo_banner(enterprise, logins, 8000)
+
+    assert "gao@demo.test" in banner and "chen@demo.test" in banner

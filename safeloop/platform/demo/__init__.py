@@ -4,10 +4,11 @@ shop window, so every feature shows data on the first login.
 Everything is made through the services a user's clicks call (permission
 checks, audit trail, notices), as the people of the demo would have done it:
 people and their risk ownership (``people``), the site plan and its zones
-(``sitemap``), shift plans with a week of rounds (``rounds``) and hazards in
-every state of the loop (``hazards``). Seeding happens once, in one
-transaction; every later start only lets beat's inspection tick catch up, so
-today's tasks exist even when beat was not running.
+(``sitemap``), shift plans with a week of rounds (``rounds``), hazards in
+every state of the loop (``hazards``) and training: a welder and a forklift
+driver with their course packs, a finished course, an overdue one (``learning``).
+Seeding happens once, in one transaction; every later start only lets beat's
+inspection tick catch up, so today's tasks exist even when beat was not running.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ def ensure_demo() -> tuple[Enterprise, list[DemoLogin]]:
 
 def _seed(now) -> None:
     from safeloop.platform.demo.hazards import seed_hazards
+    from safeloop.platform.demo.learning import seed_learning
     from safeloop.platform.demo.people import seed_people, set_risk_owners
     from safeloop.platform.demo.rounds import seed_plans, seed_rounds
     from safeloop.platform.demo.sitemap import seed_map
@@ -104,6 +106,7 @@ def _seed(now) -> None:
     findings = seed_rounds(plans, now)
     seed_hazards(people, findings, now)
     _read_past_task_notices(now)
+    seed_learning(admin, people, now)
 
 
 def _read_past_task_notices(now) -> None:

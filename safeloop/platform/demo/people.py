@@ -21,6 +21,9 @@ DEMO_PEOPLE = [
      "T3001"),
     ("Qian Li 钱力", "qian@demo.test", "E5002", ["maintenance"], "electrician", "W1", "T3001"),
     ("Zhao Min 赵敏", "zhao@demo.test", "V8001", ["verifier"], None, None, None),
+    ("Gao Feng 高峰", "gao@demo.test", "E5003", ["operator"], "welder", "W3-A1", "T3001"),
+    ("Chen Gang 陈刚", "chen@demo.test", "E5004", ["operator"], "forklift_driver", "W1-A2",
+     "T3001"),
 ]  # fmt: skip
 
 # Who answers for a risk point, by its colour (四色分级管控): red at company
