@@ -6,10 +6,7 @@ Prints, all measured in one run on one machine:
 
 1. signup-to-ready (``provision_enterprise``) median and p95 for the metal template
    without its ``[learning]`` section and with it, signups interleaved so both see
-   the same machine state. While the template files have no ``[learning]`` yet, a
-   stand-in of the size the content brief asks for (8 courses of 3 lessons with
-   ~450-character bodies, 8 categories of 20 questions, a pack per main job role)
-   is used, and the output says so;
+   the same machine state;
 2. the same section's pages made page by page (``add_child``) vs in bulk
    (``publish_courses``): time and queries;
 3. quiz submit p50/p95 for 20-question attempts, through the service and the HTTP
@@ -37,110 +34,6 @@ from urllib.parse import urlsplit, urlunsplit
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.perf.bench_provisioning import _drop_database, _fresh_database, percentile  # noqa: E402
 
-BODY = """
-## 危险辨识
-{topic}作业前，班组长应组织作业人员开展危险辨识，确认设备状态、作业环境和个体防护装备符合要求，并在交接班记录中签字确认。
-!danger 严禁在未办理审批手续的情况下开始{topic}作业。
-!caution 作业过程中发现异常应立即停止作业并报告班组长。
-- 检查设备防护装置是否齐全有效
-- 确认作业区域无无关人员
-- 按规定穿戴个体防护装备
-1. 办理作业审批
-2. 进行安全技术交底
-3. 作业结束后清理现场并验收
-## 应急处置
-发生事故时，现场人员应立即停止作业，切断危险源，按应急预案报告和处置，严禁盲目施救，防止事故扩大。
-!note 每年至少组织一次应急演练，并对演练效果进行评估。
-"""
-TOPICS = ["冲压", "焊接", "叉车", "起重", "用电", "消防", "有限空间", "危化品"]
-
-
-def stand_in_learning(job_roles: list[str]) -> dict:
-    """A ``[learning]`` section of the size the content brief asks for."""
-    categories, courses = [], []
-    for n, topic in enumerate(TOPICS, start=1):
-        questions = []
-        for q in range(20):
-            if q % 7 == 3:
-                questions.append(
-                    {
-                        "kind": "true_false",
-                        "text": f"{topic}作业判断题{q}：作业前必须进行危险辨识。",
-                        "answer": q % 2 == 0,
-                        "explanation": "作业前必须辨识危险。",
-                    }
-                )
-                continue
-            multiple = q % 5 == 4
-            questions.append(
-                {
-                    "kind": "multiple" if multiple else "single",
-                    "text": f"{topic}作业第{q}题：下列做法正确的是？",
-                    "choices": ["办理审批", "检查防护", "无证上岗", "拆除联锁"],
-                    "answer": "AB" if multiple else "ABCD"[q % 2],
-                    "explanation": f"{topic}作业须先审批、检查防护。",
-                }
-            )
-        categories.append(
-            {
-                "code": f"B-CAT{n}",
-                "name": f"{topic}安全",
-                "name_en": f"Topic {n}",
-                "questions": questions,
-            }
-        )
-        courses.append(
-            {
-                "code": f"B-C{n:02}",
-                "title": f"{topic}作业安全",
-                "title_en": f"Safe work {n}",
-                "summary": f"{topic}作业的主要危险、防护措施与应急处置。" * 3,
-                "summary_en": "Hazards, controls and emergency response.",
-                "hours": 2,
-                "renewal_months": 12,
-                "categories": [f"B-CAT{n}"],
-                "lessons": [
-                    {
-                        "title": f"{topic}第{i}课",
-                        "title_en": f"Lesson {i}",
-                        "minutes": 15,
-                        "quiz": i < 3,
-                        "body": BODY.format(topic=topic),
-                    }
-                    for i in range(1, 4)
-                ],
-            }
-        )
-    packs = [
-        {
-            "code": f"B-P-{role.upper().replace('_', '-')}",
-            "name": f"{role}必修课程包",
-            "name_en": role,
-            "job_roles": [role],
-            "courses": [c["code"] for c in courses[n % 8 : n % 8 + 3]],
-            "due_days": 30,
-        }
-        for n, role in enumerate(job_roles[:6])
-    ]
-    packs.append(
-        {
-            "code": "B-P-ALL",
-            "name": "全员必修课程包",
-            "name_en": "Everyone",
-            "job_roles": job_roles,
-            "courses": ["B-C06", "B-C05"],
-            "due_days": 30,
-        }
-    )
-    return {
-        "lesson_quiz_questions": 5,
-        "final_quiz_questions": 10,
-        "pass_mark": 80,
-        "categories": categories,
-        "courses": courses,
-        "packs": packs,
-    }
-
 
 def _templates():
     """(metal without [learning], metal with it, where the section came from)."""
@@ -148,12 +41,8 @@ def _templates():
 
     metal = get_template("metal")
     sections = {k: v for k, v in metal.sections.items() if k != "learning"}
-    learning = metal.sections.get("learning")
+    learning = metal.sections["learning"]
     origin = "metal.toml's own [learning]"
-    if learning is None:
-        roles = [r["code"] for r in metal.sections["facilities"]["job_roles"]]
-        learning = stand_in_learning(roles)
-        origin = "a stand-in section of the brief's size (metal.toml has no [learning] yet)"
     without = dataclasses.replace(metal, sections=sections)
     with_it = dataclasses.replace(metal, sections={**sections, "learning": learning})
     return without, with_it, origin, learning

@@ -261,7 +261,7 @@ def test_welder_and_forklift_driver_have_their_job_packs_one_course_done_one_ove
     on his first required course, and he and his team leader Li Na were told."""
     from safeloop.learning.assignment_services import my_courses
     from safeloop.learning.certificate_services import Validity, status_of
-    from safeloop.learning.models import Attempt, Certificate, CoursePage
+    from safeloop.learning.models import Attempt, Certificate, CoursePack, CoursePage
     from safeloop.platform.demo.learning import pack_of
     from safeloop.tenants.alerts.models import Notification
 
@@ -274,16 +274,22 @@ def test_welder_and_forklift_driver_have_their_job_packs_one_course_done_one_ove
 
     assert CoursePage.objects.count() >= 2
     assert (welder.job_role.code, driver.job_role.code) == ("welder", "forklift_driver")
+    # The welder's own pack plus every pack naming all jobs (全员), nothing else.
+    packs_of = CoursePack.objects.filter(job_roles=welder.job_role)
+    assert welder_pack in packs_of
     assert {c.course.pk for c in gao.done + gao.required + gao.due_soon + gao.overdue} == set(
-        welder_pack.courses.values_list("pk", flat=True)
+        packs_of.values_list("courses", flat=True)
     )
     assert [c.course.pk for c in gao.done] == [certificate.course_id]
     assert status_of(certificate) == Validity.VALID
     assert sorted(attempts.values_list("number", "passed")) == [(1, False), (2, True)]
     [late] = chen.overdue
     assert late.course.pk == driver_pack.items.order_by("order").first().course_id
+    assert set(driver_pack.courses.values_list("pk", flat=True)) <= {
+        c.course.pk for c in chen.overdue + chen.required + chen.due_soon
+    }
     assert {c.course.pk for c in chen.overdue + chen.required + chen.due_soon} == set(
-        driver_pack.courses.values_list("pk", flat=True)
+        CoursePack.objects.filter(job_roles=driver.job_role).values_list("courses", flat=True)
     )
     assert set(overdue_notices.values_list("recipient__email", flat=True)) == {"chen@demo.test"}
     assert Notification.objects.filter(

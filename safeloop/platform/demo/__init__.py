@@ -106,7 +106,7 @@ def _seed(now) -> None:
     findings = seed_rounds(plans, now)
     seed_hazards(people, findings, now)
     _read_past_task_notices(now)
-    seed_learning(admin, people, now)
+    seed_learning(people, now)
 
 
 def _read_past_task_notices(now) -> None:

@@ -2,9 +2,8 @@
 packs, the welder's first course finished with a certificate, the driver's first
 course overdue.
 
-The courses are the metal template's own ``[learning]`` section, applied at
-signup; while that section does not exist yet, the demo applies its own small one
-(``learning.toml``, same format, same code path). The welder passes the course's
+The courses and packs are the metal template's own ``[learning]`` section, applied
+at signup. The welder passes the course's
 final quiz through the quiz engine as a learner would (a failed first attempt, a
 pass on the second), so the certificate is issued by the certificate service; the
 driver's assignment comes from the pack when he joined, back-dated to a join day
@@ -13,35 +12,13 @@ before the due period, and the daily training scan sends the overdue notice.
 
 from __future__ import annotations
 
-import tomllib
 from datetime import timedelta
-from pathlib import Path
 
 from django.utils import timezone
 
 WELDER_NO = "E5003"
 DRIVER_NO = "E5004"
 OVERDUE_DAYS = 5
-FALLBACK = Path(__file__).with_name("learning.toml")
-
-
-# If the template's packs leave one of the two jobs out: (code, name, name_en).
-PACK_NAMES = {
-    "welder": ("DEMO-P-WELDER", "电焊工岗位必修课程包", "Welder's required courses"),
-    "forklift_driver": (
-        "DEMO-P-FORKLIFT",
-        "叉车司机岗位必修课程包",
-        "Forklift driver's required courses",
-    ),
-}
-
-
-def _ensure_courses() -> None:
-    from safeloop.learning.models import CoursePage
-    from safeloop.learning.template_section import apply_learning
-
-    if not CoursePage.objects.exists():
-        apply_learning(None, tomllib.loads(FALLBACK.read_text(encoding="utf-8")))
 
 
 def pack_of(job_role: str):
@@ -56,22 +33,10 @@ def pack_of(job_role: str):
     return packs.order_by("roles", "code").first()
 
 
-def _ensure_pack(admin, job_role: str):
-    from safeloop.learning.assignment_services import save_pack
-    from safeloop.learning.models import CoursePage
-    from safeloop.tenants.facilities.models import JobRole
-
+def _job_pack(job_role: str):
     pack = pack_of(job_role)
     if pack is None:
-        code, name, name_en = PACK_NAMES[job_role]
-        pack = save_pack(
-            by=admin.user,
-            code=code,
-            name=name,
-            name_en=name_en,
-            courses=CoursePage.objects.order_by("path")[:2],
-            job_roles=[JobRole.objects.get(code=job_role)],
-        )
+        raise RuntimeError(f"the demo's template has no course pack for {job_role!r}")
     return pack
 
 
@@ -122,11 +87,10 @@ def _make_overdue(person, course, now) -> None:
     )
 
 
-def seed_learning(admin, people: dict, now) -> None:
+def seed_learning(people: dict, now) -> None:
     from safeloop.learning.reminders import scan_training
 
-    _ensure_courses()
     welder, driver = people[WELDER_NO], people[DRIVER_NO]
-    _finish_course(welder, _first_course(_ensure_pack(admin, "welder")))
-    _make_overdue(driver, _first_course(_ensure_pack(admin, "forklift_driver")), now)
+    _finish_course(welder, _first_course(_job_pack("welder")))
+    _make_overdue(driver, _first_course(_job_pack("forklift_driver")), now)
     scan_training(now)
