@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from e2e.test_tap_targets import MEASURE, TAP
 from tests.support.documents import rasterise, read_qr
 from tests.support.worker import committed
 
@@ -165,6 +166,11 @@ def _take_quiz(page: Page, *, right: bool) -> None:
     page.wait_for_url("**/result/")
 
 
+def _small_targets(page: Page) -> list[str]:
+    """Links and buttons under 44 × 44 px (e2e/test_tap_targets.py's measure)."""
+    return page.evaluate(MEASURE, TAP)["misses"]
+
+
 def _read_to_the_end(page: Page) -> None:
     page.get_by_test_id("lesson-end").scroll_into_view_if_needed()
     expect(page.get_by_test_id("lesson-end-status")).to_have_text("本课时已学完。")
@@ -175,6 +181,9 @@ def test_a_welder_studies_fails_studies_again_passes_and_his_certificate_verifie
 ):
     data = committed(_welder_and_course)
     course_path = f"/l/c/{data['course']}/"
+    # Strict CSP: anything inline the pages tried to run or style would be reported here.
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
+    blocked: list[str] = []
 
     # The quick PIN sign-in lands on 我的课程, where the welder's pack waits.
     page.goto(tenant_url("acme", "/auth/quick/?next=/l/"))
@@ -192,6 +201,7 @@ def test_a_welder_studies_fails_studies_again_passes_and_his_certificate_verifie
     page.wait_for_url(f"**{course_path}")
     expect(page.get_by_test_id("continue")).to_be_in_viewport()
     expect(page.get_by_test_id("lesson-row")).to_have_count(2)
+    assert _small_targets(page) == []
     _shot(page, screenshot, "2-course")
 
     # Lesson 1 (text, callouts, a picture), read to its end; then lesson 2.
@@ -203,6 +213,7 @@ def test_a_welder_studies_fails_studies_again_passes_and_his_certificate_verifie
     figure.scroll_into_view_if_needed()  # loading="lazy"
     expect(figure).to_have_js_property("naturalWidth", 640)
     _read_to_the_end(page)
+    assert _small_targets(page) == []
     _shot(page, screenshot, "4-lesson-end")
     page.get_by_test_id("next-lesson").click()
     expect(page.get_by_test_id("page-title")).to_have_text("个人防护与触电预防")
@@ -241,3 +252,4 @@ def test_a_welder_studies_fails_studies_again_passes_and_his_certificate_verifie
     page.goto(url)
     expect(page.get_by_test_id("verify-status")).to_have_text("有效")
     _shot(page, screenshot, "8-verified")
+    assert blocked == []
