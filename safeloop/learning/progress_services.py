@@ -26,8 +26,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Page, ReferenceIndex
 
-from safeloop.access import ensure_can
+from safeloop.access import can, ensure_can
 from safeloop.learning.assignment_services import DUE_SOON_DAYS, local_today
 from safeloop.learning.catalogue import lessons_of
 from safeloop.learning.certificate_services import status_of
@@ -86,6 +87,19 @@ def readable_courses():
 def lesson_of_course(course: CoursePage, lesson_id: int) -> LessonPage | None:
     """The published lesson ``lesson_id`` if it is one of ``course``'s lessons."""
     return lessons_of(course).filter(pk=lesson_id).first()
+
+
+def may_read_media(user, obj) -> bool:
+    """A picture or document (video, PDF) is read by learners once a published lesson or
+    course uses it; people who write courses (learning.manage) read them all. Other
+    files of the enterprise's Wagtail library stay out of reach by guessing ids."""
+    if can(user, LearningPerm.LEARNING_MANAGE):
+        return True
+    if not can(user, LearningPerm.LEARNING_TAKE):
+        return False
+    users = ReferenceIndex.get_references_to(obj).values_list("object_id", flat=True)
+    page_ids = [int(pk) for pk in users if str(pk).isdigit()]
+    return Page.objects.live().type(LessonPage, CoursePage).filter(pk__in=page_ids).exists()
 
 
 def video_ids(lesson: LessonPage) -> list[str]:

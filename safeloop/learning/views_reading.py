@@ -113,8 +113,11 @@ def lesson_progress(request: HttpRequest, course_id: int, lesson_id: int) -> Jso
 
 @guarded(LearningPerm.LEARNING_TAKE)
 def lesson_document(request: HttpRequest, document_id: int) -> HttpResponse:
-    """A lesson's video or PDF, for people of this enterprise who take courses."""
+    """A lesson's video or PDF, for people of this enterprise who take courses (once a
+    published lesson uses it)."""
     document = get_object_or_404(get_document_model(), pk=document_id)
+    if not progress_services.may_read_media(request.user, document):
+        raise Http404
     return serve_tenant_file(document.file)
 
 
@@ -122,5 +125,7 @@ def lesson_document(request: HttpRequest, document_id: int) -> HttpResponse:
 def lesson_image(request: HttpRequest, rendition_id: int) -> HttpResponse:
     """A lesson picture at the size the page asked for (a Wagtail rendition)."""
     rendition_model = get_image_model().get_rendition_model()
-    rendition = get_object_or_404(rendition_model, pk=rendition_id)
+    rendition = get_object_or_404(rendition_model.objects.select_related("image"), pk=rendition_id)
+    if not progress_services.may_read_media(request.user, rendition.image):
+        raise Http404
     return serve_tenant_file(rendition.file)

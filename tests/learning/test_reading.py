@@ -196,6 +196,17 @@ def test_the_lesson_media_are_served_to_people_signed_in(as_zhang, welding):
     assert anonymous.status_code == 302
 
 
+def test_a_file_no_published_lesson_uses_is_for_course_writers_only(as_zhang, wang, welding):
+    draft = get_document_model().objects.create(
+        title="未发布的资料", file=ContentFile(b"%PDF-1.4 draft", name="draft.pdf")
+    )
+    path = f"/l/media/doc/{draft.pk}/"
+
+    assert as_zhang.get(path).status_code == 404
+    as_zhang.force_login(wang)
+    assert as_zhang.get(path).status_code == 200
+
+
 # --- progress ----------------------------------------------------------------------------
 
 
