@@ -28,6 +28,7 @@ from safeloop.graphql.inspections.mutations import InspectionsMutation
 from safeloop.graphql.inspections.mutations_setup import InspectionsSetupMutation
 from safeloop.graphql.inspections.queries import InspectionsQuery
 from safeloop.graphql.learning.bank import BankMutation, BankQuery
+from safeloop.graphql.learning.courses import CoursesMutation, CoursesQuery
 from safeloop.graphql.learning.quiz import QuizMutation, QuizQuery
 from safeloop.graphql.learning.training import TrainingMutation, TrainingQuery
 from safeloop.graphql.masking import SafeLoopSchema
@@ -46,6 +47,7 @@ Query = merge_types(
         InspectionsQuery,
         RisksQuery,
         AlertsQuery,
+        CoursesQuery,
         QuizQuery,
         BankQuery,
         TrainingQuery,
@@ -62,6 +64,7 @@ Mutation = merge_types(
         InspectionsSetupMutation,
         RisksMutation,
         AlertsMutation,
+        CoursesMutation,
         QuizMutation,
         BankMutation,
         TrainingMutation,

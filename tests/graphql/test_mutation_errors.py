@@ -127,6 +127,7 @@ CASES = {
     "submitAttempt": _not_found("attempt", "QuizAttempt"),
     "savePack": _refused(code="PK-X", name="测试课程包", courseCodes=[]),
     "revokeCertificate": _refused(id=_nowhere("TrainingCertificate"), reason="作废"),
+    "recordLessonProgress": _not_found("lesson", "Lesson", readToEnd=True),
 }
 
 

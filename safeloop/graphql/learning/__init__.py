@@ -1,2 +1,2 @@
-"""Learning in the API: courses (courses.py), quizzes (quiz.py, bank.py),
+"""Learning in the API: courses, lessons and progress (courses.py), quizzes (quiz.py, bank.py),
 training records (training.py)."""

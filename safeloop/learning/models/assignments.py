@@ -119,10 +119,14 @@ class LessonProgress(models.Model):
         "learning.LessonPage", on_delete=models.CASCADE, related_name="progress"
     )
     opened_at = models.DateTimeField()
+    # The end of the lesson scrolled into view.
+    read_to_end_at = models.DateTimeField(null=True, blank=True)
     # Read to the end, and every video in it watched to ≥ 90 %.
     completed_at = models.DateTimeField(null=True, blank=True)
-    # Highest share of the lesson's videos watched, 0-100.
+    # Share watched of the lesson's least-watched video, 0-100 (100 without videos).
     video_percent = models.PositiveSmallIntegerField(default=0)
+    # {"<video block id>": furthest point reached in percent, ...}
+    videos = models.JSONField(default=dict, blank=True)
     seconds_spent = models.PositiveIntegerField(default=0)
 
     class Meta:
