@@ -170,6 +170,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The Wagtail admin (/cms/ on enterprise hosts, people who may manage learning only)
+# writes inline <script> from its widgets (choosers, date inputs, inline panels),
+# which no nonce reaches: there, and only there, inline scripts may run
+# (safeloop/learning/cms.py sets this on its responses). Every other directive stays.
+SAFELOOP_CMS_CSP_REPLACE = {"script-src": [SELF, UNSAFE_INLINE]}
+
 ROOT_URLCONF = "safeloop.platform.urls_tenant"
 PUBLIC_SCHEMA_URLCONF = "safeloop.platform.urls_public"
 WSGI_APPLICATION = "safeloop.platform.wsgi.application"
@@ -433,6 +439,8 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars fetched from gravatar.com: it would send a hash of each e-mail abroad.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # Lesson files: pictures (Wagtail images), PDF documents and videos (Wagtail documents,
 # mp4/webm). Limits are checked on the server by extension and content
