@@ -183,6 +183,18 @@ def test_the_safety_manager_writes_a_course_and_the_welder_sees_it(
     screenshot("course-published")
     assert committed(lambda: _lesson_blocks(course)) == [("figure", "焊接面罩")]
 
+    # A file the server would refuse is refused in the browser before it is sent.
+    page.goto(tenant_url("acme", "/cms/documents/multiple/add/"))
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.locator("input[type=file]").first.set_input_files(
+        {"name": "notes.docx", "mimeType": "application/msword", "buffer": b"PK" * 50}
+    )
+    expect(page.locator("[data-upload-refused]")).to_contain_text("notes.docx")
+    page.wait_for_timeout(500)
+    assert posts == []
+    screenshot("upload-refused")
+
     # The course joins the welders' pack.
     page.goto(tenant_url("acme", f"/l/packs/{data['pack']}/"))
     page.get_by_test_id("field-courses").get_by_text(f"WELD-C-{tag}").click()
