@@ -29,6 +29,15 @@ class LearningConfig(AppConfig):
             perm=LearningPerm.LEARNING_TAKE,
             order=30,
         )
+        # The Wagtail admin at /cms/ (tenant hosts only; the public host has no such URL,
+        # so the entry is left out there). Wagtail's own permissions follow cms.py.
+        register_nav(
+            "course_editor",
+            _("Course editor"),
+            "wagtailadmin_home",
+            perm=LearningPerm.LEARNING_MANAGE,
+            order=31,
+        )
         register_nav(
             "course_packs",
             _("Course packs"),

@@ -5,6 +5,9 @@ This is a ``post_save`` receiver on ``Person`` rather than a call in the facilit
 services, so facilities (below learning) imports nothing of it; saves that touch only
 other fields (a PIN, a failed PIN count) are skipped.
 
+A person's roles saved: the Wagtail course editors' group follows who may manage
+learning (``cms.sync_course_editor``; the /cms/ gate checks the permission itself too).
+
 A course's final quiz passed (``course_passed``): the assignment is done and the
 certificate issued, in the grading transaction.
 """
@@ -30,6 +33,17 @@ def person_saved(sender, instance: Person, created: bool, update_fields=None, ra
     from safeloop.learning.assignment_services import sync_person
 
     sync_person(instance)
+
+
+@receiver(post_save, sender=Person, dispatch_uid="learning-person-course-editor")
+def person_roles_saved(
+    sender, instance: Person, created: bool, update_fields=None, raw=False, **kwargs
+):
+    if raw or (update_fields is not None and "roles" not in update_fields):
+        return
+    from safeloop.learning.cms import sync_course_editor
+
+    sync_course_editor(instance.user)
 
 
 @receiver(course_passed, dispatch_uid="learning-course-passed")

@@ -197,6 +197,10 @@ def provision_enterprise(data: SignupData, *, trial_days: int | None = None) -> 
             Domain.objects.create(domain=enterprise.host, tenant=enterprise, is_primary=True)
             clone_base_schema(enterprise.schema_name)
             with tenant_context(enterprise):
+                from safeloop.learning.cms import ensure_tenant_site
+
+                # The cloned Wagtail root, site and collection become this enterprise's.
+                ensure_tenant_site(enterprise.host)
                 apply_template(enterprise, template)
                 from safeloop.tenants.facilities.services import create_first_admin
 

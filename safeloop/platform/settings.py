@@ -170,6 +170,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The Wagtail admin (/cms/ on enterprise hosts, people who may manage learning only)
+# writes inline <script> from its widgets (choosers, date inputs, inline panels),
+# which no nonce reaches: there, and only there, inline scripts may run
+# (safeloop/learning/cms.py sets this on its responses). Every other directive stays.
+SAFELOOP_CMS_CSP_REPLACE = {"script-src": [SELF, UNSAFE_INLINE]}
+
 ROOT_URLCONF = "safeloop.platform.urls_tenant"
 PUBLIC_SCHEMA_URLCONF = "safeloop.platform.urls_public"
 WSGI_APPLICATION = "safeloop.platform.wsgi.application"
@@ -424,6 +430,32 @@ WAGTAILADMIN_BASE_URL = origin(
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The admin is at /cms/ on enterprise hosts only (safeloop/learning/cms.py gates it):
+# people who may not manage learning never see Wagtail's own login.
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+# Accounts are SafeLoop's (people pages, audited): the admin changes no password or e-mail.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars fetched from gravatar.com: it would send a hash of each e-mail abroad.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Lesson files: pictures (Wagtail images), PDF documents and videos (Wagtail documents,
+# mp4/webm). Limits are checked on the server by extension and content
+# (safeloop/learning/cms_uploads.py) and in the browser before upload (cms-upload.js).
+SAFELOOP_VIDEO_MAX_MB = env_int("SAFELOOP_VIDEO_MAX_MB", 200)
+SAFELOOP_DOCUMENT_MAX_MB = env_int("SAFELOOP_DOCUMENT_MAX_MB", 20)
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("SAFELOOP_IMAGE_MAX_MB", 10) * 1024 * 1024
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
+WAGTAILDOCS_EXTENSIONS = ["pdf", "mp4", "webm"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = max(SAFELOOP_VIDEO_MAX_MB, SAFELOOP_DOCUMENT_MAX_MB) * 1024 * 1024
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "safeloop.learning.cms_uploads.LessonFileForm"
+# Documents go through our view (safeloop/learning/views_cms.py): signed-in people of
+# this enterprise only, byte ranges for video seeking; S3 keys redirect presigned.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "video/mp4", "video/webm"]
 
 # --- GraphQL ----------------------------------------------------------------
 STRAWBERRY_DJANGO = {

@@ -1,7 +1,12 @@
 """URLs of an enterprise's host (<slug>.<base domain>)."""
 
+from django.conf import settings
 from django.urls import include, path
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.utils.urlpatterns import decorate_urlpatterns
 
+from safeloop.learning import views_cms
+from safeloop.learning.cms import cms_gate
 from safeloop.learning.views_training import certificate_verify
 from safeloop.platform import webapp
 from safeloop.tenants.facilities import views_home
@@ -22,6 +27,16 @@ urlpatterns = [
     path("r/", include("safeloop.tenants.risks.urls")),
     path("inbox/", include("safeloop.tenants.alerts.urls")),
     path("l/", include("safeloop.learning.urls")),
+    # The Wagtail admin (课程编辑), for people who may manage learning only.
+    path("cms/", include(decorate_urlpatterns(wagtailadmin_urls.urlpatterns, cms_gate))),
+    # Lesson files: documents and videos by their Wagtail URL, images by their storage
+    # URL; signed-in people of this enterprise only (views_cms.py).
+    path(
+        "documents/<int:document_id>/<str:document_filename>",
+        views_cms.document,
+        name="wagtaildocs_serve",
+    ),
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", views_cms.image_file, name="cms_image"),
     # The QR code on a training certificate opens this, signed in or not.
     path("v/<str:token>/", certificate_verify, name="certificate_verify"),
 ]

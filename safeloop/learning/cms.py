@@ -1,0 +1,172 @@
+"""The Wagtail admin (课程编辑) of an enterprise: who may open it, and its site.
+
+Who may write courses is SafeLoop's rule: the ``learning.manage`` permission,
+held through roles (``safeloop/learning/permissions.py``). Wagtail asks its own
+questions (``wagtailadmin.access_admin``, page and collection permissions), so
+the people who hold ``learning.manage`` are kept in one Django group,
+:data:`EDITOR_GROUP`, which holds exactly what writing courses needs: the admin,
+pages under the course catalogue, and images and documents in the root collection.
+
+Two places keep that group true, both calling :func:`sync_course_editor`:
+
+* a person saved with new roles (``receivers.py``), so the group follows a role
+  change at once;
+* every request to ``/cms/`` (:func:`cms_gate`), which first checks the SafeLoop
+  permission itself and refuses everyone else with our sign-in page or our 403
+  page. The group is therefore never what lets anyone in: a stale membership
+  (roles edited with a bulk ``update()``) opens nothing, and a missing one is
+  made on the way in.
+
+Wagtail's own account, user, group and site pages are closed: people and roles are
+kept on SafeLoop's people pages, where changes are audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+
+from safeloop.access import can
+from safeloop.learning.permissions import LearningPerm
+from safeloop.web.guards import forbidden
+
+EDITOR_GROUP = "SafeLoop course editors"
+
+# What a course editor may do with pages under the catalogue, and with files.
+PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+COLLECTION_PERMISSIONS = (
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+)
+# Admin sections that would change people, roles or the enterprise's site outside
+# SafeLoop's audited services (a superuser could otherwise reach them).
+CLOSED_SECTIONS = ("users/", "groups/", "sites/", "locales/", "account/")
+
+
+def _permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+@transaction.atomic
+def ensure_editor_group() -> Group:
+    """The course editors' group with its permissions (made on first use in each schema)."""
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+
+    from safeloop.learning.catalogue import course_index
+
+    group, created = Group.objects.get_or_create(name=EDITOR_GROUP)
+    index = course_index()
+    if not created and GroupPagePermission.objects.filter(group=group, page=index).exists():
+        return group
+    group.permissions.add(_permission("wagtailadmin", "access_admin"))
+    for codename in PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=index, permission=_permission("wagtailcore", codename)
+        )
+    root = Collection.get_first_root_node()
+    for app_label, codename in COLLECTION_PERMISSIONS:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=root, permission=_permission(app_label, codename)
+        )
+    return group
+
+
+def sync_course_editor(user, *, by=None) -> bool | None:
+    """Put ``user`` in the course editors' group if they may manage learning, take them
+    out otherwise; audited when membership changes. Returns the new membership, or
+    ``None`` when nothing changed."""
+    if user is None or user.pk is None:
+        return None
+    should = can(user, LearningPerm.LEARNING_MANAGE)
+    is_member = user.groups.filter(name=EDITOR_GROUP).exists()
+    if should == is_member:
+        return None
+    from safeloop.tenants.audit.services import record_event
+
+    with transaction.atomic():
+        group = ensure_editor_group()
+        if should:
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)
+        record_event(
+            user,
+            "learning.course_editor_granted" if should else "learning.course_editor_revoked",
+            by=by,
+            object_type="auth.user",
+            group=EDITOR_GROUP,
+        )
+    # Django caches a user's permissions on the object; the next check must see the change.
+    for attr in ("_perm_cache", "_group_perm_cache", "_user_perm_cache"):
+        user.__dict__.pop(attr, None)
+    return should
+
+
+def cms_gate(view: Callable) -> Callable:
+    """Every Wagtail admin view: our sign-in for the anonymous, our 403 page for people
+    without ``learning.manage`` and for the closed sections, the group made true for
+    the rest."""
+
+    @wraps(view)
+    def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        if not can(user, LearningPerm.LEARNING_MANAGE):
+            return forbidden(request)
+        section = request.path_info.removeprefix("/cms/")
+        if section.startswith(CLOSED_SECTIONS):
+            return forbidden(request)
+        sync_course_editor(user)
+        response = view(request, *args, **kwargs)
+        # Wagtail's widgets need inline scripts; the relaxation is for /cms/ only.
+        response._csp_replace = settings.SAFELOOP_CMS_CSP_REPLACE
+        return response
+
+    return gated
+
+
+@transaction.atomic
+def ensure_tenant_site(host: str) -> None:
+    """Make the cloned Wagtail tree this enterprise's: the default Site answers for
+    ``host`` on the public port and its root is the course catalogue.
+
+    The base schema carries Wagtail's root page, its placeholder home page, the
+    default Site (``localhost:80``), the root collection and the locale (copied by
+    the clone); called by provisioning in the new schema. Idempotent.
+    """
+    from wagtail.models import Page, Site
+
+    from safeloop.learning.catalogue import course_index
+    from safeloop.platform.urls_util import DEFAULT_PORTS
+
+    index = course_index()
+    port = str(settings.SAFELOOP_PUBLIC_PORT or DEFAULT_PORTS.get(settings.SAFELOOP_SCHEME, "80"))
+    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+    placeholder = site.root_page if site.pk else None
+    site.hostname = host
+    site.port = int(port)
+    site.root_page = index
+    site.site_name = ""
+    site.save()
+    # Wagtail's "Welcome to your new Wagtail site!" page: a bare Page with nothing under it.
+    if (
+        placeholder is not None
+        and placeholder.pk != index.pk
+        and placeholder.specific_class is Page
+        and placeholder.depth == 2
+        and not placeholder.get_children().exists()
+    ):
+        placeholder.delete()
+    Site.clear_site_root_paths_cache()
