@@ -56,12 +56,35 @@ def django_db_setup(django_db_setup, django_db_blocker):
             )
         )
         with tenant_context(acme):
+            _without_template_learning()
             _seed_acme_people()
         with tenant_context(globex):
             from safeloop.tenants.facilities.models import Person
 
             Person.objects.update(pin_hash=_pin_hash())
         connection.set_schema_to_public()
+
+
+def _without_template_learning() -> None:
+    """Acme's training starts empty: the learning tests make exactly the courses, packs
+    and questions they assert on. (The metal template's own courses are applied and
+    checked in tests/learning/test_template_section.py and by the demo's tests;
+    Globex keeps the food template's, so isolation tests see another tenant's.)"""
+    from safeloop.learning.models import (
+        Assignment,
+        CoursePack,
+        CoursePage,
+        Question,
+        QuestionCategory,
+        Quiz,
+    )
+
+    Assignment.objects.all().delete()
+    CoursePack.objects.all().delete()
+    Quiz.objects.all().delete()
+    Question.objects.all().delete()
+    QuestionCategory.objects.all().delete()
+    CoursePage.objects.all().delete()
 
 
 def _pin_hash() -> str:

@@ -172,10 +172,15 @@ def test_a_duplicate_pack_code_is_refused(wang, course_a):
 
 
 def test_another_enterprise_sees_none_of_the_packs_or_assignments(wang, course_a, globex):
-    operator_pack(wang, [course_a])
+    pack = operator_pack(wang, [course_a])
     with tenant_context(globex):
-        assert not CoursePack.objects.exists()
-        assert not Assignment.objects.exists()
+        # Globex has its food template's packs and assignments, and none of Acme's.
+        assert CoursePack.objects.exists()
+        assert not CoursePack.objects.filter(code=pack.code).exists()
+        assert not Assignment.objects.filter(course__code=course_a.code).exists()
+        assert set(Assignment.objects.values_list("course__code", flat=True)) <= set(
+            CoursePack.objects.values_list("courses__code", flat=True)
+        )
 
 
 # --- My courses ----------------------------------------------------------------------
