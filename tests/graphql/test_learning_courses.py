@@ -136,7 +136,9 @@ def test_the_course_list_takes_a_fixed_number_of_queries(as_zhang, zhang, rows):
     for n in range(rows):
         course = make_course(f"G-{n}", lessons=2)
         LessonProgress.objects.create(
-            person=zhang.person, lesson_id=course.get_children().first().pk, opened_at=timezone.now()
+            person=zhang.person,
+            lesson_id=course.get_children().first().pk,
+            opened_at=timezone.now(),
         )
 
     with CaptureQueriesContext(connection) as ctx:
