@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 from strawberry import relay
 
@@ -50,7 +51,7 @@ def _ours(data: dict) -> list[dict]:
 
 def test_courses_list_the_lessons_with_my_progress(as_zhang, zhang, course_a):
     first = course_a.get_children().first()
-    LessonProgress.objects.create(person=zhang.person, lesson_id=first.pk, opened_at="2026-01-05")
+    LessonProgress.objects.create(person=zhang.person, lesson_id=first.pk, opened_at=timezone.now())
 
     [course] = _ours(run(as_zhang, COURSES))
 
@@ -135,7 +136,9 @@ def test_the_course_list_takes_a_fixed_number_of_queries(as_zhang, zhang, rows):
     for n in range(rows):
         course = make_course(f"G-{n}", lessons=2)
         LessonProgress.objects.create(
-            person=zhang.person, lesson_id=course.get_children().first().pk, opened_at="2026-01-05"
+            person=zhang.person,
+            lesson_id=course.get_children().first().pk,
+            opened_at=timezone.now(),
         )
 
     with CaptureQueriesContext(connection) as ctx:

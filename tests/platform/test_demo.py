@@ -261,7 +261,14 @@ def test_welder_and_forklift_driver_have_their_job_packs_one_course_done_one_ove
     on his first required course, and he and his team leader Li Na were told."""
     from safeloop.learning.assignment_services import my_courses
     from safeloop.learning.certificate_services import Validity, status_of
-    from safeloop.learning.models import Attempt, Certificate, CoursePack, CoursePage
+    from safeloop.learning.models import (
+        Attempt,
+        Certificate,
+        CoursePack,
+        CoursePage,
+        LessonPage,
+        LessonProgress,
+    )
     from safeloop.platform.demo.learning import pack_of
     from safeloop.tenants.alerts.models import Notification
 
@@ -283,6 +290,15 @@ def test_welder_and_forklift_driver_have_their_job_packs_one_course_done_one_ove
     assert [c.course.pk for c in gao.done] == [certificate.course_id]
     assert status_of(certificate) == Validity.VALID
     assert sorted(attempts.values_list("number", "passed")) == [(1, False), (2, True)]
+    # He read every lesson of that course to its end before the exam.
+    lessons = LessonPage.objects.child_of(certificate.course).live()
+    assert lessons.count() >= 2
+    assert (
+        LessonProgress.objects.filter(
+            person=welder, lesson__in=lessons, completed_at__isnull=False
+        ).count()
+        == lessons.count()
+    )
     [late] = chen.overdue
     assert late.course.pk == driver_pack.items.order_by("order").first().course_id
     assert set(driver_pack.courses.values_list("pk", flat=True)) <= {

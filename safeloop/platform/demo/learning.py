@@ -61,11 +61,21 @@ def _answer(attempt, user, *, right: bool) -> None:
         quiz_services.save_answer(attempt, item["question"], chosen, by=user)
 
 
+def _read_lessons(person, course) -> None:
+    """Read every lesson of the course to its end, as the lesson page reports it."""
+    from safeloop.learning import progress_services
+    from safeloop.learning.models import LessonPage
+
+    for lesson in LessonPage.objects.child_of(course).live().order_by("path"):
+        progress_services.record_progress(lesson, by=person.user, read_to_end=True)
+
+
 def _finish_course(person, course):
-    """Take the course's final quiz as the person: fail once, study, pass."""
+    """Read the course, take its final quiz as the person: fail once, study, pass."""
     from safeloop.learning import quiz_services
     from safeloop.learning.models import Certificate, Quiz
 
+    _read_lessons(person, course)
     final = Quiz.objects.get(course=course, lesson=None)
     for right in (False, True):
         attempt = quiz_services.start_or_resume(final, by=person.user)
