@@ -114,11 +114,17 @@ def lesson_progress(request: HttpRequest, course_id: int, lesson_id: int) -> Jso
 @guarded(LearningPerm.LEARNING_TAKE)
 def lesson_document(request: HttpRequest, document_id: int) -> HttpResponse:
     """A lesson's video or PDF, for people of this enterprise who take courses (once a
-    published lesson uses it)."""
+    published lesson uses it). Byte ranges are answered: phones play and seek videos
+    with them."""
     document = get_object_or_404(get_document_model(), pk=document_id)
     if not progress_services.may_read_media(request.user, document):
         raise Http404
-    return serve_tenant_file(document.file)
+    return serve_tenant_file(
+        document.file,
+        request,
+        content_type=document.content_type,
+        disposition=document.content_disposition,
+    )
 
 
 @guarded(LearningPerm.LEARNING_TAKE)
@@ -128,4 +134,4 @@ def lesson_image(request: HttpRequest, rendition_id: int) -> HttpResponse:
     rendition = get_object_or_404(rendition_model.objects.select_related("image"), pk=rendition_id)
     if not progress_services.may_read_media(request.user, rendition.image):
         raise Http404
-    return serve_tenant_file(rendition.file)
+    return serve_tenant_file(rendition.file, request)

@@ -207,6 +207,74 @@ def test_a_file_no_published_lesson_uses_is_for_course_writers_only(as_zhang, wa
     assert as_zhang.get(path).status_code == 200
 
 
+# --- videos on phones: byte ranges ---------------------------------------------------------
+# Phones (iOS Safari above all) fetch a video in ranges before they play it and at each
+# seek; the lesson page serves it through the same code as the Wagtail admin.
+
+VIDEO_BYTES = b"\x00\x00\x00\x18ftypmp42"
+
+
+def _video_path(welding) -> str:
+    return f"/l/media/doc/{welding['video'].pk}/"
+
+
+def test_a_lesson_video_answers_a_byte_range_for_a_learner(as_zhang, welding):
+    path = _video_path(welding)
+
+    whole = as_zhang.get(path)
+    part = as_zhang.get(path, HTTP_RANGE="bytes=4-11")
+    tail = as_zhang.get(path, HTTP_RANGE="bytes=-4")
+    beyond = as_zhang.get(path, HTTP_RANGE="bytes=100-")
+
+    assert whole.status_code == 200 and whole["Accept-Ranges"] == "bytes"
+    assert b"".join(whole.streaming_content) == VIDEO_BYTES
+    assert whole["Content-Type"] == "video/mp4"
+    assert part.status_code == 206
+    assert part["Content-Range"] == f"bytes 4-11/{len(VIDEO_BYTES)}"
+    assert part["Content-Length"] == "8"
+    assert b"".join(part.streaming_content) == b"ftypmp42"
+    assert tail.status_code == 206 and b"".join(tail.streaming_content) == b"mp42"
+    assert beyond.status_code == 416
+    assert beyond["Content-Range"] == f"bytes */{len(VIDEO_BYTES)}"
+
+
+def test_a_phone_that_has_the_video_is_not_sent_it_again(as_zhang, welding):
+    path = _video_path(welding)
+    first = as_zhang.get(path)
+
+    again = as_zhang.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    changed = as_zhang.get(path, HTTP_RANGE="bytes=4-11", HTTP_IF_RANGE='"another-version"')
+    same = as_zhang.get(path, HTTP_RANGE="bytes=4-11", HTTP_IF_RANGE=first["ETag"])
+
+    assert first["Last-Modified"]
+    assert again.status_code == 304
+    # A range of another version would splice two files: the whole file comes instead.
+    assert changed.status_code == 200
+    assert b"".join(changed.streaming_content) == VIDEO_BYTES
+    assert same.status_code == 206
+
+
+def test_another_enterprises_person_gets_no_lesson_video(as_chen, globex, welding):
+    path = _video_path(welding)
+
+    with tenant_context(globex):
+        on_own_host = as_chen.get(path, HTTP_RANGE="bytes=4-11")
+    # Chen's session cookie sent to Acme's host names nobody there.
+    as_chen.defaults["HTTP_HOST"] = "acme.localhost"
+    on_acme_host = as_chen.get(path, HTTP_RANGE="bytes=4-11")
+
+    assert on_own_host.status_code == 404
+    assert on_acme_host.status_code == 302 and "/auth/login/" in on_acme_host["Location"]
+
+
+def test_the_video_of_an_unpublished_lesson_is_not_served(as_zhang, welding):
+    welding["lessons"][1].unpublish()
+
+    response = as_zhang.get(_video_path(welding), HTTP_RANGE="bytes=4-11")
+
+    assert response.status_code == 404
+
+
 # --- progress ----------------------------------------------------------------------------
 
 

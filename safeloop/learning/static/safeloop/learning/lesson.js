@@ -29,6 +29,12 @@
         if (state.status === "done") {
           status.textContent = end.getAttribute("data-done-text");
           end.classList.add("is-done");
+          // The tag under the title says so too, as it will after a reload.
+          var tag = document.querySelector("[data-lesson-status] .tag");
+          if (tag) {
+            tag.className = "tag tag-done";
+            tag.textContent = end.getAttribute("data-done-tag");
+          }
         } else if (state.readToEnd) {
           status.textContent = end.getAttribute("data-videos-left-text");
         }
@@ -74,6 +80,22 @@
           report({ video: id, percent: percent }).catch(function () { sent = before; });
         }
       }
+      // A WebM recorded in a browser (MediaRecorder: screen and phone recorders) has no
+      // duration in its header, so the browser says Infinity and nothing could be
+      // reported. Asking for a time far past the end makes it find the end (with byte
+      // ranges); then back to where the video was.
+      function findDuration() {
+        if (video.duration !== Infinity) return;
+        var back = video.currentTime;
+        video.addEventListener("durationchange", function found() {
+          if (!isFinite(video.duration)) return;
+          video.removeEventListener("durationchange", found);
+          video.currentTime = back;
+        });
+        video.currentTime = 1e101;
+      }
+      video.addEventListener("loadedmetadata", findDuration);
+      if (video.readyState >= 1) findDuration();
       video.addEventListener("timeupdate", function () { update(false); });
       video.addEventListener("pause", function () { update(true); });
       video.addEventListener("ended", function () { update(true); });
