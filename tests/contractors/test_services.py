@@ -165,7 +165,9 @@ def test_the_consent_records_version_text_hash_time_and_address(wu):
 def test_an_impossible_id_number_is_refused_on_its_field(hengda, wang, caplog):
     wrong = WU_ID[:-1] + "3"
     with pytest.raises(ValidationError) as caught:
-        services.register_worker(hengda, by=wang, name="吴刚", id_number_value=wrong, consent=consent())
+        services.register_worker(
+            hengda, by=wang, name="吴刚", id_number_value=wrong, consent=consent()
+        )
     assert _field_error(caught) == ("id_number", "check_digit")
     assert wrong not in str(caught.value)
     assert not ContractorWorker.objects.exists()
@@ -279,7 +281,9 @@ def test_an_expired_certificate_is_refused(wu, wang):
 
 
 def test_a_licence_scan_is_kept_as_pdf_under_the_schema(hengda, wang):
-    scan = SimpleUploadedFile("licence.pdf", b"%PDF-1.4\n%\xe2\xe3\n", content_type="application/pdf")
+    scan = SimpleUploadedFile(
+        "licence.pdf", b"%PDF-1.4\n%\xe2\xe3\n", content_type="application/pdf"
+    )
     qualification = services.add_qualification(
         hengda,
         by=wang,

@@ -85,7 +85,9 @@ def test_every_single_character_typo_of_a_credit_code_is_caught():
 def test_a_check_character_of_zero_is_computed_when_the_sum_divides_by_31():
     # 31 - 0 = 31 means the check character 0, not an index out of range.
     first17 = next(
-        f"9111000071{n:07d}" for n in range(10_000) if credit_code_check_char(f"9111000071{n:07d}") == "0"
+        f"9111000071{n:07d}"
+        for n in range(10_000)
+        if credit_code_check_char(f"9111000071{n:07d}") == "0"
     )
     assert clean_credit_code(first17 + "0") == first17 + "0"
 

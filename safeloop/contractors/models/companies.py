@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -34,6 +35,13 @@ class ContractorCompany(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("contractors:company", args=[self.pk])
+
+    @property
+    def is_blacklisted(self) -> bool:
+        return self.status == CompanyStatus.BLACKLISTED
 
 
 class QualificationKind(models.TextChoices):

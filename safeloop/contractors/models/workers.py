@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -59,6 +60,9 @@ class ContractorWorker(models.Model):
 
     def __repr__(self) -> str:
         return f"<ContractorWorker {self.pk}: {self.name} {self.id_number_masked}>"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contractors:worker", args=[self.pk])
 
     def work_type_labels(self) -> list[str]:
         labels = dict(WorkType.choices)
