@@ -51,9 +51,12 @@ SAFELOOP_AUDIT_KEY_FALLBACKS = env_list("SAFELOOP_AUDIT_KEY_FALLBACKS", [])
 # still decrypt. Duplicates are matched by HMAC-SHA256 under SAFELOOP_PII_HASH_KEY, a
 # separate key (derived from SAFELOOP_PII_KEY when unset): set it explicitly before
 # rotating SAFELOOP_PII_KEY, or stored hashes stop matching. See safeloop/contractors/pii.py.
-SAFELOOP_PII_KEY = env_str("SAFELOOP_PII_KEY") or base64.urlsafe_b64encode(
-    hmac.new(SECRET_KEY.encode(), b"safeloop.pii.fernet-key", hashlib.sha256).digest()
-).decode()
+SAFELOOP_PII_KEY = (
+    env_str("SAFELOOP_PII_KEY")
+    or base64.urlsafe_b64encode(
+        hmac.new(SECRET_KEY.encode(), b"safeloop.pii.fernet-key", hashlib.sha256).digest()
+    ).decode()
+)
 SAFELOOP_PII_KEY_FALLBACKS = env_list("SAFELOOP_PII_KEY_FALLBACKS", [])
 SAFELOOP_PII_HASH_KEY = (
     env_str("SAFELOOP_PII_HASH_KEY")
