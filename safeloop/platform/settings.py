@@ -6,6 +6,7 @@ PostgreSQL, a local-memory cache and a file-system Celery broker.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from pathlib import Path
@@ -41,6 +42,26 @@ SAFELOOP_AUDIT_KEY = (
     or hmac.new(SECRET_KEY.encode(), b"safeloop.audit.chain-key", hashlib.sha256).hexdigest()
 )
 SAFELOOP_AUDIT_KEY_FALLBACKS = env_list("SAFELOOP_AUDIT_KEY_FALLBACKS", [])
+# Personal information of contractor workers (resident ID numbers, PIPL) is stored
+# encrypted with Fernet under this key (a urlsafe-base64 32-byte Fernet key, e.g. from
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`),
+# which the database never holds. Unset, it is derived from SECRET_KEY with its own salt
+# (development only: production sets it from a secret store). On rotation the old keys
+# go to SAFELOOP_PII_KEY_FALLBACKS (comma-separated, newest first) so stored numbers
+# still decrypt. Duplicates are matched by HMAC-SHA256 under SAFELOOP_PII_HASH_KEY, a
+# separate key (derived from SAFELOOP_PII_KEY when unset): set it explicitly before
+# rotating SAFELOOP_PII_KEY, or stored hashes stop matching. See safeloop/contractors/pii.py.
+SAFELOOP_PII_KEY = (
+    env_str("SAFELOOP_PII_KEY")
+    or base64.urlsafe_b64encode(
+        hmac.new(SECRET_KEY.encode(), b"safeloop.pii.fernet-key", hashlib.sha256).digest()
+    ).decode()
+)
+SAFELOOP_PII_KEY_FALLBACKS = env_list("SAFELOOP_PII_KEY_FALLBACKS", [])
+SAFELOOP_PII_HASH_KEY = (
+    env_str("SAFELOOP_PII_HASH_KEY")
+    or hmac.new(SAFELOOP_PII_KEY.encode(), b"safeloop.pii.match-key", hashlib.sha256).hexdigest()
+)
 
 SAFELOOP_BASE_DOMAIN = (env_str("SAFELOOP_BASE_DOMAIN", "localhost") or "localhost").lower()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [SAFELOOP_BASE_DOMAIN, f".{SAFELOOP_BASE_DOMAIN}"])
@@ -97,6 +118,7 @@ TENANT_APPS = [
     "safeloop.tenants.inspections",
     "safeloop.tenants.risks",
     "safeloop.learning",
+    "safeloop.contractors",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("r/", include("safeloop.tenants.risks.urls")),
     path("inbox/", include("safeloop.tenants.alerts.urls")),
     path("l/", include("safeloop.learning.urls")),
+    path("k/", include("safeloop.contractors.urls")),
     # The Wagtail admin (课程编辑), for people who may manage learning only.
     path("cms/", include(decorate_urlpatterns(wagtailadmin_urls.urlpatterns, cms_gate))),
     # Lesson files: documents and videos by their Wagtail URL, images by their storage

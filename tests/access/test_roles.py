@@ -72,7 +72,21 @@ _LEARNING = {
     Role.OPERATOR: {"learning.take"},
     Role.VERIFIER: set(),
 }
-EXPECTED = {role: EXPECTED[role] | _LEARNING[role] for role in Role}
+# Contractors: managers keep the companies and workers and may read full ID numbers;
+# the officer, the leader in charge and workshop directors (whose areas the crews
+# work in) look, with ID numbers masked; nobody else sees contractors.
+_CONTRACTORS = {
+    Role.ADMIN: {"contractors.view", "contractors.manage"},
+    Role.SAFETY_MANAGER: {"contractors.view", "contractors.manage"},
+    Role.SAFETY_OFFICER: {"contractors.view"},
+    Role.LEADER_IN_CHARGE: {"contractors.view"},
+    Role.WORKSHOP_DIRECTOR: {"contractors.view"},
+    Role.TEAM_LEADER: set(),
+    Role.MAINTENANCE: set(),
+    Role.OPERATOR: set(),
+    Role.VERIFIER: set(),
+}
+EXPECTED = {role: EXPECTED[role] | _LEARNING[role] | _CONTRACTORS[role] for role in Role}
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContractorsConfig(AppConfig):
+    name = "safeloop.contractors"
+    label = "contractors"
+    verbose_name = "Contractors"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        import safeloop.contractors.permissions  # noqa: F401  (declares)
+        from safeloop.contractors.permissions import ContractorPerm
+        from safeloop.web.nav import register_nav
+
+        register_nav(
+            "contractors",
+            _("Contractors"),
+            "contractors:companies",
+            perm=ContractorPerm.CONTRACTOR_VIEW,
+            order=40,
+        )

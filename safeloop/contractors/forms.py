@@ -1,0 +1,77 @@
+"""Forms of the contractor pages; the services check everything again."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from safeloop.contractors.models import CertificateKind, Crew, QualificationKind, WorkType
+from safeloop.web.forms import ShellForm
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+IMAGE = forms.ClearableFileInput(attrs={"accept": "image/*"})
+
+
+class CompanyForm(ShellForm):
+    name = forms.CharField(label=_("company name"), max_length=120)
+    credit_code = forms.CharField(
+        label=_("unified social credit code"),
+        max_length=40,
+        help_text=_("18 characters, on the business licence."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    contact_name = forms.CharField(label=_("contact person"), max_length=60, required=False)
+    phone = forms.CharField(
+        label=_("phone"), max_length=30, required=False, widget=forms.TextInput({"type": "tel"})
+    )
+
+
+class QualificationForm(ShellForm):
+    kind = forms.ChoiceField(label=_("kind"), choices=QualificationKind.choices)
+    number = forms.CharField(label=_("certificate number"), max_length=60)
+    valid_until = forms.DateField(
+        label=_("valid until"), required=False, widget=DATE, help_text=_("Empty: no end date.")
+    )
+    file = forms.FileField(
+        label=_("scan"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/*"}),
+        help_text=_("PDF or picture, at most 12 MB."),
+    )
+
+
+class WorkerForm(ShellForm):
+    name = forms.CharField(label=_("name"), max_length=60)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=30,
+        help_text=_("Resident ID card, 18 characters. Stored encrypted and shown masked."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("phone"), max_length=30, required=False, widget=forms.TextInput({"type": "tel"})
+    )
+    work_types = forms.MultipleChoiceField(
+        label=_("work types"),
+        choices=WorkType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    crew = forms.ModelChoiceField(label=_("crew"), queryset=Crew.objects.none(), required=False)
+    photo = forms.FileField(label=_("photo"), required=False, widget=IMAGE)
+    consent = forms.BooleanField(
+        label=_("The worker has read the privacy notice above and agrees to it."),
+        required=False,
+    )
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["crew"].queryset = Crew.objects.filter(company=company)
+
+
+class CertificateForm(ShellForm):
+    kind = forms.ChoiceField(label=_("operation type"), choices=CertificateKind.choices)
+    number = forms.CharField(label=_("certificate number"), max_length=40)
+    issuer = forms.CharField(label=_("issued by"), max_length=120)
+    valid_until = forms.DateField(label=_("valid until"), widget=DATE)
+    card_photo = forms.FileField(label=_("photo of the card"), required=False, widget=IMAGE)

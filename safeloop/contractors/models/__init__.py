@@ -1,0 +1,18 @@
+"""Contractors (相关方): companies and their qualifications, projects, crews, workers,
+special operation certificates and privacy consents."""
+
+from safeloop.contractors.models.companies import (  # noqa: F401
+    CompanyStatus,
+    ContractorCompany,
+    Crew,
+    Project,
+    Qualification,
+    QualificationKind,
+)
+from safeloop.contractors.models.workers import (  # noqa: F401
+    CertificateKind,
+    ContractorWorker,
+    PrivacyConsent,
+    SpecialCertificate,
+    WorkType,
+)

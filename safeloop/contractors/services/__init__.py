@@ -1,0 +1,25 @@
+"""The rules of contractors: one module per part, every function here re-exported."""
+
+from safeloop.contractors.services.companies import (  # noqa: F401
+    EXPIRING_SOON_DAYS,
+    ContractorErrorCode,
+    Expiring,
+    Expiry,
+    add_qualification,
+    blacklist_company,
+    create_company,
+    create_crew,
+    create_project,
+    expiring,
+    expiry_label,
+    expiry_status,
+    set_crew_lead,
+    update_company,
+)
+from safeloop.contractors.services.workers import (  # noqa: F401
+    Consent,
+    Registration,
+    add_certificate,
+    register_worker,
+    unmasked_id,
+)

@@ -1,0 +1,22 @@
+"""Contractor pages for the enterprise's managers, under /k/ (outsiders' pages: portal/)."""
+
+from django.urls import path
+
+from safeloop.contractors import views
+
+app_name = "contractors"
+
+urlpatterns = [
+    path("", views.companies, name="companies"),
+    path("new/", views.company_edit, name="company_new"),
+    path("<int:pk>/", views.company_detail, name="company"),
+    path("<int:pk>/edit/", views.company_edit, name="company_edit"),
+    path("<int:pk>/qualifications/new/", views.qualification_new, name="qualification_new"),
+    path("<int:pk>/workers/new/", views.worker_new, name="worker_new"),
+    path("workers/<int:pk>/", views.worker_detail, name="worker"),
+    path("workers/<int:pk>/reveal/", views.worker_reveal, name="worker_reveal"),
+    path("workers/<int:pk>/certificates/new/", views.certificate_new, name="certificate_new"),
+    path("files/workers/<int:pk>/photo", views.worker_photo, name="worker_photo"),
+    path("files/certificates/<int:pk>/card", views.certificate_card, name="certificate_card"),
+    path("files/qualifications/<int:pk>/scan", views.qualification_scan, name="qualification_scan"),
+]
