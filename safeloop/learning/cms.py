@@ -17,8 +17,9 @@ Two places keep that group true, both calling :func:`sync_course_editor`:
   (roles edited with a bulk ``update()``) opens nothing, and a missing one is
   made on the way in.
 
-Wagtail's own account, user, group and site pages are closed: people and roles are
-kept on SafeLoop's people pages, where changes are audited.
+Wagtail's own user, group and site pages are closed: people and roles are kept on
+SafeLoop's people pages, where changes are audited. Its account page (linked from
+the sidebar and the dashboard) leads to the person's SafeLoop workspace instead.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
 from safeloop.access import can
 from safeloop.learning.permissions import LearningPerm
@@ -51,7 +53,9 @@ COLLECTION_PERMISSIONS = (
 )
 # Admin sections that would change people, roles or the enterprise's site outside
 # SafeLoop's audited services (a superuser could otherwise reach them).
-CLOSED_SECTIONS = ("users/", "groups/", "sites/", "locales/", "account/")
+CLOSED_SECTIONS = ("users/", "groups/", "sites/", "locales/")
+# Wagtail's account pages (name, e-mail, language, avatar): SafeLoop keeps those.
+ACCOUNT_SECTION = "account/"
 
 
 def _permission(app_label: str, codename: str) -> Permission:
@@ -128,6 +132,8 @@ def cms_gate(view: Callable) -> Callable:
         section = request.path_info.removeprefix("/cms/")
         if section.startswith(CLOSED_SECTIONS):
             return forbidden(request)
+        if section.startswith(ACCOUNT_SECTION):
+            return HttpResponseRedirect(reverse("workspace:home"))
         sync_course_editor(user)
         response = view(request, *args, **kwargs)
         # Wagtail's widgets need inline scripts; the relaxation is for /cms/ only.
@@ -138,9 +144,10 @@ def cms_gate(view: Callable) -> Callable:
 
 
 @transaction.atomic
-def ensure_tenant_site(host: str) -> None:
+def ensure_tenant_site(host: str, *, name: str = "") -> None:
     """Make the cloned Wagtail tree this enterprise's: the default Site answers for
-    ``host`` on the public port and its root is the course catalogue.
+    ``host`` on the public port, is called ``name`` (the admin's dashboard title) and
+    its root is the course catalogue.
 
     The base schema carries Wagtail's root page, its placeholder home page, the
     default Site (``localhost:80``), the root collection and the locale (copied by
@@ -158,7 +165,7 @@ def ensure_tenant_site(host: str) -> None:
     site.hostname = host
     site.port = int(port)
     site.root_page = index
-    site.site_name = ""
+    site.site_name = name
     site.save()
     # Wagtail's "Welcome to your new Wagtail site!" page: a bare Page with nothing under it.
     if (

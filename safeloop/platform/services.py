@@ -200,7 +200,7 @@ def provision_enterprise(data: SignupData, *, trial_days: int | None = None) -> 
                 from safeloop.learning.cms import ensure_tenant_site
 
                 # The cloned Wagtail root, site and collection become this enterprise's.
-                ensure_tenant_site(enterprise.host)
+                ensure_tenant_site(enterprise.host, name=enterprise.name)
                 apply_template(enterprise, template)
                 from safeloop.tenants.facilities.services import create_first_admin
 

@@ -95,3 +95,63 @@ def test_the_editor_offers_no_wagtail_preview_of_courses_or_lessons(as_gu, press
     add = as_gu.get(f"/cms/pages/add/learning/lessonpage/{course.pk}/")
     assert add.status_code == 200
     assert "/preview/" not in add.content.decode()
+
+
+def test_the_preview_address_is_not_a_server_error(as_gu, press_course):
+    _course, lesson = press_course
+
+    response = as_gu.get(f"/cms/pages/{lesson.pk}/edit/preview/")
+
+    assert response.status_code in (200, 404)
+
+
+# --- the menu and the dashboard ----------------------------------------------------
+
+
+def test_the_menu_has_no_reports_or_help(as_gu):
+    html = as_gu.get("/cms/").content.decode()
+    props = re.search(r'id="wagtail-sidebar-props"[^>]*>(.*?)</script>', html, re.S).group(1)
+
+    assert '"name": "explorer"' in props and '"name": "images"' in props
+    assert '"name": "reports"' not in props
+    assert '"name": "help"' not in props
+
+
+def test_the_dashboard_leads_to_training_pages_and_every_link_on_it_works(as_gu):
+    html = as_gu.get("/cms/").content.decode()
+
+    assert 'data-testid="cms-learning-links"' in html
+    links = {
+        href for href in _hrefs(html) if href.startswith("/") and not href.startswith("/static/")
+    }
+    for path in ("/l/packs/", "/l/quizzes/", "/l/bank/", "/l/archive/", "/l/"):
+        assert path in links
+    # Wagtail's account page (also behind the keyboard-shortcuts note) leads to /w/.
+    for href in links:
+        if href.startswith("/cms/logout"):
+            continue
+        assert as_gu.get(href, follow=True).status_code == 200, href
+
+
+def test_the_dashboard_speaks_chinese_and_names_the_enterprise(as_gu, acme):
+    html = as_gu.get("/cms/").content.decode()
+
+    assert re.search(rf'<h1 class="w-h1[^"]*">\s*{re.escape(acme.name)}\s*</h1>', html)
+    assert "培训管理" in html and "搜索课程和课时" in html
+    assert "个页面" in html and "Pages" not in html
+
+
+# --- uploads -----------------------------------------------------------------------
+
+
+def test_the_upload_page_names_the_limit_of_each_kind_of_file(as_gu, gu, wang):
+    from safeloop.tenants.facilities.services import update_person
+
+    chinese = as_gu.get("/cms/documents/multiple/add/").content.decode()
+    assert "PDF 文档不超过 20 MB；MP4 或 WebM 视频不超过 200 MB。" in chinese
+    assert "200.0" not in chinese
+
+    update_person(gu.person, by=wang, language="en")
+    english = as_gu.get("/cms/documents/add/").content.decode()
+    assert "PDF documents up to 20 MB; MP4 or WebM videos up to 200 MB." in english
+    assert "Maximum filesize" not in english
