@@ -24,16 +24,17 @@ the sidebar and the dashboard) leads to the person's SafeLoop workspace instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from psycopg import sql
 
 from safeloop.access import can
 from safeloop.learning.permissions import LearningPerm
@@ -177,3 +178,74 @@ def ensure_tenant_site(host: str, *, name: str = "") -> None:
     ):
         placeholder.delete()
     Site.clear_site_root_paths_cache()
+
+
+# Schemas compared per query (as in safeloop/platform/migrating.py).
+_BATCH = 200
+
+
+def enterprises_without_their_site(enterprises: Sequence[Any]) -> list[Any]:
+    """The enterprises whose default Wagtail Site does not answer for their host with
+    the course catalogue as its root: made before each enterprise had its own site,
+    or reset since. A few queries for any number of schemas; schemas without the
+    Wagtail tables (or without a schema at all) are left to the migration step."""
+    if not enterprises:
+        return []
+    by_schema = {enterprise.schema_name: enterprise for enterprise in enterprises}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n.nspname FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid "
+            "WHERE n.nspname = ANY(%s) AND c.relkind = 'r' "
+            "AND c.relname IN ('wagtailcore_site', 'learning_courseindexpage') "
+            "GROUP BY n.nspname HAVING count(*) = 2",
+            [list(by_schema)],
+        )
+        ready = sorted(name for (name,) in cursor.fetchall())
+        lacking: list[Any] = []
+        for start in range(0, len(ready), _BATCH):
+            batch = ready[start : start + _BATCH]
+            parts = [
+                sql.SQL(
+                    "SELECT {index} WHERE NOT EXISTS (SELECT 1 FROM {schema}.wagtailcore_site s "
+                    "JOIN {schema}.learning_courseindexpage i ON i.page_ptr_id = s.root_page_id "
+                    "WHERE s.is_default_site AND s.hostname = {host})"
+                ).format(
+                    index=sql.Literal(index),
+                    schema=sql.Identifier(schema),
+                    host=sql.Literal(by_schema[schema].host),
+                )
+                for index, schema in enumerate(batch)
+            ]
+            cursor.execute(sql.SQL(" UNION ALL ").join(parts).as_string(connection.connection))
+            lacking += [by_schema[batch[index]] for (index,) in cursor.fetchall()]
+    return sorted(lacking, key=lambda enterprise: enterprise.schema_name)
+
+
+def ensure_tenant_sites() -> list[str]:
+    """Give every enterprise that lacks it its own Wagtail site (:func:`ensure_tenant_site`);
+    the schema names it fixed.
+
+    ``safeloop migrate`` calls this after the tenants' migrations, so the models fit
+    every table (a data migration would run today's Page and Site models on a schema
+    still short of later migrations). The base schema has no tenant row and keeps
+    Wagtail's ``localhost`` site: a clone gets its host at provisioning.
+    """
+    from django_tenants.utils import get_public_schema_name, tenant_context
+
+    from safeloop.platform.models import Enterprise
+    from safeloop.tenants.audit.services import record_event
+
+    enterprises = list(Enterprise.objects.exclude(schema_name=get_public_schema_name()))
+    fixed = []
+    for enterprise in enterprises_without_their_site(enterprises):
+        with tenant_context(enterprise):
+            ensure_tenant_site(enterprise.host, name=enterprise.name)
+            record_event(
+                None,
+                "learning.course_site_set",
+                object_type="wagtailcore.site",
+                object_id=enterprise.host,
+                reason="deploy",
+            )
+        fixed.append(enterprise.schema_name)
+    return fixed

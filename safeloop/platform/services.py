@@ -20,7 +20,7 @@ from django_tenants.utils import get_tenant_base_schema, schema_exists, tenant_c
 from safeloop.platform.cloning import clone_schema
 from safeloop.platform.errors import field_error
 from safeloop.platform.industry import TemplateError, apply_template, get_template
-from safeloop.platform.migrating import TenantMigrationRun, migrate_tenants
+from safeloop.platform.migrating import TenantMigrationRun, TenantSchemasMissing, migrate_tenants
 from safeloop.platform.models import Domain, Enterprise
 
 log = logging.getLogger(__name__)
@@ -244,14 +244,26 @@ def clone_base_schema(schema_name: str) -> None:
 
 def migrate_all(*, verbosity: int = 1) -> TenantMigrationRun:
     """Migrate public, the base schema (which has no tenant row) and the tenants that
-    miss a migration the base has (see safeloop/platform/migrating.py).
+    miss a migration the base has (see safeloop/platform/migrating.py); then gives
+    every enterprise that lacks it its own Wagtail site (safeloop/learning/cms.py).
 
     Raises TenantSchemasMissing, after migrating the rest, if a tenant has no schema.
     """
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
     ensure_public_tenant()
     ensure_base_schema(verbosity=verbosity)
-    return migrate_tenants(verbosity=verbosity)
+    from safeloop.learning.cms import ensure_tenant_sites
+
+    try:
+        run = migrate_tenants(verbosity=verbosity)
+    except TenantSchemasMissing:
+        ensure_tenant_sites()
+        raise
+    # Enterprises made before each had its own Wagtail site (or whose site was reset).
+    fixed = ensure_tenant_sites()
+    if fixed:
+        log.info("Wagtail site set for %d enterprise(s): %s", len(fixed), ", ".join(fixed))
+    return run
 
 
 def ensure_public_tenant() -> Enterprise:
