@@ -221,23 +221,21 @@ def enterprises_without_their_site(enterprises: Sequence[Any]) -> list[Any]:
     return sorted(lacking, key=lambda enterprise: enterprise.schema_name)
 
 
-def ensure_tenant_sites() -> list[str]:
-    """Give every enterprise that lacks it its own Wagtail site (:func:`ensure_tenant_site`);
-    the schema names it fixed.
+def ensure_tenant_sites(enterprises: Sequence[Any]) -> list[str]:
+    """Give each of ``enterprises`` (tenant rows) that lacks it its own Wagtail site
+    (:func:`ensure_tenant_site`); the schema names it fixed.
 
     ``safeloop migrate`` calls this after the tenants' migrations, so the models fit
     every table (a data migration would run today's Page and Site models on a schema
     still short of later migrations). The base schema has no tenant row and keeps
     Wagtail's ``localhost`` site: a clone gets its host at provisioning.
     """
-    from django_tenants.utils import get_public_schema_name, tenant_context
+    from django_tenants.utils import tenant_context
 
-    from safeloop.platform.models import Enterprise
     from safeloop.tenants.audit.services import record_event
 
-    enterprises = list(Enterprise.objects.exclude(schema_name=get_public_schema_name()))
     fixed = []
-    for enterprise in enterprises_without_their_site(enterprises):
+    for enterprise in enterprises_without_their_site(list(enterprises)):
         with tenant_context(enterprise):
             ensure_tenant_site(enterprise.host, name=enterprise.name)
             record_event(

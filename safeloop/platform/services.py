@@ -15,7 +15,12 @@ from django.core.management import call_command
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_tenant_base_schema, schema_exists, tenant_context
+from django_tenants.utils import (
+    get_public_schema_name,
+    get_tenant_base_schema,
+    schema_exists,
+    tenant_context,
+)
 
 from safeloop.platform.cloning import clone_schema
 from safeloop.platform.errors import field_error
@@ -252,18 +257,25 @@ def migrate_all(*, verbosity: int = 1) -> TenantMigrationRun:
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
     ensure_public_tenant()
     ensure_base_schema(verbosity=verbosity)
-    from safeloop.learning.cms import ensure_tenant_sites
-
     try:
         run = migrate_tenants(verbosity=verbosity)
     except TenantSchemasMissing:
-        ensure_tenant_sites()
+        ensure_enterprise_sites()
         raise
-    # Enterprises made before each had its own Wagtail site (or whose site was reset).
-    fixed = ensure_tenant_sites()
+    ensure_enterprise_sites()
+    return run
+
+
+def ensure_enterprise_sites() -> list[str]:
+    """Each enterprise's own Wagtail site, for those made before provisioning set it
+    (or whose site was reset); the schema names set. See safeloop/learning/cms.py."""
+    from safeloop.learning.cms import ensure_tenant_sites
+
+    enterprises = Enterprise.objects.exclude(schema_name=get_public_schema_name())
+    fixed = ensure_tenant_sites(enterprises.order_by("schema_name"))
     if fixed:
         log.info("Wagtail site set for %d enterprise(s): %s", len(fixed), ", ".join(fixed))
-    return run
+    return fixed
 
 
 def ensure_public_tenant() -> Enterprise:

@@ -179,7 +179,7 @@ def _site(enterprise) -> tuple:
 
 
 def test_a_deploy_gives_an_enterprise_made_before_the_course_editor_its_own_site():
-    from safeloop.learning.cms import ensure_tenant_sites
+    from safeloop.platform.services import ensure_enterprise_sites
 
     with throwaway_enterprise() as old, throwaway_enterprise() as fine:
         _reset_site_to_wagtails_default(old)
@@ -189,16 +189,16 @@ def test_a_deploy_gives_an_enterprise_made_before_the_course_editor_its_own_site
         assert _site(old) == (old.host, True, old.name, 1)
         assert _site(fine) == (fine.host, True, fine.name, 1)
         # and the next deploy finds nothing to set
-        assert committed(ensure_tenant_sites) == []
+        assert committed(ensure_enterprise_sites) == []
 
 
 def test_the_base_schema_keeps_wagtails_localhost_site():
     from django_tenants.utils import get_tenant_base_schema, schema_context
     from wagtail.models import Site
 
-    from safeloop.learning.cms import ensure_tenant_sites
+    from safeloop.platform.services import ensure_enterprise_sites
 
-    committed(ensure_tenant_sites)
+    committed(ensure_enterprise_sites)
 
     def read() -> list:
         with schema_context(get_tenant_base_schema()):
