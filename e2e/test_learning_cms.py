@@ -11,6 +11,7 @@ e2e-artifacts/.
 from __future__ import annotations
 
 import io
+import re
 import uuid
 
 import pytest
@@ -143,6 +144,13 @@ def test_the_safety_manager_writes_a_course_and_the_welder_sees_it(
     page.wait_for_url("**/cms/")
     watch.collect()
     screenshot("dashboard")
+    # The menu holds what a course editor uses; the dashboard leads to the rest of training.
+    sidebar = page.locator("[data-wagtail-sidebar], aside.sidebar, #wagtail-sidebar").first
+    expect(sidebar.get_by_text("页面", exact=True)).to_be_visible()
+    for hidden in ("报告", "帮助"):
+        expect(sidebar.get_by_text(hidden, exact=True)).to_have_count(0)
+    links = page.get_by_test_id("cms-learning-links")
+    expect(links.get_by_role("link", name="课程包")).to_be_visible()
 
     # A new course under the catalogue.
     page.goto(tenant_url("acme", f"/cms/pages/{data['index']}/"))
@@ -183,8 +191,19 @@ def test_the_safety_manager_writes_a_course_and_the_welder_sees_it(
     screenshot("course-published")
     assert committed(lambda: _lesson_blocks(course)) == [("figure", "焊接面罩")]
 
+    # "View live" opens the lesson where people read it, on Acme's host and port.
+    live = page.get_by_role("link", name=re.compile("实时查看|在线查看")).first
+    expect(live).to_have_attribute("href", re.compile(rf"/l/c/{course}/\d+/$"))
+    live.click()
+    page.wait_for_url(re.compile(rf"/l/c/{course}/\d+/$"))
+    expect(page.locator("h1")).to_contain_text("焊前检查")
+    screenshot("view-live")
+
     # A file the server would refuse is refused in the browser before it is sent.
     page.goto(tenant_url("acme", "/cms/documents/multiple/add/"))
+    expect(
+        page.get_by_text("PDF 文档不超过 20 MB；MP4 或 WebM 视频不超过 200 MB。")
+    ).to_be_visible()
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
     page.locator("input[type=file]").first.set_input_files(

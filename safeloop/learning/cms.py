@@ -17,21 +17,24 @@ Two places keep that group true, both calling :func:`sync_course_editor`:
   (roles edited with a bulk ``update()``) opens nothing, and a missing one is
   made on the way in.
 
-Wagtail's own account, user, group and site pages are closed: people and roles are
-kept on SafeLoop's people pages, where changes are audited.
+Wagtail's own user, group and site pages are closed: people and roles are kept on
+SafeLoop's people pages, where changes are audited. Its account page (linked from
+the sidebar and the dashboard) leads to the person's SafeLoop workspace instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from psycopg import sql
 
 from safeloop.access import can
 from safeloop.learning.permissions import LearningPerm
@@ -51,7 +54,9 @@ COLLECTION_PERMISSIONS = (
 )
 # Admin sections that would change people, roles or the enterprise's site outside
 # SafeLoop's audited services (a superuser could otherwise reach them).
-CLOSED_SECTIONS = ("users/", "groups/", "sites/", "locales/", "account/")
+CLOSED_SECTIONS = ("users/", "groups/", "sites/", "locales/")
+# Wagtail's account pages (name, e-mail, language, avatar): SafeLoop keeps those.
+ACCOUNT_SECTION = "account/"
 
 
 def _permission(app_label: str, codename: str) -> Permission:
@@ -128,6 +133,8 @@ def cms_gate(view: Callable) -> Callable:
         section = request.path_info.removeprefix("/cms/")
         if section.startswith(CLOSED_SECTIONS):
             return forbidden(request)
+        if section.startswith(ACCOUNT_SECTION):
+            return HttpResponseRedirect(reverse("workspace:home"))
         sync_course_editor(user)
         response = view(request, *args, **kwargs)
         # Wagtail's widgets need inline scripts; the relaxation is for /cms/ only.
@@ -138,9 +145,10 @@ def cms_gate(view: Callable) -> Callable:
 
 
 @transaction.atomic
-def ensure_tenant_site(host: str) -> None:
+def ensure_tenant_site(host: str, *, name: str = "") -> None:
     """Make the cloned Wagtail tree this enterprise's: the default Site answers for
-    ``host`` on the public port and its root is the course catalogue.
+    ``host`` on the public port, is called ``name`` (the admin's dashboard title) and
+    its root is the course catalogue.
 
     The base schema carries Wagtail's root page, its placeholder home page, the
     default Site (``localhost:80``), the root collection and the locale (copied by
@@ -158,7 +166,7 @@ def ensure_tenant_site(host: str) -> None:
     site.hostname = host
     site.port = int(port)
     site.root_page = index
-    site.site_name = ""
+    site.site_name = name
     site.save()
     # Wagtail's "Welcome to your new Wagtail site!" page: a bare Page with nothing under it.
     if (
@@ -170,3 +178,72 @@ def ensure_tenant_site(host: str) -> None:
     ):
         placeholder.delete()
     Site.clear_site_root_paths_cache()
+
+
+# Schemas compared per query (as in safeloop/platform/migrating.py).
+_BATCH = 200
+
+
+def enterprises_without_their_site(enterprises: Sequence[Any]) -> list[Any]:
+    """The enterprises whose default Wagtail Site does not answer for their host with
+    the course catalogue as its root: made before each enterprise had its own site,
+    or reset since. A few queries for any number of schemas; schemas without the
+    Wagtail tables (or without a schema at all) are left to the migration step."""
+    if not enterprises:
+        return []
+    by_schema = {enterprise.schema_name: enterprise for enterprise in enterprises}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n.nspname FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid "
+            "WHERE n.nspname = ANY(%s) AND c.relkind = 'r' "
+            "AND c.relname IN ('wagtailcore_site', 'learning_courseindexpage') "
+            "GROUP BY n.nspname HAVING count(*) = 2",
+            [list(by_schema)],
+        )
+        ready = sorted(name for (name,) in cursor.fetchall())
+        lacking: list[Any] = []
+        for start in range(0, len(ready), _BATCH):
+            batch = ready[start : start + _BATCH]
+            parts = [
+                sql.SQL(
+                    "SELECT {index} WHERE NOT EXISTS (SELECT 1 FROM {schema}.wagtailcore_site s "
+                    "JOIN {schema}.learning_courseindexpage i ON i.page_ptr_id = s.root_page_id "
+                    "WHERE s.is_default_site AND s.hostname = {host})"
+                ).format(
+                    index=sql.Literal(index),
+                    schema=sql.Identifier(schema),
+                    host=sql.Literal(by_schema[schema].host),
+                )
+                for index, schema in enumerate(batch)
+            ]
+            cursor.execute(sql.SQL(" UNION ALL ").join(parts).as_string(connection.connection))
+            lacking += [by_schema[batch[index]] for (index,) in cursor.fetchall()]
+    return sorted(lacking, key=lambda enterprise: enterprise.schema_name)
+
+
+def ensure_tenant_sites(enterprises: Sequence[Any]) -> list[str]:
+    """Give each of ``enterprises`` (tenant rows) that lacks it its own Wagtail site
+    (:func:`ensure_tenant_site`); the schema names it fixed.
+
+    ``safeloop migrate`` calls this after the tenants' migrations, so the models fit
+    every table (a data migration would run today's Page and Site models on a schema
+    still short of later migrations). The base schema has no tenant row and keeps
+    Wagtail's ``localhost`` site: a clone gets its host at provisioning.
+    """
+    from django_tenants.utils import tenant_context
+
+    from safeloop.tenants.audit.services import record_event
+
+    fixed = []
+    for enterprise in enterprises_without_their_site(list(enterprises)):
+        with tenant_context(enterprise):
+            ensure_tenant_site(enterprise.host, name=enterprise.name)
+            record_event(
+                None,
+                "learning.course_site_set",
+                object_type="wagtailcore.site",
+                object_id=enterprise.host,
+                reason="deploy",
+            )
+        fixed.append(enterprise.schema_name)
+    return fixed

@@ -80,8 +80,27 @@ def check_lesson_file(uploaded) -> FileKind:
     return kind
 
 
+def lesson_file_limits_text() -> str:
+    """The limits per kind, for the upload forms (Wagtail's own text names only the largest)."""
+    return _("PDF documents up to %(document)s MB; MP4 or WebM videos up to %(video)s MB.") % {
+        "document": settings.SAFELOOP_DOCUMENT_MAX_MB,
+        "video": settings.SAFELOOP_VIDEO_MAX_MB,
+    }
+
+
 class LessonFileForm(BaseDocumentForm):
     """Wagtail's document form (single and multiple upload, chooser) with our checks."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The multiple-upload page shows this field's help text as its only hint.
+        if "file" in self.fields:
+            field = self.fields["file"]
+            field.help_text = lesson_file_limits_text()
+            # What the upload page says of a file over the largest limit.
+            field.error_messages["file_too_large_unknown_size"] = _(
+                "This file is too big. %(limits)s"
+            ) % {"limits": field.help_text}
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")

@@ -15,12 +15,17 @@ from django.core.management import call_command
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_tenant_base_schema, schema_exists, tenant_context
+from django_tenants.utils import (
+    get_public_schema_name,
+    get_tenant_base_schema,
+    schema_exists,
+    tenant_context,
+)
 
 from safeloop.platform.cloning import clone_schema
 from safeloop.platform.errors import field_error
 from safeloop.platform.industry import TemplateError, apply_template, get_template
-from safeloop.platform.migrating import TenantMigrationRun, migrate_tenants
+from safeloop.platform.migrating import TenantMigrationRun, TenantSchemasMissing, migrate_tenants
 from safeloop.platform.models import Domain, Enterprise
 
 log = logging.getLogger(__name__)
@@ -200,7 +205,7 @@ def provision_enterprise(data: SignupData, *, trial_days: int | None = None) -> 
                 from safeloop.learning.cms import ensure_tenant_site
 
                 # The cloned Wagtail root, site and collection become this enterprise's.
-                ensure_tenant_site(enterprise.host)
+                ensure_tenant_site(enterprise.host, name=enterprise.name)
                 apply_template(enterprise, template)
                 from safeloop.tenants.facilities.services import create_first_admin
 
@@ -244,14 +249,33 @@ def clone_base_schema(schema_name: str) -> None:
 
 def migrate_all(*, verbosity: int = 1) -> TenantMigrationRun:
     """Migrate public, the base schema (which has no tenant row) and the tenants that
-    miss a migration the base has (see safeloop/platform/migrating.py).
+    miss a migration the base has (see safeloop/platform/migrating.py); then gives
+    every enterprise that lacks it its own Wagtail site (safeloop/learning/cms.py).
 
     Raises TenantSchemasMissing, after migrating the rest, if a tenant has no schema.
     """
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=verbosity)
     ensure_public_tenant()
     ensure_base_schema(verbosity=verbosity)
-    return migrate_tenants(verbosity=verbosity)
+    try:
+        run = migrate_tenants(verbosity=verbosity)
+    except TenantSchemasMissing:
+        ensure_enterprise_sites()
+        raise
+    ensure_enterprise_sites()
+    return run
+
+
+def ensure_enterprise_sites() -> list[str]:
+    """Each enterprise's own Wagtail site, for those made before provisioning set it
+    (or whose site was reset); the schema names set. See safeloop/learning/cms.py."""
+    from safeloop.learning.cms import ensure_tenant_sites
+
+    enterprises = Enterprise.objects.exclude(schema_name=get_public_schema_name())
+    fixed = ensure_tenant_sites(enterprises.order_by("schema_name"))
+    if fixed:
+        log.info("Wagtail site set for %d enterprise(s): %s", len(fixed), ", ".join(fixed))
+    return fixed
 
 
 def ensure_public_tenant() -> Enterprise:

@@ -134,8 +134,12 @@ def test_someone_signed_out_is_sent_to_our_sign_in(acme_client, in_acme):
 
 def test_people_groups_and_sites_stay_closed_even_to_the_superuser_admin(as_wang):
     assert as_wang.get("/cms/").status_code == 200
-    for path in ("/cms/users/", "/cms/groups/", "/cms/sites/", "/cms/account/"):
+    for path in ("/cms/users/", "/cms/groups/", "/cms/sites/"):
         assert as_wang.get(path).status_code == 403, path
+    # Wagtail's account page (name, language, password) leads to SafeLoop's workspace.
+    for path in ("/cms/account/", "/cms/account/change_password/"):
+        response = as_wang.get(path)
+        assert (response.status_code, response["Location"]) == (302, "/w/"), path
 
 
 def test_a_role_change_moves_the_person_in_and_out_of_the_editors_group(wang, zhang):

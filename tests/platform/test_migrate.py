@@ -139,3 +139,69 @@ def test_the_parallel_executor_is_chosen_only_for_many_stale_tenants(settings):
     assert executor_for(8) == "multiprocessing"
     settings.TENANT_MULTIPROCESSING_MAX_PROCESSES = 1
     assert executor_for(1000) == "standard"
+
+
+# --- each enterprise's Wagtail site ------------------------------------------------
+
+
+def _reset_site_to_wagtails_default(enterprise) -> None:
+    """The enterprise as it was before it had its own site: Wagtail's localhost:80 with
+    its welcome page as root (what the base schema, and so every clone, carried)."""
+    from wagtail.models import Page, Site
+
+    def reset() -> None:
+        welcome = Page.get_first_root_node().add_child(
+            instance=Page(title="Welcome to your new Wagtail site!", slug="home")
+        )
+        Site.objects.filter(is_default_site=True).update(
+            hostname="localhost", port=80, root_page=welcome, site_name=""
+        )
+
+    committed(reset, enterprise)
+
+
+def _site(enterprise) -> tuple:
+    from wagtail.models import Page, Site
+
+    from safeloop.learning.models import CourseIndexPage
+
+    def read() -> tuple:
+        site = Site.objects.get(is_default_site=True)
+        index = CourseIndexPage.objects.get()
+        return (
+            site.hostname,
+            site.root_page_id == index.pk,
+            site.site_name,
+            Page.objects.filter(depth=2).count(),
+        )
+
+    return committed(read, enterprise)
+
+
+def test_a_deploy_gives_an_enterprise_made_before_the_course_editor_its_own_site():
+    from safeloop.platform.services import ensure_enterprise_sites
+
+    with throwaway_enterprise() as old, throwaway_enterprise() as fine:
+        _reset_site_to_wagtails_default(old)
+
+        committed(lambda: call_command("migrate_all", stdout=io.StringIO()))
+
+        assert _site(old) == (old.host, True, old.name, 1)
+        assert _site(fine) == (fine.host, True, fine.name, 1)
+        # and the next deploy finds nothing to set
+        assert committed(ensure_enterprise_sites) == []
+
+
+def test_the_base_schema_keeps_wagtails_localhost_site():
+    from django_tenants.utils import get_tenant_base_schema, schema_context
+    from wagtail.models import Site
+
+    from safeloop.platform.services import ensure_enterprise_sites
+
+    committed(ensure_enterprise_sites)
+
+    def read() -> list:
+        with schema_context(get_tenant_base_schema()):
+            return list(Site.objects.values_list("hostname", "port"))
+
+    assert committed(read) == [("localhost", 80)]

@@ -3,11 +3,18 @@
 The tree is: the tenant's Wagtail root → one ``CourseIndexPage`` (培训课程) →
 ``CoursePage`` → ``LessonPage``. Titles are Chinese (``title``) with an
 optional English ``title_en``, as everywhere else in SafeLoop.
+
+Wagtail does not serve these pages: people read them at our own pages
+(``learning:my_courses``, ``learning:course``, ``learning:lesson``), which check
+the sign-in and record progress. So each page's URL (``page.url``, ``full_url``,
+the admin's "View live") is its reading page on the enterprise's host, and
+Wagtail's preview is off: its page router would render a template we don't have.
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -32,7 +39,30 @@ class BilingualTitle(models.Model):
         return self.title_en if _english() and self.title_en else self.title
 
 
-class CourseIndexPage(BilingualTitle, Page):
+class ReadOnOurPages(models.Model):
+    """``get_url_parts`` pointing at our reading page instead of Wagtail's router."""
+
+    # Wagtail's preview renders the page through its own router and templates; the
+    # reading pages need an assignment, progress and a published course to show.
+    preview_modes: list = []
+
+    class Meta:
+        abstract = True
+
+    def reading_path(self) -> str:
+        raise NotImplementedError
+
+    def get_url_parts(self, request=None):
+        from safeloop.platform.urls_util import public_url
+
+        # Wagtail's answer still names the Site, when the page is under its root; the
+        # root URL is the enterprise's host on the public port (safeloop/platform/urls_util).
+        wagtail_parts = super().get_url_parts(request=request)  # type: ignore[misc]
+        site_id = wagtail_parts[0] if wagtail_parts else None
+        return site_id, public_url(""), self.reading_path()
+
+
+class CourseIndexPage(ReadOnOurPages, BilingualTitle, Page):
     """The enterprise's course catalogue (培训课程), one per tenant."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -49,8 +79,11 @@ class CourseIndexPage(BilingualTitle, Page):
     def __str__(self) -> str:
         return self.title
 
+    def reading_path(self) -> str:
+        return reverse("learning:my_courses")
 
-class CoursePage(BilingualTitle, Page):
+
+class CoursePage(ReadOnOurPages, BilingualTitle, Page):
     """A course (课程), e.g. 机械设备安全操作; its lessons are its child pages."""
 
     code = models.CharField(
@@ -106,8 +139,11 @@ class CoursePage(BilingualTitle, Page):
     def display_summary(self) -> str:
         return self.summary_en if _english() and self.summary_en else self.summary
 
+    def reading_path(self) -> str:
+        return reverse("learning:course", kwargs={"course_id": self.pk})
 
-class LessonPage(BilingualTitle, Page):
+
+class LessonPage(ReadOnOurPages, BilingualTitle, Page):
     """One lesson (课时) of a course: text, pictures, video and documents."""
 
     body = StreamField(LessonStreamBlock(), blank=True, verbose_name=_("content"))
@@ -130,3 +166,7 @@ class LessonPage(BilingualTitle, Page):
 
     def __str__(self) -> str:
         return self.title
+
+    def reading_path(self) -> str:
+        course_id = Page.objects.filter(path=self.path[: -self.steplen]).values_list("pk")[0][0]
+        return reverse("learning:lesson", kwargs={"course_id": course_id, "lesson_id": self.pk})
