@@ -26,11 +26,10 @@ from safeloop.learning.catalogue import add_course, add_lesson, course_index
 from safeloop.learning.cms import EDITOR_GROUP, sync_course_editor
 from safeloop.learning.models import CourseIndexPage
 from safeloop.tenants.audit.models import AuditEvent
-from safeloop.tenants.facilities.services import create_person, update_person
+from safeloop.tenants.facilities.services import update_person
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "Safe-Loop-2026!"
 MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 PDF_HEAD = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
 
@@ -54,25 +53,6 @@ def _fresh_renditions(settings):
             "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         },
     }
-
-
-@pytest.fixture
-def gu(wang):
-    """Gu Min, Acme's safety manager."""
-    return create_person(
-        by=wang,
-        email="gu@acme.test",
-        full_name="Gu Min",
-        employee_no="S5001",
-        password=PASSWORD,
-        roles=["safety_manager"],
-    ).user
-
-
-@pytest.fixture
-def as_gu(acme_client, gu):
-    acme_client.force_login(gu)
-    return acme_client
 
 
 def acme_lesson_files() -> dict:

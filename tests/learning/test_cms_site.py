@@ -15,30 +15,8 @@ import pytest
 from django.conf import settings
 
 from safeloop.learning.catalogue import add_course, add_lesson, course_index
-from safeloop.tenants.facilities.services import create_person
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "Safe-Loop-2026!"
-
-
-@pytest.fixture
-def gu(wang):
-    """Gu Min, Acme's safety manager."""
-    return create_person(
-        by=wang,
-        email="gu@acme.test",
-        full_name="Gu Min",
-        employee_no="S5001",
-        password=PASSWORD,
-        roles=["safety_manager"],
-    ).user
-
-
-@pytest.fixture
-def as_gu(acme_client, gu):
-    acme_client.force_login(gu)
-    return acme_client
 
 
 @pytest.fixture
