@@ -92,12 +92,15 @@ def make_tasks(count: int, *, assignee: str = "E1002") -> list[InspectionTask]:
     # is yesterday just after midnight in Shanghai); task n lies n local days back.
     now = timezone.localtime().replace(microsecond=0)
     start = max(now - timedelta(minutes=30), now.replace(hour=0, minute=0, second=0))
+    # Each window stays within its own local day (a window that spans midnight touches
+    # the next day too, and would be "my task" of two days).
+    length = min(timedelta(hours=1), now.replace(hour=23, minute=59, second=59) - start)
     tasks = InspectionTask.objects.bulk_create(
         InspectionTask(
             plan=plan,
             assignee=person,
             window_start=start - timedelta(days=n),
-            window_end=start - timedelta(days=n) + timedelta(hours=1),
+            window_end=start - timedelta(days=n) + length,
             state=TaskState.OPEN if n == 0 else TaskState.MISSED,
         )
         for n in range(count)
