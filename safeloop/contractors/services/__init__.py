@@ -23,3 +23,10 @@ from safeloop.contractors.services.workers import (  # noqa: F401
     register_worker,
     unmasked_id,
 )
+from safeloop.contractors.services.gate import (  # noqa: F401
+    gate_companies,
+    gate_sites,
+    gate_token,
+    register_at_gate,
+    site_for_token,
+)
