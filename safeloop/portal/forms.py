@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.contractors.models import WorkType
 from safeloop.contractors.validators import clean_credit_code, clean_id_number
@@ -31,7 +32,9 @@ class GateRegistrationForm(ShellForm):
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
     )
     name = forms.CharField(
-        label=_("name"), max_length=60, widget=forms.TextInput({"autocomplete": "name"})
+        label=pgettext_lazy("worker", "name"),
+        max_length=60,
+        widget=forms.TextInput({"autocomplete": "name"}),
     )
     phone = forms.CharField(
         label=_("phone"),
