@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from safeloop.contractors import views
+from safeloop.contractors import views, views_gate
 
 app_name = "contractors"
 
 urlpatterns = [
     path("", views.companies, name="companies"),
+    path("gates/", views_gate.gates, name="gates"),
+    path("gates/<int:pk>/sign.pdf", views_gate.gate_sign, name="gate_sign"),
     path("new/", views.company_edit, name="company_new"),
     path("<int:pk>/", views.company_detail, name="company"),
     path("<int:pk>/edit/", views.company_edit, name="company_edit"),

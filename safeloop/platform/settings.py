@@ -119,6 +119,7 @@ TENANT_APPS = [
     "safeloop.tenants.risks",
     "safeloop.learning",
     "safeloop.contractors",
+    "safeloop.portal",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -432,6 +433,9 @@ RATELIMIT_CACHE_PREFIX = env_str("RATELIMIT_CACHE_PREFIX", "rl:")
 RATELIMIT_FAIL_OPEN = True
 # New enterprises per client address: each one is a schema.
 SAFELOOP_SIGNUP_RATES = env_rates("SAFELOOP_SIGNUP_RATES", ["3/10m", "10/d"])
+# Gate registrations per client network: a crew on the site's Wi-Fi shares one address,
+# yet a script must not probe which ID numbers are registered.
+SAFELOOP_GATE_RATES = env_rates("SAFELOOP_GATE_RATES", ["40/10m", "300/d"])
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SafeLoop <noreply@safeloop.localhost>")

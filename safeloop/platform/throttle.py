@@ -190,3 +190,14 @@ def count_slug_check(request: HttpRequest) -> Verdict:
     return hit(
         request, group="signup.check_slug", key=client_network(request), rates=SLUG_CHECK_RATES
     )
+
+
+def count_gate_registration(request: HttpRequest) -> Verdict:
+    """One more registration posted through a gate link (``SAFELOOP_GATE_RATES``): the
+    link is public, and each answer says whether an ID number is registered."""
+    return hit(
+        request,
+        group="gate.register",
+        key=client_network(request),
+        rates=settings.SAFELOOP_GATE_RATES,
+    )

@@ -16,6 +16,13 @@ from safeloop.contractors.services.companies import (  # noqa: F401
     set_crew_lead,
     update_company,
 )
+from safeloop.contractors.services.gate import (  # noqa: F401
+    gate_companies,
+    gate_sites,
+    gate_token,
+    register_at_gate,
+    site_for_token,
+)
 from safeloop.contractors.services.workers import (  # noqa: F401
     Consent,
     Registration,

@@ -106,15 +106,17 @@ def register_worker(
 ) -> Registration:
     """Register a worker of ``company``; the same ID number registered again updates that
     worker (name, phone, crew, company, photo; work types added) instead of a second row."""
+    ensure_can(by, ContractorPerm.CONTRACTOR_MANAGE)
     with photo_files_kept_on_success():
-        return _register(
-            company, by, name, id_number_value, consent, phone, work_types, crew, photo
-        )
+        return register(company, by, name, id_number_value, consent, phone, work_types, crew, photo)
 
 
 @transaction.atomic
-def _register(company, by, name, id_value, consent, phone, work_types, crew, photo) -> Registration:
-    ensure_can(by, ContractorPerm.CONTRACTOR_MANAGE)
+def register(
+    company, by, name, id_value, consent, phone, work_types, crew, photo, **audit
+) -> Registration:
+    """The registration itself, for a caller that has settled who may register: a
+    manager (``register_worker``) or the signed gate link (``gate.register_at_gate``)."""
     ensure_active(company)
     name = clean_text(name, "name", max_length=60)
     number = id_number(id_value)
@@ -177,6 +179,7 @@ def _register(company, by, name, id_value, consent, phone, work_types, crew, pho
         work_types=worker.work_types,
         notice_version=consent.notice_version,
         changed=sorted(changed),
+        **audit,
     )
     return Registration(worker, created)
 
