@@ -97,13 +97,30 @@ def test_wu_registers_at_the_gate_with_consent_and_it_is_audited(
 def test_registering_again_updates_wu_and_says_so(acme_client, gate_url, hengda, roof):
     acme_client.post(gate_url, _form(hengda))
     response = acme_client.post(
-        gate_url, _form(credit_code=HENGDA_CODE, phone="13700137000"), follow=True
+        gate_url,
+        _form(credit_code=HENGDA_CODE, phone="139 0013 9000", work_types=["electrician"]),
+        follow=True,
     )
     assert "已登记，信息已更新" in response.content.decode()
     worker = ContractorWorker.objects.get()
-    assert worker.phone == "13700137000"
+    assert worker.work_types == ["welder", "electrician"]
     assert PrivacyConsent.objects.filter(worker=worker).count() == 2
     assert AuditEvent.objects.filter(verb="contractors.worker_merged").count() == 1
+
+
+def test_someone_else_with_wus_id_number_cannot_take_over_his_record(
+    acme_client, gate_url, hengda, roof
+):
+    acme_client.post(gate_url, _form(hengda))
+    response = acme_client.post(
+        gate_url, _form(hengda, name="冒名者", phone="13700137000", work_types=["electrician"])
+    )
+    assert response.status_code == 400
+    assert "已登记" in response.content.decode()
+    worker = ContractorWorker.objects.get()
+    assert (worker.name, worker.phone, worker.work_types) == ("吴刚", "13900139000", ["welder"])
+    assert PrivacyConsent.objects.filter(worker=worker).count() == 1
+    assert not AuditEvent.objects.filter(verb="contractors.worker_merged").exists()
 
 
 def test_a_wrong_id_number_and_credit_code_are_named_and_nothing_is_saved(

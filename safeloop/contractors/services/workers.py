@@ -112,6 +112,25 @@ def register_worker(
 
 
 @transaction.atomic
+def _digits(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit())
+
+
+def _ensure_same_phone(worker: ContractorWorker, phone: str) -> None:
+    """Someone at the public gate link who knows a registered ID number must not take
+    over that worker's record: a repeat registration there needs the phone on file."""
+    if worker.phone and _digits(phone) != _digits(worker.phone):
+        raise field_error(
+            "phone",
+            _(
+                "This ID number is already registered with another phone number. Enter the "
+                "phone number you registered with; if it has changed, ask the site's "
+                "contractor manager to update it."
+            ),
+            ContractorErrorCode.INVALID,
+        )
+
+
 def register(
     company, by, name, id_value, consent, phone, work_types, crew, photo, **audit
 ) -> Registration:
@@ -134,6 +153,8 @@ def register(
         ContractorWorker.objects.select_for_update().filter(id_number_hash=protected.hash).first()
     )
     created = worker is None
+    if not created and by is None:
+        _ensure_same_phone(worker, phone)
     if created:
         worker = ContractorWorker(
             company=company,
