@@ -28,6 +28,8 @@ urlpatterns = [
     path("inbox/", include("safeloop.tenants.alerts.urls")),
     path("l/", include("safeloop.learning.urls")),
     path("k/", include("safeloop.contractors.urls")),
+    # A supplier's monthly self-inspection, through the signed link it was sent.
+    path("s/", include("safeloop.contractors.urls_supplier")),
     # The Wagtail admin (课程编辑), for people who may manage learning only.
     path("cms/", include(decorate_urlpatterns(wagtailadmin_urls.urlpatterns, cms_gate))),
     # Lesson files: documents and videos by their Wagtail URL, images by their storage

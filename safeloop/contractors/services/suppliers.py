@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from safeloop.access import ensure_can
 from safeloop.contractors.models import (
@@ -72,12 +73,13 @@ class MonthStatus:
 
 
 def month_status_label(status: str) -> str:
+    context = "self-inspection report"
     return {
-        MonthStatus.NOT_SUBMITTED: _("Not submitted"),
-        MonthStatus.SUBMITTED: _("Submitted"),
-        MonthStatus.RETURNED: _("Returned"),
-        MonthStatus.ACCEPTED: _("Accepted"),
-        MonthStatus.OVERDUE: _("Overdue"),
+        MonthStatus.NOT_SUBMITTED: pgettext(context, "Not submitted"),
+        MonthStatus.SUBMITTED: pgettext(context, "Submitted"),
+        MonthStatus.RETURNED: pgettext(context, "Returned"),
+        MonthStatus.ACCEPTED: pgettext(context, "Accepted"),
+        MonthStatus.OVERDUE: pgettext(context, "Overdue"),
     }[status]
 
 
