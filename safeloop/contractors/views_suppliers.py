@@ -195,10 +195,12 @@ def _supplier_or_404(token: str) -> Supplier:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """The link is the key: keep the page out of caches, search engines and Referer."""
+    """The link is the key: keep the page out of caches, search engines and other
+    sites' Referer (same-origin, not no-referrer: a form POST would then send
+    "Origin: null", which the CSRF check refuses)."""
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

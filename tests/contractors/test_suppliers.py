@@ -300,8 +300,12 @@ def test_the_supplier_fills_submits_and_the_manager_returns_then_accepts(
     client_for_acme, as_wang, form, huaxin
 ):
     url = _link(huaxin)
-    page = _html(client_for_acme.get(url))
+    response = client_for_acme.get(url)
+    page = _html(response)
     assert "华鑫物资有限公司" in page and "消防器材完好有效" in page
+    # The link is the key: no cache keeps the page, no other site learns it.
+    assert "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "same-origin"
     report = SelfInspectionReport.objects.get(supplier=huaxin)
     items = [a.item_id for a in report.answers.all()]
     data = {f"result-{i}": "ok" for i in items} | {"action": "submit"}
