@@ -75,3 +75,28 @@ class CertificateForm(ShellForm):
     issuer = forms.CharField(label=_("issued by"), max_length=120)
     valid_until = forms.DateField(label=_("valid until"), widget=DATE)
     card_photo = forms.FileField(label=_("photo of the card"), required=False, widget=IMAGE)
+
+
+class SupplierForm(ShellForm):
+    name = forms.CharField(label=_("supplier name"), max_length=120)
+    credit_code = CompanyForm.base_fields["credit_code"]
+    contact_name = forms.CharField(label=_("contact person"), max_length=60, required=False)
+    phone = forms.CharField(
+        label=_("phone"), max_length=30, required=False, widget=forms.TextInput({"type": "tel"})
+    )
+
+
+class SelfInspectionFormForm(ShellForm):
+    title = forms.CharField(label=_("title"), max_length=120)
+    due_day = forms.IntegerField(
+        label=_("due day of the month"),
+        min_value=1,
+        max_value=28,
+        initial=25,
+        help_text=_("Suppliers hand in each month's report by this day."),
+    )
+    items = forms.CharField(
+        label=_("checklist items"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("One item per line, in the order suppliers answer them."),
+    )

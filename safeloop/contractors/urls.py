@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from safeloop.contractors import views, views_gate
+from safeloop.contractors import views, views_gate, views_suppliers
 
 app_name = "contractors"
 
@@ -21,4 +21,10 @@ urlpatterns = [
     path("files/workers/<int:pk>/photo", views.worker_photo, name="worker_photo"),
     path("files/certificates/<int:pk>/card", views.certificate_card, name="certificate_card"),
     path("files/qualifications/<int:pk>/scan", views.qualification_scan, name="qualification_scan"),
+    path("suppliers/", views_suppliers.suppliers, name="suppliers"),
+    path("suppliers/new/", views_suppliers.supplier_new, name="supplier_new"),
+    path("suppliers/form/", views_suppliers.form_edit, name="supplier_form"),
+    path("suppliers/<int:pk>/", views_suppliers.supplier_detail, name="supplier"),
+    path("suppliers/reports/<int:pk>/", views_suppliers.report, name="report"),
+    path("suppliers/files/<int:pk>", views_suppliers.report_file, name="report_file"),
 ]

@@ -30,6 +30,8 @@ urlpatterns = [
     path("k/", include("safeloop.contractors.urls")),
     # Contractors' workers at the gate, without an account (safeloop/portal/).
     path("p/", include("safeloop.portal.urls")),
+    # A supplier's monthly self-inspection, through the signed link it was sent.
+    path("s/", include("safeloop.contractors.urls_supplier")),
     # The Wagtail admin (课程编辑), for people who may manage learning only.
     path("cms/", include(decorate_urlpatterns(wagtailadmin_urls.urlpatterns, cms_gate))),
     # Lesson files: documents and videos by their Wagtail URL, images by their storage

@@ -9,6 +9,16 @@ from safeloop.contractors.models.companies import (  # noqa: F401
     Qualification,
     QualificationKind,
 )
+from safeloop.contractors.models.suppliers import (  # noqa: F401
+    FormItem,
+    ItemResult,
+    ReportAttachment,
+    ReportItem,
+    ReportStatus,
+    SelfInspectionForm,
+    SelfInspectionReport,
+    Supplier,
+)
 from safeloop.contractors.models.workers import (  # noqa: F401
     CertificateKind,
     ContractorWorker,

@@ -23,6 +23,25 @@ from safeloop.contractors.services.gate import (  # noqa: F401
     register_at_gate,
     site_for_token,
 )
+from safeloop.contractors.services.suppliers import (  # noqa: F401
+    Answer,
+    MonthStatus,
+    Standing,
+    SupplierErrorCode,
+    create_supplier,
+    history,
+    month_standings,
+    open_report,
+    overdue,
+    resubmit_report,
+    review_report,
+    save_answers,
+    set_form,
+    set_supplier_active,
+    submit_report,
+    supplier_from_token,
+    supplier_link_token,
+)
 from safeloop.contractors.services.workers import (  # noqa: F401
     Consent,
     Registration,

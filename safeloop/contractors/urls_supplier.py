@@ -1,0 +1,10 @@
+"""The supplier's own pages, opened with the signed link a manager hands out (no account)."""
+
+from django.urls import path
+
+from safeloop.contractors import views_suppliers
+
+urlpatterns = [
+    path("<str:token>/", views_suppliers.supplier_report, name="supplier_report"),
+    path("<str:token>/files/<int:pk>", views_suppliers.supplier_file, name="supplier_file"),
+]
