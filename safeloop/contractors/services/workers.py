@@ -111,7 +111,6 @@ def register_worker(
         return register(company, by, name, id_number_value, consent, phone, work_types, crew, photo)
 
 
-@transaction.atomic
 def _digits(phone: str) -> str:
     return "".join(ch for ch in phone if ch.isdigit())
 
@@ -131,6 +130,7 @@ def _ensure_same_phone(worker: ContractorWorker, phone: str) -> None:
         )
 
 
+@transaction.atomic
 def register(
     company, by, name, id_value, consent, phone, work_types, crew, photo, **audit
 ) -> Registration:
