@@ -150,7 +150,7 @@ def ensure_tenant_site(host: str, *, name: str = "") -> None:
     ``host`` on the public port, is called ``name`` (the admin's dashboard title) and
     its root is the course catalogue.
 
-    The base schema carries Wagtail's root page, its placeholder home page, the
+    The base schema carries Wagtail's root page, its "Welcome" home page, the
     default Site (``localhost:80``), the root collection and the locale (copied by
     the clone); called by provisioning in the new schema. Idempotent.
     """
@@ -162,7 +162,7 @@ def ensure_tenant_site(host: str, *, name: str = "") -> None:
     index = course_index()
     port = str(settings.SAFELOOP_PUBLIC_PORT or DEFAULT_PORTS.get(settings.SAFELOOP_SCHEME, "80"))
     site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
-    placeholder = site.root_page if site.pk else None
+    welcome_page = site.root_page if site.pk else None
     site.hostname = host
     site.port = int(port)
     site.root_page = index
@@ -170,13 +170,13 @@ def ensure_tenant_site(host: str, *, name: str = "") -> None:
     site.save()
     # Wagtail's "Welcome to your new Wagtail site!" page: a bare Page with nothing under it.
     if (
-        placeholder is not None
-        and placeholder.pk != index.pk
-        and placeholder.specific_class is Page
-        and placeholder.depth == 2
-        and not placeholder.get_children().exists()
+        welcome_page is not None
+        and welcome_page.pk != index.pk
+        and welcome_page.specific_class is Page
+        and welcome_page.depth == 2
+        and not welcome_page.get_children().exists()
     ):
-        placeholder.delete()
+        welcome_page.delete()
     Site.clear_site_root_paths_cache()
 
 
