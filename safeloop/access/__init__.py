@@ -31,6 +31,13 @@ class Role(StrEnum):
     MAINTENANCE = "maintenance"
     OPERATOR = "operator"
     VERIFIER = "verifier"
+    # Checks site passes at the gate (门卫): an employee or a security company's guard.
+    GATE_GUARD = "gate_guard"
+    # Outsiders: people of contractors and suppliers, who sign in on the portal and see
+    # only their own company's data (see OUTSIDER_ROLES).
+    CREW_LEAD = "crew_lead"
+    CONTRACTOR_WORKER = "contractor_worker"
+    SUPPLIER = "supplier"
 
     @property
     def label(self) -> str:
@@ -47,8 +54,18 @@ ROLE_LABELS = {
     Role.MAINTENANCE: _("Maintenance"),
     Role.OPERATOR: _("Operator"),
     Role.VERIFIER: _("Verifier"),
+    Role.GATE_GUARD: _("Gate guard"),
+    Role.CREW_LEAD: _("Contractor crew lead"),
+    Role.CONTRACTOR_WORKER: _("Contractor worker"),
+    Role.SUPPLIER: _("Supplier"),
 }
-ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+# Roles of people from outside the enterprise: given only by the contractor and supplier
+# services, never picked on the people pages or in routing rules.
+OUTSIDER_ROLES = frozenset({Role.CREW_LEAD, Role.CONTRACTOR_WORKER, Role.SUPPLIER})
+# Every role (what Person.roles may hold).
+ALL_ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+# The roles an enterprise gives its own people: what the pickers offer.
+ROLE_CHOICES = [(v, label) for v, label in ALL_ROLE_CHOICES if v not in OUTSIDER_ROLES]
 
 
 # Any app's declared permission (a member of the StrEnum it declared), for type hints.

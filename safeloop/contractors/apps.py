@@ -10,6 +10,7 @@ class ContractorsConfig(AppConfig):
 
     def ready(self) -> None:
         import safeloop.contractors.permissions  # noqa: F401  (declares)
+        import safeloop.contractors.receivers  # noqa: F401  (connects)
         from safeloop.contractors.permissions import ContractorPerm
         from safeloop.web.nav import register_nav
 

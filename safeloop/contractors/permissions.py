@@ -18,10 +18,18 @@ class ContractorPerm(StrEnum):
     CONTRACTOR_VIEW = "contractors.view"
     # Add and edit companies and workers, blacklist, read a worker's full ID number.
     CONTRACTOR_MANAGE = "contractors.manage"
+    # Check site passes at the gate, log entries and exits, read who is on site now.
+    GATE_CHECK = "contractors.gate_check"
+    # A crew lead: their own company's crews, workers and passes, their crew's hazards.
+    CREW_PORTAL = "contractors.crew_portal"
 
 
-_BOTH = {ContractorPerm.CONTRACTOR_VIEW, ContractorPerm.CONTRACTOR_MANAGE}
-_VIEW = {ContractorPerm.CONTRACTOR_VIEW}
+_BOTH = {
+    ContractorPerm.CONTRACTOR_VIEW,
+    ContractorPerm.CONTRACTOR_MANAGE,
+    ContractorPerm.GATE_CHECK,
+}
+_VIEW = {ContractorPerm.CONTRACTOR_VIEW, ContractorPerm.GATE_CHECK}
 
 declare(
     ContractorPerm,
@@ -30,6 +38,8 @@ declare(
         Role.SAFETY_MANAGER: _BOTH,
         Role.SAFETY_OFFICER: _VIEW,
         Role.LEADER_IN_CHARGE: _VIEW,
-        Role.WORKSHOP_DIRECTOR: _VIEW,
+        Role.WORKSHOP_DIRECTOR: {ContractorPerm.CONTRACTOR_VIEW},
+        Role.GATE_GUARD: {ContractorPerm.GATE_CHECK},
+        Role.CREW_LEAD: {ContractorPerm.CREW_PORTAL},
     },
 )

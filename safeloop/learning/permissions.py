@@ -39,5 +39,8 @@ declare(
         Role.TEAM_LEADER: {LearningPerm.LEARNING_TAKE, LearningPerm.LEARNING_VIEW_WORKSHOP},
         Role.MAINTENANCE: {LearningPerm.LEARNING_TAKE},
         Role.OPERATOR: {LearningPerm.LEARNING_TAKE},
+        # A contractor's people take their induction courses and exams.
+        Role.CONTRACTOR_WORKER: {LearningPerm.LEARNING_TAKE},
+        Role.CREW_LEAD: {LearningPerm.LEARNING_TAKE},
     },
 )

@@ -330,6 +330,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("SAFELOOP_TRAINING_SCAN_SECONDS", 60 * 60),
         "args": ["safeloop.learning.tasks.scan_training_deadlines"],
     },
+    # Site passes whose validity ended (a certificate, exam or licence expired): suspended.
+    "site-pass-scan": {
+        "task": "safeloop.platform.tasks.fan_out_to_tenants",
+        "schedule": env_int("SAFELOOP_PASS_SCAN_SECONDS", 60 * 60),
+        "args": ["safeloop.contractors.tasks.scan_site_passes"],
+    },
     # Notifications whose delivery message was lost (broker down or flushed, worker killed).
     "outbox-sweep": {
         "task": "safeloop.platform.tasks.fan_out_to_tenants",

@@ -9,6 +9,15 @@ from safeloop.contractors.models.companies import (  # noqa: F401
     Qualification,
     QualificationKind,
 )
+from safeloop.contractors.models.passes import (  # noqa: F401
+    BriefingSignature,
+    GateDirection,
+    GateEvent,
+    InductionRequirement,
+    PassStatus,
+    SafetyBriefing,
+    SitePass,
+)
 from safeloop.contractors.models.suppliers import (  # noqa: F401
     FormItem,
     ItemResult,

@@ -23,6 +23,14 @@ class Supplier(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     active = models.BooleanField(pgettext_lazy("supplier", "active"), default=True)
+    # The supplier's sign-in (a person of kind "supplier"), when one was made.
+    account = models.OneToOneField(
+        "facilities.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supplier",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -48,6 +48,18 @@ class ContractorWorker(models.Model):
         blank=True,
         verbose_name=_("work types"),
     )
+    # The person the worker signs in as (induction courses and exams; a crew lead's
+    # portal): made by the contractor services, of kind "contractor".
+    person = models.OneToOneField(
+        "facilities.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contractor_worker",
+    )
+    # Blacklisted by a manager (黑名单): no pass, no registration through the gate.
+    blacklisted_at = models.DateTimeField(null=True, blank=True)
+    blacklist_reason = models.CharField(_("reason"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

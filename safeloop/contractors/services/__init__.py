@@ -23,6 +23,38 @@ from safeloop.contractors.services.gate import (  # noqa: F401
     register_at_gate,
     site_for_token,
 )
+from safeloop.contractors.services.gatecheck import (  # noqa: F401
+    Headcount,
+    Verdict,
+    check,
+    judge,
+    on_site,
+    on_site_workers,
+)
+from safeloop.contractors.services.induction import (  # noqa: F401
+    add_requirement,
+    ensure_person,
+    remove_requirement,
+    set_briefing,
+    sign_briefing,
+)
+from safeloop.contractors.services.passes import (  # noqa: F401
+    CERTIFICATE_SHORT,
+    Eligibility,
+    Lack,
+    LackCode,
+    ScanResult,
+    blacklist_worker,
+    evaluate,
+    evaluate_many,
+    pass_for_token,
+    refresh_pass,
+    refresh_passes,
+    reinstate_pass,
+    revoke_pass,
+    scan_expired,
+    unblacklist_worker,
+)
 from safeloop.contractors.services.suppliers import (  # noqa: F401
     Answer,
     MonthStatus,

@@ -103,6 +103,14 @@ def _save_unique(obj, taken: ValidationError) -> None:
 # --- Companies ---------------------------------------------------------------------
 
 
+def _refresh_company(company: ContractorCompany, source: str) -> None:
+    """Every pass of the company's workers follows a change of the company (blacklist,
+    licence, project), once the change has committed."""
+    from safeloop.contractors.services.passes import refresh_after_commit
+
+    refresh_after_commit(ContractorWorker.objects.filter(company_id=company.pk), source)
+
+
 @transaction.atomic
 def create_company(
     *, by, name: str, credit_code: str, contact_name: str = "", phone: str = ""
@@ -164,6 +172,7 @@ def blacklist_company(company: ContractorCompany, *, by, reason: str) -> Contrac
     company.blacklist_reason = reason
     company.save(update_fields=["status", "blacklist_reason", "updated_at"])
     record_event(company, "contractors.company_blacklisted", by=by, reason=reason)
+    _refresh_company(company, "blacklist")
     return company
 
 
@@ -231,6 +240,7 @@ def _add_qualification(company, by, kind, number, valid_until, file, today) -> Q
         number=number,
         valid_until=valid_until,
     )
+    _refresh_company(company, "qualification")
     return qualification
 
 
@@ -278,6 +288,7 @@ def create_project(
         responsible=responsible.pk,
         areas=sorted(area.pk for area in areas),
     )
+    _refresh_company(company, "project")
     return project
 
 
@@ -337,6 +348,7 @@ def set_crew_lead(crew: Crew, *, by, lead: ContractorWorker) -> Crew:
     crew.save(update_fields=["lead"])
     ContractorWorker.objects.filter(pk=lead.pk).update(crew=crew)
     record_event(crew, "contractors.crew_lead_set", by=by, lead=lead.pk)
+    _refresh_company(crew.company, "crew")
     return crew
 
 

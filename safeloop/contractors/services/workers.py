@@ -202,6 +202,10 @@ def register(
         changed=sorted(changed),
         **audit,
     )
+    if not created and changed:
+        from safeloop.contractors.services.passes import refresh_after_commit
+
+        refresh_after_commit([worker], "registration")
     return Registration(worker, created)
 
 
@@ -269,6 +273,9 @@ def _add_certificate(worker, by, kind, number, issuer, valid_until, card_photo, 
         issuer=issuer,
         valid_until=valid_until,
     )
+    from safeloop.contractors.services.passes import refresh_after_commit
+
+    refresh_after_commit([worker], "certificate")
     return certificate
 
 

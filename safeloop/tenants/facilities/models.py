@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.access import ROLE_CHOICES
+from safeloop.access import ALL_ROLE_CHOICES
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$",
@@ -143,8 +143,24 @@ class JobRole(BilingualName):
         ordering = ["code"]
 
 
+class PersonKind(models.TextChoices):
+    EMPLOYEE = "employee", _("Employee")
+    # A contractor's worker or crew lead (相关方人员): made by the contractor services.
+    CONTRACTOR = "contractor", _("Contractor")
+    # A supplier's contact (供应商): made by the supplier services.
+    SUPPLIER = "supplier", _("Supplier")
+
+
+class PersonQuerySet(models.QuerySet):
+    def employees(self) -> PersonQuerySet:
+        """The enterprise's own people: what directories, rosters and archives list."""
+        return self.filter(kind=PersonKind.EMPLOYEE)
+
+
 class Person(models.Model):
-    """An employee (员工) of the enterprise: a user plus their place in it."""
+    """An employee (员工) of the enterprise: a user plus their place in it. Outsiders who
+    sign in (a contractor's crew lead and workers, a supplier's contact) are people too,
+    of another ``kind``, holding only outsider roles."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person"
@@ -170,7 +186,7 @@ class Person(models.Model):
         verbose_name=_("job role"),
     )
     roles = ArrayField(
-        models.CharField(max_length=30, choices=ROLE_CHOICES),
+        models.CharField(max_length=30, choices=ALL_ROLE_CHOICES),
         default=list,
         blank=True,
         verbose_name=_("roles"),
@@ -188,7 +204,16 @@ class Person(models.Model):
     )
     pin_hash = models.CharField(max_length=128, blank=True)
     pin_failures = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(
+        _("kind"),
+        max_length=12,
+        choices=PersonKind.choices,
+        default=PersonKind.EMPLOYEE,
+        db_index=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["employee_no"]
@@ -201,6 +226,10 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return self.user.get_full_name() or self.user.email
+
+    @property
+    def is_outsider(self) -> bool:
+        return self.kind != PersonKind.EMPLOYEE
 
 
 class PointKind(models.TextChoices):
