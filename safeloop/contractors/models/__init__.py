@@ -9,6 +9,12 @@ from safeloop.contractors.models.companies import (  # noqa: F401
     Qualification,
     QualificationKind,
 )
+from safeloop.contractors.models.supplier_followup import (  # noqa: F401
+    ReminderStage,
+    SupplierHazard,
+    SupplierOverdueDigest,
+    SupplierReminder,
+)
 from safeloop.contractors.models.suppliers import (  # noqa: F401
     FormItem,
     ItemResult,

@@ -23,6 +23,17 @@ from safeloop.contractors.services.gate import (  # noqa: F401
     register_at_gate,
     site_for_token,
 )
+from safeloop.contractors.services.supplier_hazards import (  # noqa: F401
+    SupplierHazardErrorCode,
+    create_hazard_from_report_item,
+    hazards_for_supplier,
+    hazards_of,
+)
+from safeloop.contractors.services.supplier_reminders import (  # noqa: F401
+    contractor_managers,
+    days_overdue,
+    scan_suppliers,
+)
 from safeloop.contractors.services.suppliers import (  # noqa: F401
     Answer,
     MonthStatus,

@@ -1,0 +1,29 @@
+"""Celery entry points of contractors; beat fans the scan out per tenant (settings)."""
+
+from datetime import datetime
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def scan_supplier_deadlines(now: str | None = None) -> dict:
+    """Suppliers' reminders before and after the due date, and the managers' overdue
+    digest, for this tenant. ``now`` (ISO 8601) replays a scan; the rows make a
+    replay harmless."""
+    from safeloop.contractors.services.supplier_reminders import scan_suppliers
+
+    result = scan_suppliers(datetime.fromisoformat(now) if now else None)
+    return {
+        "reminders": result.reminders,
+        "overdue": result.overdue,
+        "digests": result.digests,
+        "sent": [list(s) for s in result.sent],
+    }
+
+
+@shared_task(acks_late=True)
+def send_supplier_reminders(reminder_ids: list[int] | None = None) -> int:
+    """Send these reminders by SMS (every due one without ids) in the sending schema."""
+    from safeloop.contractors.services.supplier_reminders import send_reminders
+
+    return send_reminders(reminder_ids)
