@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safeloop.contractors.models.suppliers import ReportItem, Supplier
 
@@ -17,7 +18,7 @@ class ReminderStage(models.TextChoices):
     # Days before the due date are "before_<n>" (see services.supplier_reminders).
     BEFORE_5 = "before_5", _("5 days before the due date")
     BEFORE_1 = "before_1", _("1 day before the due date")
-    OVERDUE = "overdue", _("Overdue")
+    OVERDUE = "overdue", pgettext_lazy("self-inspection report", "Overdue")
 
 
 class SupplierReminder(models.Model):

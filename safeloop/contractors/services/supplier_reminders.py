@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from safeloop.access import Role, role_permissions
@@ -199,8 +199,16 @@ def contractor_managers() -> list:
 
 
 def scan_suppliers(now: datetime | None = None) -> SupplierScan:
-    """Run by Celery beat (``tasks.scan_supplier_deadlines``); ``now`` for a replay."""
-    now = now or timezone.now()
+    """Run by Celery beat (``tasks.scan_supplier_deadlines``); ``now`` for a replay.
+
+    The messages are in the enterprise's default language: no browser asks here.
+    """
+    tenant = getattr(connection, "tenant", None)
+    with translation.override(getattr(tenant, "default_language", None) or settings.LANGUAGE_CODE):
+        return _scan(now or timezone.now())
+
+
+def _scan(now: datetime) -> SupplierScan:
     today = timezone.localdate(now)
     result = SupplierScan()
     if timezone.localtime(now).hour < SEND_FROM_HOUR:
