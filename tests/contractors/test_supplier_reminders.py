@@ -101,7 +101,10 @@ def test_the_supplier_gets_an_sms_5_and_1_days_before_the_due_date_once_each(for
     token = first.rsplit("/s/", 1)[1].strip("/")
     assert services.supplier_from_token(token) == huaxin
     assert all(r.sent_at for r in SupplierReminder.objects.all())
-    assert AuditEvent.objects.filter(verb="contractors.supplier_reminded").count() == 2
+    reminded = AuditEvent.objects.filter(
+        verb="contractors.supplier_reminded", object_id=str(huaxin.pk)
+    )
+    assert [e.data["stage"] for e in reminded.order_by("id")] == ["before_5", "before_1"]
 
 
 def test_a_scan_after_days_without_beat_sends_only_the_latest_stage(form, huaxin, gateway):
@@ -151,7 +154,12 @@ def test_overdue_supplier_is_told_once_and_managers_get_one_digest(
     assert "华鑫物资有限公司：逾期 1 天" in notice.body and PHONE in notice.body
     assert "/k/suppliers/" in notice.link
     assert not Notification.objects.filter(recipient=sun).exists()
-    assert AuditEvent.objects.filter(verb="contractors.supplier_overdue_digest").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            verb="contractors.supplier_overdue_digest", object_id=str(digest.pk)
+        ).count()
+        == 1
+    )
 
 
 def test_a_failed_sms_is_tried_again_by_the_next_scan(form, huaxin, gateway):

@@ -112,7 +112,8 @@ def _remind(
                 phone=phone,
                 text=_text(supplier, stage, period, due_on, today)[:300],
                 created_at=now,
-                next_attempt_at=now if phone else None,
+                # The clock's now, not a replayed moment: sendable at once.
+                next_attempt_at=timezone.now() if phone else None,
                 error="" if phone else "no phone number on file",
             )
             record_event(
