@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from safeloop.access import can
 from safeloop.contractors import services
@@ -193,11 +193,10 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
 @guarded(MANAGE)
 def answer_hazard(request: HttpRequest, pk: int) -> HttpResponse:
-    """A failed item becomes a hazard on the supplier's list; its page opens."""
-    if request.method != "POST":
-        raise Http404
+    """A failed item becomes a hazard on the supplier's list (once; a second tap shows it)."""
     answer = get_object_or_404(ReportItem, pk=pk)
     area = Area.objects.filter(pk=request.POST.get("area") or None).first()
     try:

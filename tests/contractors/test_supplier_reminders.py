@@ -122,6 +122,8 @@ def test_a_submitted_report_gets_no_reminder(form, huaxin, gateway):
 
 def test_no_sms_at_night(form, huaxin, gateway):
     assert _scan(DUE - timedelta(days=5), hour=3).reminders == 0
+    assert _scan(DUE - timedelta(days=6), hour=21).reminders == 0
+    assert _scan(DUE + timedelta(days=1), hour=21).overdue == 0
     assert gateway.sent == []
     assert _scan(DUE - timedelta(days=5), hour=9).reminders == 1
 

@@ -44,8 +44,9 @@ log = logging.getLogger("safeloop.contractors")
 # The stages before the due date, latest first: a scan sends the first that applies.
 DAYS_BEFORE = ((1, ReminderStage.BEFORE_1), (5, ReminderStage.BEFORE_5))
 RETRY_SECONDS = 15 * 60
-# Nobody's phone buzzes at night: reminders and the digest wait for this local hour.
+# Nobody's phone buzzes at night: reminders and the digest go out between these local hours.
 SEND_FROM_HOUR = 9
+SEND_UNTIL_HOUR = 20
 OPEN = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
@@ -183,10 +184,11 @@ def send_reminders(reminder_ids: list[int] | None = None) -> int:
             reminder.save(update_fields=["attempts", "error", "sent_at", "next_attempt_at"])
 
 
-def _before_stage(days_left: int) -> str | None:
-    for days, stage in DAYS_BEFORE:
+def _before_stage(days_left: int) -> tuple[str, list[str]] | None:
+    """The stage due ``days_left`` days before the due date, and the stages after it."""
+    for n, (days, stage) in enumerate(DAYS_BEFORE):
         if 0 <= days_left <= days:
-            return stage
+            return stage, [later for _d, later in DAYS_BEFORE[:n]]
     return None
 
 
@@ -212,9 +214,8 @@ def scan_suppliers(now: datetime | None = None) -> SupplierScan:
 def _scan(now: datetime) -> SupplierScan:
     today = timezone.localdate(now)
     result = SupplierScan()
-    if timezone.localtime(now).hour < SEND_FROM_HOUR:
-        send_reminders()  # retries of what the day's scans wrote may still go
-        return result
+    if not SEND_FROM_HOUR <= timezone.localtime(now).hour < SEND_UNTIL_HOUR:
+        return result  # retries wait for the morning too
     form = SelfInspectionForm.objects.filter(active=True).first()
     suppliers = list(Supplier.objects.filter(active=True))
 
@@ -226,11 +227,11 @@ def _scan(now: datetime) -> SupplierScan:
             if report is not None and report.status not in OPEN:
                 continue
             due_on = _due_on(period, report, form)
-            stage = _before_stage((due_on - today).days) if due_on else None
-            if stage is None:
+            due = _before_stage((due_on - today).days) if due_on else None
+            if due is None:
                 continue
-            # A later stage written means the earlier one is past.
-            later = [s for d, s in DAYS_BEFORE if d < int(stage.split("_")[1])]
+            stage, later = due
+            # A later stage written means this one is past (beat was down for days).
             if SupplierReminder.objects.filter(
                 supplier=supplier, period=period, stage__in=later
             ).exists():
