@@ -197,3 +197,22 @@ def test_a_supplier_never_opens_another_suppliers_report_files_or_hazards(
     assert phone.get(reverse("supplier_hazard", args=[other, link.pk])).status_code == 404
     page = phone.get(reverse("supplier_report", args=[other])).content.decode()
     assert link.hazard.number not in page and "华鑫" not in page
+
+
+def test_another_enterprise_cannot_raise_acmes_item(as_chen, globex, form, huaxin, w1):
+    from django_tenants.utils import tenant_context
+
+    _report_, _ok, failed = _report(huaxin)
+    with tenant_context(globex):
+        url = reverse("contractors:answer_hazard", args=[failed.pk])
+        assert as_chen.post(url, {"area": w1.pk}).status_code == 404
+    assert not Hazard.objects.exists()
+
+
+def test_a_viewer_sees_the_suppliers_hazards_but_cannot_raise_one(as_sun, form, huaxin, wang, w1):
+    report, _ok, failed = _report(huaxin)
+    hazard = services.create_hazard_from_report_item(failed, by=wang, area=w1)
+    detail = as_sun.get(reverse("contractors:supplier", args=[huaxin.pk])).content.decode()
+    assert hazard.number in detail
+    review = as_sun.get(reverse("contractors:report", args=[report.pk])).content.decode()
+    assert hazard.number in review and 'data-testid="hazard-raise"' not in review
