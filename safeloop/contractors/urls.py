@@ -27,4 +27,9 @@ urlpatterns = [
     path("suppliers/<int:pk>/", views_suppliers.supplier_detail, name="supplier"),
     path("suppliers/reports/<int:pk>/", views_suppliers.report, name="report"),
     path("suppliers/files/<int:pk>", views_suppliers.report_file, name="report_file"),
+    path(
+        "suppliers/answers/<int:pk>/hazard/",
+        views_suppliers.answer_hazard,
+        name="answer_hazard",
+    ),
 ]

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from safeloop.access import can
 from safeloop.contractors import services
@@ -19,12 +19,15 @@ from safeloop.contractors.forms import SelfInspectionFormForm, SupplierForm
 from safeloop.contractors.models import (
     ItemResult,
     ReportAttachment,
+    ReportItem,
     ReportStatus,
     SelfInspectionReport,
     Supplier,
+    SupplierHazard,
 )
 from safeloop.contractors.permissions import ContractorPerm
 from safeloop.contractors.services.companies import local_today
+from safeloop.contractors.services.supplier_hazards import REVIEWED
 from safeloop.contractors.services.suppliers import (
     MonthStatus,
     active_form,
@@ -33,6 +36,8 @@ from safeloop.contractors.services.suppliers import (
     report_month_status,
 )
 from safeloop.platform.files import serve_tenant_file
+from safeloop.tenants.facilities.models import Area
+from safeloop.tenants.hazards.models import Grade
 from safeloop.web.forms import submit_form
 from safeloop.web.guards import guarded
 
@@ -61,14 +66,15 @@ def suppliers(request: HttpRequest) -> HttpResponse:
     manage = can(request.user, MANAGE)
     standings = services.month_standings()
     rows = [(s, _link(request, s.supplier) if manage else "") for s in standings]
-    this_month = month_of(local_today())
-    earlier = [s for s in services.overdue() if s.period < this_month]
+    today = local_today()
+    late = [(s, services.days_overdue(s.due_on, today)) for s in services.overdue(today)]
     return render(
         request,
         "contractors/suppliers.html",
         {
             "rows": rows,
-            "earlier_overdue": earlier,
+            "overdue": late,
+            "this_month": month_of(today),
             "form": active_form(),
             "can_manage": manage,
         },
@@ -103,6 +109,8 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "supplier": supplier,
             "reports": services.history(supplier),
+            "hazards": services.hazards_of(supplier),
+            "reminders": supplier.reminders.order_by("-created_at", "-id")[:12],
             "link": _link(request, supplier) if manage else "",
             "can_manage": manage,
         },
@@ -166,16 +174,45 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("Report accepted.") if accept else _("Report returned to the supplier.")
             )
             return redirect("contractors:report", pk=report.pk)
+    manage = can(request.user, MANAGE)
+    answers = list(_answers(report).select_related("hazard_link__hazard"))
+    can_raise = manage and report.status in REVIEWED
     return render(
         request,
         "contractors/report_review.html",
         {
             "report": report,
-            "answers": _answers(report),
+            "answers": answers,
             "errors": errors,
-            "can_review": can(request.user, MANAGE) and report.status == ReportStatus.SUBMITTED,
+            "can_review": manage and report.status == ReportStatus.SUBMITTED,
+            "can_raise": can_raise,
+            "failed": [a for a in answers if a.result == ItemResult.NOT_OK],
+            "areas": Area.objects.order_by("code") if can_raise else [],
+            "grades": Grade.choices,
         },
     )
+
+
+@require_POST
+@guarded(MANAGE)
+def answer_hazard(request: HttpRequest, pk: int) -> HttpResponse:
+    """A failed item becomes a hazard on the supplier's list (once; a second tap shows it)."""
+    answer = get_object_or_404(ReportItem, pk=pk)
+    area = Area.objects.filter(pk=request.POST.get("area") or None).first()
+    try:
+        hazard = services.create_hazard_from_report_item(
+            answer,
+            by=request.user,
+            area=area,
+            grade=request.POST.get("grade") or None,
+            description=request.POST.get("description", ""),
+        )
+    except ValidationError as exc:
+        for message in _error_messages(exc):
+            messages.error(request, message)
+        return redirect("contractors:report", pk=answer.report_id)
+    messages.success(request, _("Hazard %(n)s reported.") % {"n": hazard.number})
+    return redirect("contractors:report", pk=answer.report_id)
 
 
 @require_GET
@@ -248,6 +285,8 @@ def supplier_report(request: HttpRequest, token: str) -> HttpResponse:
             "errors": errors,
             "editable": editable,
             "token": token,
+            "hazards": services.hazards_for_supplier(supplier),
+            "earlier": services.history(supplier).exclude(pk=report.pk if report else None),
             "status_label": month_status_label(
                 report_month_status(report, None, local_today())
                 if report
@@ -264,3 +303,35 @@ def supplier_file(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     supplier = _supplier_or_404(token)
     attachment = get_object_or_404(ReportAttachment, pk=pk, answer__report__supplier=supplier)
     return _private(serve_tenant_file(attachment.file))
+
+
+@never_cache
+@require_GET
+def supplier_past_report(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """One of the supplier's own reports, read only; any other supplier's is not there."""
+    supplier = _supplier_or_404(token)
+    report = get_object_or_404(SelfInspectionReport, pk=pk, supplier=supplier)
+    response = render(
+        request,
+        "contractors/supplier_past_report.html",
+        {"supplier": supplier, "report": report, "answers": _answers(report), "token": token},
+    )
+    return _private(response)
+
+
+@never_cache
+@require_GET
+def supplier_hazard(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """One hazard on the supplier's list: its number, title, state and deadline."""
+    supplier = _supplier_or_404(token)
+    link = get_object_or_404(
+        SupplierHazard.objects.select_related("hazard", "answer__report", "answer__item"),
+        pk=pk,
+        supplier=supplier,
+    )
+    response = render(
+        request,
+        "contractors/supplier_hazard.html",
+        {"supplier": supplier, "link": link, "hazard": link.hazard, "token": token},
+    )
+    return _private(response)

@@ -336,6 +336,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("SAFELOOP_PASS_SCAN_SECONDS", 60 * 60),
         "args": ["safeloop.contractors.tasks.scan_site_passes"],
     },
+    # Suppliers' self-inspection reports: SMS before and after the due date, the overdue digest.
+    "supplier-deadlines": {
+        "task": "safeloop.platform.tasks.fan_out_to_tenants",
+        "schedule": env_int("SAFELOOP_SUPPLIER_SCAN_SECONDS", 60 * 60),
+        "args": ["safeloop.contractors.tasks.scan_supplier_deadlines"],
+    },
     # Notifications whose delivery message was lost (broker down or flushed, worker killed).
     "outbox-sweep": {
         "task": "safeloop.platform.tasks.fan_out_to_tenants",

@@ -18,6 +18,12 @@ from safeloop.contractors.models.passes import (  # noqa: F401
     SafetyBriefing,
     SitePass,
 )
+from safeloop.contractors.models.supplier_followup import (  # noqa: F401
+    ReminderStage,
+    SupplierHazard,
+    SupplierOverdueDigest,
+    SupplierReminder,
+)
 from safeloop.contractors.models.suppliers import (  # noqa: F401
     FormItem,
     ItemResult,

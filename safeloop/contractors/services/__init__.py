@@ -55,6 +55,17 @@ from safeloop.contractors.services.passes import (  # noqa: F401
     scan_expired,
     unblacklist_worker,
 )
+from safeloop.contractors.services.supplier_hazards import (  # noqa: F401
+    SupplierHazardErrorCode,
+    create_hazard_from_report_item,
+    hazards_for_supplier,
+    hazards_of,
+)
+from safeloop.contractors.services.supplier_reminders import (  # noqa: F401
+    contractor_managers,
+    days_overdue,
+    scan_suppliers,
+)
 from safeloop.contractors.services.suppliers import (  # noqa: F401
     Answer,
     MonthStatus,
