@@ -22,7 +22,7 @@ from safeloop.contractors.models import (
     PrivacyConsent,
     SpecialCertificate,
 )
-from safeloop.contractors.services import crew_xlsx
+from safeloop.contractors.services import crew_xlsx, worker_sheet
 from safeloop.contractors.validators import id_check_char
 from safeloop.tenants.audit.models import AuditEvent
 from tests.contractors.conftest import WU_ID, WU_MASKED, consent
@@ -203,7 +203,7 @@ def test_the_importer_must_confirm_the_workers_consent(wang, hengda):
 def test_too_many_rows_too_large_or_no_workbook_is_refused_with_a_clear_message(
     wang, hengda, monkeypatch
 ):
-    monkeypatch.setattr(crew_xlsx, "MAX_ROWS", 2)
+    monkeypatch.setattr(worker_sheet, "MAX_ROWS", 2)
     with pytest.raises(services.WorkerListError) as too_many:
         services.import_workers(hengda, xlsx(GOOD_ROWS), by=wang, consent=consent())
     assert refusal(too_many) == [(None, "file", "too_many_rows")]

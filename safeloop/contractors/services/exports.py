@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 
 from safeloop.access import ensure_can
 from safeloop.contractors import pii
@@ -116,6 +117,8 @@ def export_workers(
             cell.number_format = "@"
     for cell in cards["F"][1:]:
         cell.number_format = "yyyy-mm-dd"
+    for cell in sheet["F"][1:]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     record_event(
         company,
         "contractors.workers_exported",
