@@ -230,22 +230,24 @@ def test_the_safety_officer_may_not_import(hengda, sun):
     assert not ContractorWorker.objects.exists()
 
 
-def test_a_caller_that_settled_who_may_import_can_keep_to_the_crews_on_file(wang, hengda):
-    # The crew leads' portal will call the import without the manager's permission, and
-    # not let a list create crews.
-    services.create_crew(hengda, by=wang, name="钢结构一班")
+def test_a_caller_that_settled_who_may_import_can_keep_to_the_crews_on_file(wang, hengda, wu):
+    # Wu Gang leads 钢结构一班. The crew leads' portal will call the import without the
+    # manager's permission, say who imported in the audit trail, and create no crews.
+    services.create_crew(hengda, by=wang, name="钢结构一班", lead=wu)
     rows = [GOOD_ROWS[0], ["钱多", QIAN_ID, "", "", "钢结构二班"]]
 
     with pytest.raises(services.WorkerListError) as refused:
         services.import_worker_list(
-            hengda, xlsx(rows), by=wang, consent=consent(), create_crews=False
+            hengda, xlsx(rows), by=None, consent=consent(), create_crews=False, crew_lead=wu.pk
         )
     assert refusal(refused) == [(3, "crew", "unknown_crew")]
 
     result = services.import_worker_list(
-        hengda, xlsx(rows[:1]), by=wang, consent=consent(), create_crews=False
+        hengda, xlsx(rows[:1]), by=None, consent=consent(), create_crews=False, crew_lead=wu.pk
     )
     assert result.added == 1 and Crew.objects.count() == 1
+    imported = AuditEvent.objects.get(verb="contractors.workers_imported")
+    assert imported.actor_id is None and imported.data["crew_lead"] == wu.pk
 
 
 def test_the_template_has_chinese_headers_with_english_comments_and_imports_empty(wang, hengda):

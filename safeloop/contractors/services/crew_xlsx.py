@@ -107,9 +107,11 @@ def import_worker_list(
     consent: Consent | None,
     create_crews: bool = True,
     today: date | None = None,
+    **audit,
 ) -> ImportResult:
     """Register every worker of the sheet for ``company``, all or none, for a caller that
-    has settled who may (a manager, or a crew lead for their own company).
+    has settled who may (a manager, or a crew lead for their own company: ``by`` is then
+    None or the lead's user, and ``audit`` says who, as the gate's registration does).
     ``create_crews`` off: a crew the company lacks is a row problem."""
     try:
         ensure_active(company)
@@ -132,6 +134,7 @@ def import_worker_list(
                     company=company.pk,
                     name=crew.name,
                     source="xlsx",
+                    **audit,
                 )
                 result.crews_created.append(crew.name)
             try:
@@ -147,6 +150,7 @@ def import_worker_list(
                     None,
                     source="xlsx",
                     row=row.number,
+                    **audit,
                 )
                 if row.certificate is not None:
                     cert = row.certificate
@@ -174,6 +178,7 @@ def import_worker_list(
             updated=result.updated,
             crews_created=result.crews_created,
             filename=getattr(file, "name", ""),
+            **audit,
         )
     return result
 
