@@ -294,15 +294,16 @@ def test_wang_uploads_the_list_on_the_company_page_and_reads_added_and_updated(a
     assert PrivacyConsent.objects.filter(ip="127.0.0.1").count() == 4
 
 
-def test_a_bad_list_shows_a_table_of_rows_and_columns(as_wang, hengda):
+def test_a_bad_list_shows_a_table_of_rows_and_columns_and_the_missing_consent(as_wang, hengda):
     url = reverse("contractors:workers_import", args=[hengda.pk])
     rows = [GOOD_ROWS[0], ["", an_id(41), "", "", ""], ["李强二", LI_ID, "", "", ""]]
 
-    response = as_wang.post(url, {"file": xlsx(rows), "consent": "on"})
+    response = as_wang.post(url, {"file": xlsx(rows)})
 
     assert response.status_code == 400
     html = response.content.decode()
     assert html.count('data-testid="import-problem"') == 2
+    assert 'id="id_consent_error"' in html  # beside the box, with the rows
     assert "姓名" in html and "身份证号" in html and LI_ID not in html
     assert not ContractorWorker.objects.exists()
 

@@ -115,12 +115,21 @@ def import_worker_list(
     ``create_crews`` off: a crew the company lacks is a row problem."""
     try:
         ensure_active(company)
-        _check_consent(consent)
     except ValidationError as exc:
         raise WorkerListError(_problems_of(exc, None)) from None
-    rows = read_worker_list(file, company, today=today, create_crews=create_crews)
-    result = ImportResult()
     problems: list[RowProblem] = []
+    try:
+        _check_consent(consent)
+    except ValidationError as exc:
+        problems = _problems_of(exc, None)
+    # The rows are read even without consent: the importer sees everything to fix at once.
+    try:
+        rows = read_worker_list(file, company, today=today, create_crews=create_crews)
+    except WorkerListError as exc:
+        raise WorkerListError(problems + exc.problems) from None
+    if problems:
+        raise WorkerListError(problems)
+    result = ImportResult()
     with transaction.atomic():
         crews = {c.name: c for c in Crew.objects.select_for_update().filter(company=company)}
         for row in rows:
