@@ -100,3 +100,27 @@ class SelfInspectionFormForm(ShellForm):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("One item per line, in the order suppliers answer them."),
     )
+
+
+class WorkerImportForm(ShellForm):
+    file = forms.FileField(
+        label=_("worker list (XLSX)"),
+        help_text=_("At most 1,000 workers and 2 MB per file."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+    consent = forms.BooleanField(
+        label=_("Every worker on the list has read the privacy notice above and agrees to it."),
+        required=False,
+    )
+
+
+class WorkerExportForm(ShellForm):
+    full_id_numbers = forms.BooleanField(
+        label=_("Include full ID numbers"),
+        required=False,
+        help_text=_("Recorded in the audit trail. Keep the file safe and delete it after use."),
+    )

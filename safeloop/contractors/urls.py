@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from safeloop.contractors import views, views_gate, views_suppliers
+from safeloop.contractors import views, views_gate, views_suppliers, views_xlsx
 
 app_name = "contractors"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("<int:pk>/edit/", views.company_edit, name="company_edit"),
     path("<int:pk>/qualifications/new/", views.qualification_new, name="qualification_new"),
     path("<int:pk>/workers/new/", views.worker_new, name="worker_new"),
+    path("<int:pk>/workers/import/", views_xlsx.workers_import, name="workers_import"),
+    path("<int:pk>/workers/export/", views_xlsx.workers_export, name="workers_export"),
+    path("workers/template.xlsx", views_xlsx.workers_template, name="workers_template"),
     path("workers/<int:pk>/", views.worker_detail, name="worker"),
     path("workers/<int:pk>/reveal/", views.worker_reveal, name="worker_reveal"),
     path("workers/<int:pk>/certificates/new/", views.certificate_new, name="certificate_new"),

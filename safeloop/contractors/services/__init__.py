@@ -16,6 +16,14 @@ from safeloop.contractors.services.companies import (  # noqa: F401
     set_crew_lead,
     update_company,
 )
+from safeloop.contractors.services.crew_xlsx import (  # noqa: F401
+    ImportResult,
+    RowProblem,
+    WorkerListError,
+    import_worker_list,
+    import_workers,
+)
+from safeloop.contractors.services.exports import export_workers  # noqa: F401
 from safeloop.contractors.services.gate import (  # noqa: F401
     gate_companies,
     gate_sites,
@@ -90,5 +98,6 @@ from safeloop.contractors.services.workers import (  # noqa: F401
     Registration,
     add_certificate,
     register_worker,
+    save_certificate,
     unmasked_id,
 )

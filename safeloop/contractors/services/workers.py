@@ -222,13 +222,17 @@ def add_certificate(
 ) -> SpecialCertificate:
     """Record a special operation certificate (特种作业操作证); the same type and number
     again is its renewal (new expiry, issuer, card photo). An expired one is refused."""
+    ensure_can(by, ContractorPerm.CONTRACTOR_MANAGE)
     with photo_files_kept_on_success():
-        return _add_certificate(worker, by, kind, number, issuer, valid_until, card_photo, today)
+        return save_certificate(worker, by, kind, number, issuer, valid_until, card_photo, today)
 
 
 @transaction.atomic
-def _add_certificate(worker, by, kind, number, issuer, valid_until, card_photo, today):
-    ensure_can(by, ContractorPerm.CONTRACTOR_MANAGE)
+def save_certificate(
+    worker, by, kind, number, issuer, valid_until, card_photo=None, today=None
+) -> SpecialCertificate:
+    """The recording itself, for a caller that has settled who may record: a manager
+    (``add_certificate``) or a worker list's import (``crew_xlsx``)."""
     if kind not in CertificateKind.values:
         raise field_error(
             "kind", _("Choose the type of special operation."), ContractorErrorCode.INVALID
