@@ -31,6 +31,9 @@
     function save() {
       field.value = canvas.toDataURL("image/png");
       form.classList.add("is-signed");
+      // The "sign in the box" error no longer applies once something is drawn.
+      var error = form.querySelector("[data-testid='signature-error']");
+      if (error) error.hidden = true;
     }
 
     canvas.addEventListener("pointerdown", function (event) {
