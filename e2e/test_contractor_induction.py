@@ -97,6 +97,17 @@ def _draw(page: Page) -> None:
     page.mouse.up()
 
 
+def _assert_tap_targets(page: Page) -> None:
+    """Every link and button of the page's content is at least 44 px high."""
+    small = page.evaluate(
+        """() => Array.from(document.querySelectorAll('main a, main button'))
+            .filter((el) => el.offsetParent !== null)
+            .map((el) => [el.textContent.trim(), el.getBoundingClientRect().height])
+            .filter(([, h]) => h < 44)"""
+    )
+    assert small == [], small
+
+
 def _answer_all_right(page: Page) -> None:
     for number in range(1, 6):
         question = page.get_by_test_id(f"question-{number}")
@@ -132,6 +143,7 @@ def test_a_worker_signs_the_briefing_passes_the_exam_and_gets_his_pass(
     expect(steps).to_contain_text("尚未通过《入场安全教育》考试")
     expect(steps).to_contain_text("尚未签署安全交底《屋面作业安全交底》")
     expect(page.get_by_test_id("pass-link")).to_have_count(0)
+    _assert_tap_targets(page)
     _shot(page, "phone-2-induction")
 
     # His menu is his induction alone.
@@ -147,6 +159,7 @@ def test_a_worker_signs_the_briefing_passes_the_exam_and_gets_his_pass(
         # An empty box is refused in place.
         page.get_by_test_id("signature-submit").click()
         expect(page.get_by_test_id("signature-error")).to_contain_text("签名")
+        _assert_tap_targets(page)
         _shot(page, "phone-3-briefing-empty")
         _draw(page)
         # The clear button really clears: draw again afterwards.
@@ -178,6 +191,7 @@ def test_a_worker_signs_the_briefing_passes_the_exam_and_gets_his_pass(
     page.wait_for_url("**/p/induction/")
     expect(page.get_by_test_id("pass-link")).to_be_visible()
     expect(page.get_by_test_id("induction-steps")).to_have_count(0)
+    _assert_tap_targets(page)
     _shot(page, "phone-6-pass-link")
     page.get_by_test_id("pass-link").click()
     expect(page.get_by_test_id("site-pass")).to_have_attribute("data-status", "active")

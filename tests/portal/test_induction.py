@@ -295,6 +295,15 @@ def test_the_workspace_home_sends_wu_to_his_induction(acme_client, wu_at_gate):
     # His menu holds his induction and nothing of the workspace.
     assert 'data-testid="nav-portal_home"' in page
     assert 'data-testid="nav-home"' not in page and 'data-testid="nav-hazards"' not in page
+    # Nor the enterprise's own business, such as its trial.
+    assert 'data-testid="trial-badge"' not in page
+
+
+def test_wu_reads_his_induction_in_english_when_his_phone_asks(acme_client, wu_at_gate):
+    page = acme_client.get(reverse("portal:induction"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "My induction" in page
+    assert "Exam of “Course CW-IND” not passed yet" in page
+    assert "Take the exam" in page and "Read and sign" in page
 
 
 def test_employees_do_not_see_the_outsiders_menu(as_zhang, in_acme):
