@@ -98,6 +98,26 @@ def test_wang_adds_a_course_requirement_and_the_site_briefing(as_wang, roof, ind
     assert "版本 2" in as_wang.get(INDUCTION).content.decode()
 
 
+def test_wang_edits_the_roof_projects_briefing_from_its_card(as_wang, wang, roof):
+    services.set_briefing(by=wang, title="屋面作业交底", body="系挂安全带。", project=roof)
+    page = as_wang.get(INDUCTION).content.decode()
+    assert f'href="?project={roof.pk}#briefing-form"' in page
+    form = as_wang.get(f"{INDUCTION}?project={roof.pk}").content.decode()
+    assert 'value="屋面作业交底"' in form and "系挂安全带。" in form
+    as_wang.post(
+        INDUCTION,
+        {
+            "action": "briefing",
+            "briefing-project": roof.pk,
+            "briefing-title": "屋面作业交底",
+            "briefing-body": "系挂安全带，严禁抛掷物料。",
+        },
+    )
+    briefing = SafetyBriefing.objects.get(project=roof, active=True)
+    assert (briefing.version, briefing.body) == (2, "系挂安全带，严禁抛掷物料。")
+    assert not SafetyBriefing.objects.filter(project=None).exists()
+
+
 def test_a_course_without_a_final_quiz_is_not_offered(as_wang, in_acme):
     make_course("NO-EXAM", lessons=1)
     assert "课程NO-EXAM" not in as_wang.get(INDUCTION).content.decode()
