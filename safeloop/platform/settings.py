@@ -167,6 +167,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "safeloop.tenants.accounts.middleware.AuthenticationMiddleware",
     "safeloop.tenants.accounts.middleware.BearerTokenMiddleware",
+    # Outsiders signed in as their person reach only the pages opened to them.
+    "safeloop.web.outsiders.OutsiderMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

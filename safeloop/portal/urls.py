@@ -2,11 +2,15 @@
 
 from django.urls import path
 
-from safeloop.portal import views
+from safeloop.portal import views, views_induction, views_pass
 
 app_name = "portal"
 
 urlpatterns = [
+    path("", views_induction.home, name="home"),
     path("g/<str:token>/", views.gate, name="gate"),
     path("g/<str:token>/done/", views.gate_done, name="gate_done"),
+    path("induction/", views_induction.induction, name="induction"),
+    path("induction/briefing/<int:pk>/", views_induction.briefing, name="briefing"),
+    path("pass/<str:token>/", views_pass.pass_page, name="pass"),
 ]

@@ -30,6 +30,10 @@ class NavEntry:
     url_name: str
     perm: Permission | None = None
     order: int = 100
+    # Who sees it: the enterprise's people (default) or outsiders signed in as their
+    # person (contractors' workers, crew leads); never both, so an outsider's menu holds
+    # nothing of the workspace.
+    outsiders: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,9 +55,14 @@ def register_nav(
     url_name: str,
     perm: Permission | None = None,
     order: int = 100,
+    *,
+    outsiders: bool = False,
 ) -> NavEntry:
-    """Add (or replace) the entry ``key``; ``perm`` hides it from users without it."""
-    entry = NavEntry(key=key, label=label, url_name=url_name, perm=perm, order=order)
+    """Add (or replace) the entry ``key``; ``perm`` hides it from users without it;
+    ``outsiders`` makes it an entry of outsiders' menu instead of the workspace's."""
+    entry = NavEntry(
+        key=key, label=label, url_name=url_name, perm=perm, order=order, outsiders=outsiders
+    )
     _registry[key] = entry
     return entry
 
@@ -75,8 +84,12 @@ def nav_for(user, path: str) -> list[NavLink]:
     """
     if user is None or not user.is_authenticated:
         return []
+    person = getattr(user, "person", None)
+    outsider = bool(person is not None and person.is_outsider)
     visible: list[tuple[NavEntry, str]] = []
     for entry in registered_entries():
+        if entry.outsiders != outsider:
+            continue
         if entry.perm is not None and not can(user, entry.perm):
             continue
         try:

@@ -1,0 +1,241 @@
+"""Induction on a phone (390×844, zh-hans), in a real Chromium: a contractor's worker
+registers at the gate link, starts the induction from the "registered" page (signed in
+as his person), signs the safety briefing by drawing in the box (an empty box is
+refused in place), takes the induction exam on the learning pages and passes it, and
+his induction page then offers the big link to his site pass. His menu holds nothing
+of the enterprise's workspace. The manager's set-up page is shot on a desktop."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from e2e.conftest import DESKTOP, PHONE
+from tests.support.server import ARTIFACTS
+from tests.support.worker import committed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["phone"])
+def viewport_name(request):
+    return request.param
+
+
+def _setup() -> dict:
+    """A company with a running project whose workers must pass an exam (a course with
+    a final quiz of five questions) and sign the project's safety briefing."""
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import schema_context
+
+    from safeloop.contractors import services
+    from safeloop.contractors.validators import (
+        CREDIT_CODE_ALPHABET,
+        credit_code_check_char,
+        id_check_char,
+    )
+    from safeloop.learning.catalogue import add_course, add_lesson
+    from safeloop.learning.models import Quiz, QuizSource
+    from safeloop.tenants.facilities.models import Area, AreaKind
+    from tests.learning._quiz_data import make_category
+
+    tag = uuid.uuid4().hex[:6].upper()
+    first17 = "91350100" + "".join(random.choices(CREDIT_CODE_ALPHABET, k=9))
+    id17 = "11010519900101" + f"{random.randrange(1000):03d}"
+    with schema_context("acme"):
+        wang = get_user_model().objects.select_related("person").get(email="wang@acme.test")
+        company = services.create_company(
+            by=wang, name=f"恒达建设{tag}", credit_code=first17 + credit_code_check_char(first17)
+        )
+        project = services.create_project(
+            company,
+            by=wang,
+            name="W1 屋面翻新",
+            starts_on=date.today(),
+            ends_on=date.today() + timedelta(days=30),
+            responsible=wang.person,
+        )
+        course = add_course(code=f"IND-{tag}", title="入场安全教育", title_en="Site induction")
+        add_lesson(course, title="厂区安全规定", slug="rules")
+        bank = make_category(f"I{tag}", "入场", singles=3, tfs=2)
+        quiz = Quiz.objects.create(course=course, question_count=5, time_limit_minutes=30)
+        QuizSource.objects.create(quiz=quiz, category=bank)
+        # Scoped to this project, so other tests' workers are not touched.
+        services.add_requirement(by=wang, project=project, course=course)
+        services.set_briefing(
+            by=wang,
+            project=project,
+            title="屋面作业安全交底",
+            body="1. 屋面作业必须系挂安全带。\n2. 动火作业前办理动火作业票，清理易燃物。",
+        )
+        site = Area.objects.filter(kind=AreaKind.SITE).order_by("code").first()
+        token = services.gate_token(site)
+    return {
+        "company": company.pk,
+        "token": token,
+        "id": id17 + id_check_char(id17),
+        "quiz": quiz.pk,
+    }
+
+
+def _shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"induction-{name}.png"), full_page=True)
+
+
+def _draw(page: Page) -> None:
+    box = page.get_by_test_id("signature-pad").bounding_box()
+    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
+    page.mouse.move(x + w * 0.1, y + h * 0.7)
+    page.mouse.down()
+    for fx, fy in [(0.25, 0.3), (0.4, 0.75), (0.55, 0.35), (0.7, 0.7), (0.9, 0.4)]:
+        page.mouse.move(x + w * fx, y + h * fy, steps=6)
+    page.mouse.up()
+
+
+def _assert_tap_targets(page: Page) -> None:
+    """Every link and button of the page's content is at least 44 px high."""
+    small = page.evaluate(
+        """() => Array.from(document.querySelectorAll('main a, main button'))
+            .filter((el) => el.offsetParent !== null)
+            .map((el) => [el.textContent.trim(), el.getBoundingClientRect().height])
+            .filter(([, h]) => h < 44)"""
+    )
+    assert small == [], small
+
+
+def _answer_all_right(page: Page) -> None:
+    for number in range(1, 6):
+        question = page.get_by_test_id(f"question-{number}")
+        options = question.locator("label.quiz-choice")
+        texts = options.locator(".quiz-choice-text").all_inner_texts()
+        for i, text in enumerate(texts):
+            if text.startswith("对"):
+                with page.expect_response(lambda r: r.request.method == "POST"):
+                    options.nth(i).click()
+
+
+def test_a_worker_signs_the_briefing_passes_the_exam_and_gets_his_pass(
+    browser: Browser, tenant_url, server
+):
+    data = committed(_setup)
+    page = browser.new_context(**PHONE, locale="zh-CN").new_page()
+
+    # Registered at the gate.
+    page.goto(tenant_url("acme", f"/p/g/{data['token']}/"))
+    page.locator("#id_company").select_option(str(data["company"]))
+    page.locator("#id_name").fill("吴刚")
+    page.locator("#id_phone").fill("13900139000")
+    page.locator("#id_id_number").fill(data["id"])
+    page.locator("#id_consent").check()
+    page.get_by_test_id("form-submit").click()
+    expect(page.get_by_test_id("gate-result")).to_have_text("登记成功")
+    _shot(page, "phone-1-registered")
+
+    # The induction: what is still to do.
+    page.get_by_test_id("induction-start").click()
+    expect(page.get_by_test_id("page-title")).to_have_text("我的入场培训")
+    steps = page.get_by_test_id("induction-steps")
+    expect(steps).to_contain_text("尚未通过《入场安全教育》考试")
+    expect(steps).to_contain_text("尚未签署安全交底《屋面作业安全交底》")
+    expect(page.get_by_test_id("pass-link")).to_have_count(0)
+    _assert_tap_targets(page)
+    _shot(page, "phone-2-induction")
+
+    # His menu is his induction alone.
+    page.get_by_test_id("menu-toggle").click()
+    expect(page.get_by_test_id("nav-portal_home")).to_be_visible()
+    expect(page.get_by_test_id("nav").locator("a")).to_have_count(1)
+    page.get_by_test_id("menu-toggle").click()
+
+    # Sign every briefing that applies (the project's, and the site's if one is set).
+    while page.get_by_test_id("step-sign").count():
+        page.get_by_test_id("step-sign").first.click()
+        expect(page.get_by_test_id("briefing-text")).to_be_visible()
+        # An empty box is refused in place.
+        page.get_by_test_id("signature-submit").click()
+        expect(page.get_by_test_id("signature-error")).to_contain_text("签名")
+        _assert_tap_targets(page)
+        _shot(page, "phone-3-briefing-empty")
+        _draw(page)
+        # The clear button really clears: draw again afterwards.
+        page.get_by_test_id("signature-clear").click()
+        assert page.locator("input[name=signature]").input_value() == ""
+        _draw(page)
+        assert (
+            page.locator("input[name=signature]").input_value().startswith("data:image/png;base64,")
+        )
+        _shot(page, "phone-4-briefing-signed")
+        page.get_by_test_id("signature-submit").click()
+        expect(page.get_by_test_id("page-title")).to_have_text("我的入场培训")
+    expect(page.get_by_test_id("messages")).to_contain_text("已签字确认")
+    expect(page.get_by_test_id("induction-steps")).not_to_contain_text("尚未签署")
+
+    # The exam, on the learning pages, as his person.
+    page.get_by_test_id("step-exam").click()
+    page.wait_for_url(f"**/l/quiz/{data['quiz']}/")
+    page.get_by_test_id("start-quiz").click()
+    page.wait_for_url("**/l/attempt/*/")
+    _answer_all_right(page)
+    _shot(page, "phone-5-exam")
+    page.get_by_test_id("submit-quiz").click()
+    page.wait_for_url("**/result/")
+    expect(page.get_by_test_id("score")).to_have_text("100")
+
+    # Back to his induction: the pass link.
+    page.goto(tenant_url("acme", "/"))
+    page.wait_for_url("**/p/induction/")
+    expect(page.get_by_test_id("pass-link")).to_be_visible()
+    expect(page.get_by_test_id("induction-steps")).to_have_count(0)
+    _assert_tap_targets(page)
+    _shot(page, "phone-6-pass-link")
+    page.get_by_test_id("pass-link").click()
+    expect(page.get_by_test_id("site-pass")).to_have_attribute("data-status", "active")
+    expect(page.get_by_test_id("pass-qr").locator("svg")).to_be_visible()
+    _shot(page, "phone-7-pass")
+
+    # The enterprise's pages are closed to him.
+    response = page.goto(tenant_url("acme", "/k/"))
+    assert response.status == 403
+    response = page.goto(tenant_url("acme", "/h/"))
+    assert response.status == 403
+
+    # The same pages on a desktop.
+    desktop = browser.new_context(**DESKTOP, locale="zh-CN")
+    desktop.add_cookies(page.context.cookies())
+    wide = desktop.new_page()
+    wide.goto(tenant_url("acme", "/p/induction/"))
+    expect(wide.get_by_test_id("pass-link")).to_be_visible()
+    _shot(wide, "desktop-induction")
+
+
+def _wang_number() -> str:
+    from django_tenants.utils import schema_context
+
+    from safeloop.tenants.facilities.models import Person
+
+    with schema_context("acme"):
+        return Person.objects.get(user__email="wang@acme.test").employee_no
+
+
+def test_the_manager_sets_up_the_induction_on_a_desktop(browser: Browser, tenant_url, server):
+    committed(_setup)
+    page = browser.new_context(**DESKTOP, locale="zh-CN").new_page()
+    page.goto(tenant_url("acme", "/auth/quick/?next=/k/induction/"))
+    page.fill("input[name=employee_no]", committed(_wang_number))
+    page.fill("input[name=pin]", "2468")
+    page.locator("#quick-login-form button[type=submit]").click()
+    page.wait_for_url("**/k/induction/")
+    expect(page.get_by_test_id("page-title")).to_have_text("入场培训")
+    expect(page.get_by_test_id("briefing").first).to_be_visible()
+    _shot(page, "desktop-manager")
+    phone = browser.new_context(**PHONE, locale="zh-CN")
+    phone.add_cookies(page.context.cookies())
+    small = phone.new_page()
+    small.goto(tenant_url("acme", "/k/induction/"))
+    expect(small.get_by_test_id("requirements")).to_be_visible()
+    _shot(small, "phone-manager")
