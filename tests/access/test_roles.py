@@ -56,6 +56,11 @@ EXPECTED = {
     },
     Role.OPERATOR: {"facilities.view", "hazards.report", "inspections.do", "risks.view"},
     Role.VERIFIER: set(),
+    # The gate guard checks passes; outsiders hold only what their portal gives them.
+    Role.GATE_GUARD: set(),
+    Role.CREW_LEAD: set(),
+    Role.CONTRACTOR_WORKER: set(),
+    Role.SUPPLIER: set(),
 }
 EXPECTED[Role.SAFETY_MANAGER] = EXPECTED[Role.ADMIN]
 
@@ -71,20 +76,30 @@ _LEARNING = {
     Role.MAINTENANCE: {"learning.take"},
     Role.OPERATOR: {"learning.take"},
     Role.VERIFIER: set(),
+    Role.GATE_GUARD: set(),
+    # A contractor's people take their induction courses and exams.
+    Role.CREW_LEAD: {"learning.take"},
+    Role.CONTRACTOR_WORKER: {"learning.take"},
+    Role.SUPPLIER: set(),
 }
 # Contractors: managers keep the companies and workers and may read full ID numbers;
 # the officer, the leader in charge and workshop directors (whose areas the crews
 # work in) look, with ID numbers masked; nobody else sees contractors.
+# Gate checks: the guards, and the people who run the site's safety.
 _CONTRACTORS = {
-    Role.ADMIN: {"contractors.view", "contractors.manage"},
-    Role.SAFETY_MANAGER: {"contractors.view", "contractors.manage"},
-    Role.SAFETY_OFFICER: {"contractors.view"},
-    Role.LEADER_IN_CHARGE: {"contractors.view"},
+    Role.ADMIN: {"contractors.view", "contractors.manage", "contractors.gate_check"},
+    Role.SAFETY_MANAGER: {"contractors.view", "contractors.manage", "contractors.gate_check"},
+    Role.SAFETY_OFFICER: {"contractors.view", "contractors.gate_check"},
+    Role.LEADER_IN_CHARGE: {"contractors.view", "contractors.gate_check"},
     Role.WORKSHOP_DIRECTOR: {"contractors.view"},
     Role.TEAM_LEADER: set(),
     Role.MAINTENANCE: set(),
     Role.OPERATOR: set(),
     Role.VERIFIER: set(),
+    Role.GATE_GUARD: {"contractors.gate_check"},
+    Role.CREW_LEAD: {"contractors.crew_portal"},
+    Role.CONTRACTOR_WORKER: set(),
+    Role.SUPPLIER: set(),
 }
 EXPECTED = {role: EXPECTED[role] | _LEARNING[role] | _CONTRACTORS[role] for role in Role}
 
