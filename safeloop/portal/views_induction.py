@@ -24,7 +24,7 @@ from safeloop.contractors.models import ContractorWorker, PassStatus, SafetyBrie
 from safeloop.contractors.services.passes import LackCode
 from safeloop.platform.throttle import client_ip
 from safeloop.portal.views import SESSION_KEY, _private
-from safeloop.tenants.accounts.views import MODEL_BACKEND
+from safeloop.tenants.accounts.backends import MODEL_BACKEND
 from safeloop.web.forms import ShellForm
 from safeloop.web.guards import forbidden
 from safeloop.web.outsiders import is_outsider

@@ -58,9 +58,10 @@ EXPECTED = {
     Role.VERIFIER: set(),
     # The gate guard checks passes; outsiders hold only what their portal gives them.
     Role.GATE_GUARD: set(),
-    Role.CREW_LEAD: set(),
+    # A crew lead's and a supplier's API tokens see only their own company.
+    Role.CREW_LEAD: {"accounts.manage_own_tokens"},
     Role.CONTRACTOR_WORKER: set(),
-    Role.SUPPLIER: set(),
+    Role.SUPPLIER: {"accounts.manage_own_tokens"},
 }
 EXPECTED[Role.SAFETY_MANAGER] = EXPECTED[Role.ADMIN]
 

@@ -38,6 +38,9 @@ class EmailBackend(_UserWithPerson, AuthenticationBackend):
     """allauth's e-mail + password backend."""
 
 
+# The path to name when signing somebody in by code (PIN, link, a portal's sign-in).
+MODEL_BACKEND = "safeloop.tenants.accounts.backends.ModelBackend"
+
 # Sessions from before these backends name Django's and allauth's classes.
 RENAMED = {
     "django.contrib.auth.backends.ModelBackend": "safeloop.tenants.accounts.backends.ModelBackend",

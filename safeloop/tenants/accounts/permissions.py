@@ -11,12 +11,11 @@ class AccountPerm(StrEnum):
     MANAGE_API_TOKENS = "accounts.manage_own_tokens"
 
 
-# Everyone with a desk job may hold API tokens; operators and verifiers may not.
+# Everyone with a desk job may hold API tokens, and so may a crew lead and a supplier
+# (their tokens see only their own company); operators, verifiers, gate guards and
+# contractors' workers may not.
+_NO_TOKENS = frozenset({Role.OPERATOR, Role.VERIFIER, Role.GATE_GUARD, Role.CONTRACTOR_WORKER})
 declare(
     AccountPerm,
-    {
-        role: {AccountPerm.MANAGE_API_TOKENS}
-        for role in Role
-        if role not in (Role.OPERATOR, Role.VERIFIER)
-    },
+    {role: {AccountPerm.MANAGE_API_TOKENS} for role in Role if role not in _NO_TOKENS},
 )

@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.platform.middleware import choose_language
+from safeloop.tenants.accounts.backends import MODEL_BACKEND
 from safeloop.tenants.accounts.forms import QuickLoginForm
 from safeloop.tenants.accounts.language import is_supported_language, set_person_language
 from safeloop.tenants.accounts.services import QuickLoginError, consume_signin_link, quick_login
 from safeloop.tenants.facilities.models import Person
 
-MODEL_BACKEND = "safeloop.tenants.accounts.backends.ModelBackend"
 # Holds the employee number of the worker this phone belongs to (signed, per enterprise).
 DEVICE_COOKIE = "safeloop_device"
 # Django's default language cookie ends with the browser session; a shared phone
