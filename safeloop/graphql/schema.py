@@ -18,6 +18,8 @@ from safeloop.graphql.accounts.mutations import AccountsMutation
 from safeloop.graphql.accounts.queries import AccountsQuery
 from safeloop.graphql.alerts.mutations import AlertsMutation
 from safeloop.graphql.alerts.queries import AlertsQuery
+from safeloop.graphql.contractors.mutations import ContractorsMutation
+from safeloop.graphql.contractors.queries import ContractorsQuery
 from safeloop.graphql.facilities.mutations import FacilitiesMutation
 from safeloop.graphql.facilities.queries import FacilitiesQuery
 from safeloop.graphql.hazards.config import HazardsConfigMutation, HazardsConfigQuery
@@ -51,6 +53,7 @@ Query = merge_types(
         QuizQuery,
         BankQuery,
         TrainingQuery,
+        ContractorsQuery,
     ),
 )
 Mutation = merge_types(
@@ -68,6 +71,7 @@ Mutation = merge_types(
         QuizMutation,
         BankMutation,
         TrainingMutation,
+        ContractorsMutation,
     ),
 )
 

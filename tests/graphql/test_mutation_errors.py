@@ -128,6 +128,13 @@ CASES = {
     "savePack": _refused(code="PK-X", name="测试课程包", courseCodes=[]),
     "revokeCertificate": _refused(id=_nowhere("TrainingCertificate"), reason="作废"),
     "recordLessonProgress": _not_found("lesson", "Lesson", readToEnd=True),
+    "revokeSitePass": _not_found("id", "SitePass", reason="违章"),
+    "reinstateSitePass": _not_found("id", "SitePass"),
+    "blacklistContractorWorker": _not_found("id", "ContractorWorker", reason="违章"),
+    "unblacklistContractorWorker": _not_found("id", "ContractorWorker"),
+    "gateCheck": _refused(token="forged"),
+    "submitSupplierReport": _refused(),
+    "reviewSupplierReport": _not_found("id", "SupplierReport", accept=True),
 }
 
 

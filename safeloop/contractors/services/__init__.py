@@ -1,5 +1,9 @@
 """The rules of contractors: one module per part, every function here re-exported."""
 
+from safeloop.contractors.services.accounts import (  # noqa: F401
+    create_supplier_account,
+    issue_outsider_token,
+)
 from safeloop.contractors.services.companies import (  # noqa: F401
     EXPIRING_SOON_DAYS,
     ContractorErrorCode,
@@ -63,6 +67,7 @@ from safeloop.contractors.services.passes import (  # noqa: F401
     scan_expired,
     unblacklist_worker,
 )
+from safeloop.contractors.services.scope import company_of, supplier_of  # noqa: F401
 from safeloop.contractors.services.supplier_hazards import (  # noqa: F401
     SupplierHazardErrorCode,
     create_hazard_from_report_item,
