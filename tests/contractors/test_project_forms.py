@@ -319,6 +319,25 @@ def test_wang_moves_a_worker_to_a_crew_and_a_lead_who_leaves_stops_leading(
     assert moves.last().data["left_lead"] is True
 
 
+def test_moving_a_worker_into_a_crew_of_an_ended_project_suspends_his_pass(
+    wu, wang, hengda, liu, rules, induction_course, today, django_capture_on_commit_callbacks
+):
+    site_pass = _ready(wu, wang, rules, induction_course, today, django_capture_on_commit_callbacks)
+    old_job = services.create_project(
+        hengda,
+        by=wang,
+        name="W2 地坪改造",
+        starts_on=today - timedelta(days=20),
+        ends_on=today - timedelta(days=1),
+        responsible=liu.person,
+    )
+    floor_crew = services.create_crew(hengda, by=wang, name="地坪班", project=old_job)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.move_worker_to_crew(wu, by=wang, crew=floor_crew)
+    site_pass.refresh_from_db()
+    assert site_pass.status == PassStatus.SUSPENDED and site_pass.reason_code == "no_project"
+
+
 def test_a_worker_cannot_be_moved_to_another_companys_crew(as_wang, wang, wu, other_company):
     theirs = services.create_crew(other_company, by=wang, name="安装班")
     as_wang.post(reverse("contractors:worker_crew", args=[wu.pk]), {"crew": theirs.pk})

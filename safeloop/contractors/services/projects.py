@@ -130,11 +130,8 @@ def update_crew(
         moved.append(lead.pk)
     record_event(crew, "contractors.crew_updated", by=by, company=crew.company_id, **changed)
     if "project" in changed or moved:
-        refresh_after_commit(
-            ContractorWorker.objects.filter(crew=crew)
-            | ContractorWorker.objects.filter(pk__in=moved),
-            "crew",
-        )
+        # The lead moved in above: the crew's workers now include them.
+        refresh_after_commit(ContractorWorker.objects.filter(crew=crew), "crew")
     return crew
 
 
