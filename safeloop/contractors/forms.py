@@ -5,7 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.contractors.models import CertificateKind, Crew, QualificationKind, WorkType
+from safeloop.contractors.models import (
+    CertificateKind,
+    ContractorWorker,
+    Crew,
+    Project,
+    QualificationKind,
+    WorkType,
+)
+from safeloop.tenants.facilities.models import Area, Person
 from safeloop.web.forms import ShellForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -67,6 +75,77 @@ class WorkerForm(ShellForm):
     def __init__(self, *args, company, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["crew"].queryset = Crew.objects.filter(company=company)
+
+
+class ProjectForm(ShellForm):
+    name = forms.CharField(label=_("project name"), max_length=120)
+    starts_on = forms.DateField(label=_("starts on"), widget=DATE)
+    ends_on = forms.DateField(label=_("ends on"), widget=DATE)
+    responsible = forms.ModelChoiceField(
+        label=_("responsible person"),
+        queryset=Person.objects.none(),
+        help_text=_("The enterprise's employee who answers for the project."),
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label=_("areas"),
+        queryset=Area.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Where the crews work: the zones of their site passes."),
+    )
+    active = forms.BooleanField(
+        label=_("Active: its workers may enter while it runs"), required=False, initial=True
+    )
+
+    def __init__(self, *args, new: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = (
+            Person.objects.employees().filter(user__is_active=True).select_related("user")
+        )
+        self.fields["areas"].queryset = Area.objects.order_by("code")
+        self.fields["areas"].label_from_instance = lambda a: f"{a.code} {a.display_name}"
+        if new:
+            del self.fields["active"]
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The project cannot end before it starts."))
+        return data
+
+
+class CrewForm(ShellForm):
+    name = forms.CharField(label=_("crew name"), max_length=60)
+    project = forms.ModelChoiceField(
+        label=_("project"), queryset=Project.objects.none(), required=False
+    )
+    lead = forms.ModelChoiceField(
+        label=_("crew lead"),
+        queryset=ContractorWorker.objects.none(),
+        required=False,
+        help_text=_("One of the company's workers; the lead joins the crew."),
+    )
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.filter(company=company)
+        self.fields["lead"].queryset = ContractorWorker.objects.filter(
+            company=company, blacklisted_at__isnull=True
+        ).order_by("name", "id")
+
+
+class MoveToCrewForm(ShellForm):
+    crew = forms.ModelChoiceField(
+        label=_("crew"),
+        queryset=Crew.objects.none(),
+        required=False,
+        empty_label=_("No crew"),
+    )
+
+    def __init__(self, *args, company_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["crew"].queryset = Crew.objects.filter(company_id=company_id)
 
 
 class CertificateForm(ShellForm):

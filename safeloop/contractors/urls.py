@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from safeloop.contractors import views, views_gate, views_induction, views_suppliers, views_xlsx
+from safeloop.contractors import (
+    views,
+    views_gate,
+    views_induction,
+    views_projects,
+    views_suppliers,
+    views_xlsx,
+)
 
 app_name = "contractors"
 
@@ -19,6 +26,11 @@ urlpatterns = [
     path("<int:pk>/workers/import/", views_xlsx.workers_import, name="workers_import"),
     path("<int:pk>/workers/export/", views_xlsx.workers_export, name="workers_export"),
     path("workers/template.xlsx", views_xlsx.workers_template, name="workers_template"),
+    path("<int:pk>/projects/new/", views_projects.project_new, name="project_new"),
+    path("projects/<int:pk>/edit/", views_projects.project_edit, name="project_edit"),
+    path("<int:pk>/crews/new/", views_projects.crew_new, name="crew_new"),
+    path("crews/<int:pk>/edit/", views_projects.crew_edit, name="crew_edit"),
+    path("workers/<int:pk>/crew/", views_projects.worker_crew, name="worker_crew"),
     path("workers/<int:pk>/", views.worker_detail, name="worker"),
     path("workers/<int:pk>/reveal/", views.worker_reveal, name="worker_reveal"),
     path("workers/<int:pk>/certificates/new/", views.certificate_new, name="certificate_new"),
@@ -29,6 +41,7 @@ urlpatterns = [
     path("suppliers/new/", views_suppliers.supplier_new, name="supplier_new"),
     path("suppliers/form/", views_suppliers.form_edit, name="supplier_form"),
     path("suppliers/<int:pk>/", views_suppliers.supplier_detail, name="supplier"),
+    path("suppliers/<int:pk>/send-link/", views_suppliers.send_link, name="supplier_send_link"),
     path("suppliers/reports/<int:pk>/", views_suppliers.report, name="report"),
     path("suppliers/files/<int:pk>", views_suppliers.report_file, name="report_file"),
     path(

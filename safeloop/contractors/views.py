@@ -69,9 +69,16 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "company": company,
             "qualifications": [(q, _badge(q.valid_until)) for q in company.qualifications.all()],
             "projects": Project.objects.filter(company=company)
+            .annotate(
+                worker_count=Count("crews__workers", distinct=True),
+                crew_count=Count("crews", distinct=True),
+            )
             .select_related("responsible__user")
             .prefetch_related("areas"),
-            "crews": Crew.objects.filter(company=company).select_related("project", "lead"),
+            "crews": Crew.objects.filter(company=company)
+            .annotate(worker_count=Count("workers"))
+            .select_related("project", "lead"),
+            "today": local_today(),
             "workers": [(w, _certificates_with_badges(w)) for w in workers],
             "can_manage": can(request.user, MANAGE),
         },
@@ -186,6 +193,7 @@ def _worker_page(request: HttpRequest, worker: ContractorWorker, revealed: str =
             "certificates": _certificates_with_badges(worker),
             "consent": worker.consents.first(),
             "can_manage": can(request.user, MANAGE),
+            "crews": Crew.objects.filter(company_id=worker.company_id),
             "revealed": revealed,
         },
     )

@@ -117,6 +117,24 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+@guarded(MANAGE)
+def send_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the supplier its link again by SMS (a fresh one, through the reminders' outbox)."""
+    supplier = get_object_or_404(Supplier, pk=pk)
+    try:
+        services.send_supplier_link(supplier, by=request.user)
+    except ValidationError as exc:
+        for message in _error_messages(exc):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The link is being sent by SMS to %(phone)s.") % {"phone": supplier.phone},
+        )
+    return redirect(f"{supplier.get_absolute_url()}#link")
+
+
 @guarded(MANAGE)
 def form_edit(request: HttpRequest) -> HttpResponse:
     current = active_form()
@@ -228,6 +246,7 @@ def _supplier_or_404(token: str) -> Supplier:
     supplier = services.supplier_from_token(token)
     if supplier is None:
         raise Http404
+    services.note_link_used(supplier)
     return supplier
 
 

@@ -19,6 +19,8 @@ class ReminderStage(models.TextChoices):
     BEFORE_5 = "before_5", _("5 days before the due date")
     BEFORE_1 = "before_1", _("1 day before the due date")
     OVERDUE = "overdue", pgettext_lazy("self-inspection report", "Overdue")
+    # Not a deadline: a manager sent the supplier its link again (period: that day).
+    LINK = "link", _("Link sent again")
 
 
 class SupplierReminder(models.Model):

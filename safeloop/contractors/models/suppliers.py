@@ -31,6 +31,9 @@ class Supplier(models.Model):
         blank=True,
         related_name="supplier",
     )
+    # When the supplier last opened its link (to within a few minutes: see
+    # services.supplier_link.note_link_used).
+    link_used_at = models.DateTimeField(_("link last opened"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -67,12 +67,21 @@ from safeloop.contractors.services.passes import (  # noqa: F401
     scan_expired,
     unblacklist_worker,
 )
+from safeloop.contractors.services.projects import (  # noqa: F401
+    move_worker_to_crew,
+    update_crew,
+    update_project,
+)
 from safeloop.contractors.services.scope import company_of, supplier_of  # noqa: F401
 from safeloop.contractors.services.supplier_hazards import (  # noqa: F401
     SupplierHazardErrorCode,
     create_hazard_from_report_item,
     hazards_for_supplier,
     hazards_of,
+)
+from safeloop.contractors.services.supplier_link import (  # noqa: F401
+    note_link_used,
+    send_supplier_link,
 )
 from safeloop.contractors.services.supplier_reminders import (  # noqa: F401
     contractor_managers,

@@ -32,7 +32,7 @@ from safeloop.contractors.uploads import checked_scan
 from safeloop.contractors.validators import clean_credit_code
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
-from safeloop.tenants.facilities.models import Area, Person
+from safeloop.tenants.facilities.models import Area, Person, PersonKind
 from safeloop.tenants.facilities.photos import photo_files_kept_on_success, store_photo
 
 # A badge says "expiring" this many days ahead.
@@ -109,6 +109,12 @@ def _refresh_company(company: ContractorCompany, source: str) -> None:
     from safeloop.contractors.services.passes import refresh_after_commit
 
     refresh_after_commit(ContractorWorker.objects.filter(company_id=company.pk), source)
+
+
+def _refresh_workers(workers, source: str) -> None:
+    from safeloop.contractors.services.passes import refresh_after_commit
+
+    refresh_after_commit(workers, source)
 
 
 @transaction.atomic
@@ -247,6 +253,52 @@ def _add_qualification(company, by, kind, number, valid_until, file, today) -> Q
 # --- Projects and crews ------------------------------------------------------------
 
 
+def check_project_dates(starts_on: date, ends_on: date) -> None:
+    if ends_on < starts_on:
+        raise field_error(
+            "ends_on", _("The project cannot end before it starts."), ContractorErrorCode.DATES
+        )
+
+
+def check_responsible(responsible: Person) -> None:
+    """The enterprise answers for a project through one of its own employees who can
+    still sign in (never a contractor's or supplier's person)."""
+    person = Person.objects.select_related("user").get(pk=responsible.pk)
+    if person.kind != PersonKind.EMPLOYEE:
+        raise field_error(
+            "responsible",
+            _("The responsible person must be one of the enterprise's employees."),
+            ContractorErrorCode.INVALID,
+        )
+    if not person.user.is_active:
+        raise field_error(
+            "responsible",
+            _("The responsible person is no longer active."),
+            ContractorErrorCode.INVALID,
+        )
+
+
+def check_crew_lead(lead: ContractorWorker, company_id: int) -> None:
+    if lead.company_id != company_id:
+        raise field_error(
+            "lead",
+            _("The crew lead must work for this company."),
+            ContractorErrorCode.WRONG_COMPANY,
+        )
+    if lead.blacklisted_at is not None:
+        raise field_error(
+            "lead",
+            _("%(name)s is blacklisted and cannot lead a crew.") % {"name": lead.name},
+            ContractorErrorCode.BLACKLISTED,
+        )
+
+
+def crew_name_taken() -> ValidationError:
+    return field_error(
+        "name", _("The company already has a crew of this name."), ContractorErrorCode.TAKEN
+    )
+
+
 @transaction.atomic
 def create_project(
     company: ContractorCompany,
@@ -262,16 +314,8 @@ def create_project(
     ensure_can(by, ContractorPerm.CONTRACTOR_MANAGE)
     ensure_active(company)
     name = clean_text(name, "name", max_length=120)
-    if ends_on < starts_on:
-        raise field_error(
-            "ends_on", _("The project cannot end before it starts."), ContractorErrorCode.DATES
-        )
-    if not responsible.user.is_active:
-        raise field_error(
-            "responsible",
-            _("The responsible person is no longer active."),
-            ContractorErrorCode.INVALID,
-        )
+    check_project_dates(starts_on, ends_on)
+    check_responsible(responsible)
     project = Project.objects.create(
         company=company, name=name, starts_on=starts_on, ends_on=ends_on, responsible=responsible
     )
@@ -309,19 +353,15 @@ def create_crew(
         raise field_error(
             "project", _("This project is another company's."), ContractorErrorCode.WRONG_COMPANY
         )
-    if lead is not None and lead.company_id != company.pk:
-        raise field_error(
-            "lead",
-            _("The crew lead must work for this company."),
-            ContractorErrorCode.WRONG_COMPANY,
-        )
+    if lead is not None:
+        check_crew_lead(lead, company.pk)
     if Crew.objects.filter(company=company, name=name).exists():
-        raise field_error(
-            "name", _("The company already has a crew of this name."), ContractorErrorCode.TAKEN
-        )
-    crew = Crew.objects.create(company=company, name=name, project=project, lead=lead)
+        raise crew_name_taken()
+    crew = Crew(company=company, name=name, project=project, lead=lead)
+    _save_unique(crew, crew_name_taken())
     if lead is not None:
         ContractorWorker.objects.filter(pk=lead.pk).update(crew=crew)
+        _refresh_workers([lead], "crew")
     record_event(
         crew,
         "contractors.crew_created",
@@ -338,12 +378,7 @@ def create_crew(
 def set_crew_lead(crew: Crew, *, by, lead: ContractorWorker) -> Crew:
     ensure_can(by, ContractorPerm.CONTRACTOR_MANAGE)
     crew = Crew.objects.select_for_update().get(pk=crew.pk)
-    if lead.company_id != crew.company_id:
-        raise field_error(
-            "lead",
-            _("The crew lead must work for this company."),
-            ContractorErrorCode.WRONG_COMPANY,
-        )
+    check_crew_lead(lead, crew.company_id)
     crew.lead = lead
     crew.save(update_fields=["lead"])
     ContractorWorker.objects.filter(pk=lead.pk).update(crew=crew)
