@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from safeloop.contractors import views, views_gate, views_induction, views_suppliers, views_xlsx
+from safeloop.contractors import (
+    views,
+    views_gate,
+    views_induction,
+    views_passes,
+    views_suppliers,
+    views_xlsx,
+)
 
 app_name = "contractors"
 
@@ -11,6 +18,16 @@ urlpatterns = [
     path("gates/", views_gate.gates, name="gates"),
     path("induction/", views_induction.induction, name="induction"),
     path("gates/<int:pk>/sign.pdf", views_gate.gate_sign, name="gate_sign"),
+    path("gate/check/", views_passes.gate_check, name="gate_check"),
+    path("gate/onsite/", views_passes.onsite, name="onsite"),
+    path("gate/photos/<int:pk>", views_passes.gate_photo, name="gate_photo"),
+    path("passes/", views_passes.passes, name="passes"),
+    path("passes/<int:pk>/revoke/", views_passes.pass_revoke, name="pass_revoke"),
+    path("passes/<int:pk>/reinstate/", views_passes.pass_reinstate, name="pass_reinstate"),
+    path("workers/<int:pk>/blacklist/", views_passes.worker_blacklist, name="worker_blacklist"),
+    path(
+        "workers/<int:pk>/unblacklist/", views_passes.worker_unblacklist, name="worker_unblacklist"
+    ),
     path("new/", views.company_edit, name="company_new"),
     path("<int:pk>/", views.company_detail, name="company"),
     path("<int:pk>/edit/", views.company_edit, name="company_edit"),
