@@ -25,7 +25,7 @@ class GateCheckForm(ShellForm):
                 "autocapitalize": "off",
                 "spellcheck": "false",
                 "enterkeyhint": "go",
-                "placeholder": _("Scan, paste the pass link, or type SP000123"),
+                "placeholder": _("Paste the pass link, or type its number"),
                 "data-testid": "gate-code",
                 "data-gate-code": "",
             }

@@ -135,14 +135,14 @@ def pass_card_pdf(site_pass: SitePass, url: str, enterprise_name: str = "") -> b
     y -= 6 * mm
     canvas.setFillColorRGB(*MUTED)
     canvas.setFont(font, 5.5)
-    canvas.drawString(text_x, y + 3 * mm, "编号 No.")
+    canvas.drawString(text_x, y + 4 * mm, "编号 No.")
     canvas.setFillColorRGB(0, 0, 0)
     canvas.setFont(LATIN_BOLD, 10)
     canvas.drawString(text_x, y, site_pass.number)
     y -= 6.5 * mm
     canvas.setFillColorRGB(*MUTED)
     canvas.setFont(font, 5.5)
-    canvas.drawString(text_x, y + 3 * mm, "有效期至 Valid until")
+    canvas.drawString(text_x, y + 3.4 * mm, "有效期至 Valid until")
     canvas.setFillColorRGB(0, 0, 0)
     canvas.setFont(LATIN_BOLD, 8.5)
     until = site_pass.valid_until.isoformat() if site_pass.valid_until else "—"
