@@ -21,3 +21,10 @@ class ContractorsConfig(AppConfig):
             perm=ContractorPerm.CONTRACTOR_VIEW,
             order=40,
         )
+        register_nav(
+            "gate_check",
+            _("Gate check"),
+            "contractors:gate_check",
+            perm=ContractorPerm.GATE_CHECK,
+            order=41,
+        )

@@ -13,4 +13,6 @@ urlpatterns = [
     path("induction/", views_induction.induction, name="induction"),
     path("induction/briefing/<int:pk>/", views_induction.briefing, name="briefing"),
     path("pass/<str:token>/", views_pass.pass_page, name="pass"),
+    path("pass/<str:token>/card.pdf", views_pass.pass_card, name="pass_card"),
+    path("pass/<str:token>/photo", views_pass.pass_photo, name="pass_photo"),
 ]

@@ -50,6 +50,10 @@ from safeloop.contractors.services.induction import (  # noqa: F401
     set_briefing,
     sign_briefing,
 )
+from safeloop.contractors.services.pass_lookup import (  # noqa: F401
+    pass_for_number,
+    token_from_input,
+)
 from safeloop.contractors.services.passes import (  # noqa: F401
     CERTIFICATE_SHORT,
     Eligibility,
