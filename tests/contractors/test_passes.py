@@ -140,8 +140,24 @@ def test_the_daily_scan_suspends_only_passes_whose_validity_ended(
     result = services.scan_expired(today=today + timedelta(days=8))
     assert (result.checked, result.suspended) == (1, 1)
     assert SitePass.objects.get(worker=wu).status == PassStatus.SUSPENDED
+    # One audit event for the scan's chunk, naming the pass and its reason.
+    scanned = AuditEvent.objects.get(verb="contractors.passes_scanned")
+    number = SitePass.objects.get(worker=wu).number
+    assert scanned.data["suspended_count"] == 1 and scanned.data["suspended"] == [number]
+    assert "焊工证已过期" in scanned.data["reasons"][number]
+    assert not AuditEvent.objects.filter(
+        verb="contractors.pass_suspended", data__source="scan"
+    ).exists()
     # Replaying the scan suspends nothing twice.
     assert services.scan_expired(today=today + timedelta(days=8)).checked == 0
+    assert AuditEvent.objects.filter(verb="contractors.passes_scanned").count() == 1
+
+
+def test_the_pass_number_is_the_workers_so_two_issues_never_clash(
+    wu, wang, rules, induction_course, today, django_capture_on_commit_callbacks
+):
+    site_pass = _ready(wu, wang, rules, induction_course, today, django_capture_on_commit_callbacks)
+    assert site_pass.number == f"SP{wu.pk:06d}"
 
 
 def test_renewing_the_certificate_restores_a_suspended_pass(
