@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from safeloop.contractors import views, views_gate, views_induction, views_suppliers, views_xlsx
+from safeloop.contractors import (
+    views,
+    views_gate,
+    views_induction,
+    views_performance,
+    views_suppliers,
+    views_xlsx,
+)
 
 app_name = "contractors"
 
@@ -10,6 +17,7 @@ urlpatterns = [
     path("", views.companies, name="companies"),
     path("gates/", views_gate.gates, name="gates"),
     path("induction/", views_induction.induction, name="induction"),
+    path("performance/", views_performance.performance_page, name="performance"),
     path("gates/<int:pk>/sign.pdf", views_gate.gate_sign, name="gate_sign"),
     path("new/", views.company_edit, name="company_new"),
     path("<int:pk>/", views.company_detail, name="company"),
