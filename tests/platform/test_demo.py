@@ -360,7 +360,8 @@ def test_a_contractor_crew_with_a_welder_whose_certificate_expires_next_week(dem
     (row,) = performance.context["result"].companies
     # Qian's pass revoked, then Qian blacklisted: two violations, one refusal.
     assert (row.refusals, row.violations, row.workers) == (1, 2, 4)
-    assert row.hazards == len({h for h in row.hazard_ids})
+    # The fire hazard reported in the welding shop's W3-A2, where the crew works.
+    assert row.hazards == 1
     assert "高处作业未系安全带，经教育仍不改正" in performance.content.decode()
     # The welder's pass is green on the pass page today.
     pass_page = Client(HTTP_HOST=f"demo.{settings.SAFELOOP_BASE_DOMAIN}").get(

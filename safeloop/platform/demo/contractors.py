@@ -52,7 +52,7 @@ def seed_contractors(admin, now) -> bool:
     if ContractorCompany.objects.filter(credit_code=COMPANY_CODE).exists():
         return False
     user, today = admin.user, timezone.localdate(now)
-    areas = {a.code: a for a in Area.objects.filter(code__in=["S1", "W3", "W3-A1"])}
+    areas = {a.code: a for a in Area.objects.filter(code__in=["S1", "W3", "W3-A1", "W3-A2"])}
     company = services.create_company(
         by=user,
         name="恒泰安装工程有限公司 Hengtai Installation",
@@ -81,7 +81,7 @@ def seed_contractors(admin, now) -> bool:
         starts_on=today - timedelta(days=30),
         ends_on=today + timedelta(days=60),
         responsible=admin,
-        areas=[areas["W3"], areas["W3-A1"]],
+        areas=[areas["W3"], areas["W3-A1"], areas["W3-A2"]],
     )
     services.add_requirement(by=user, work_type="welder", certificate_kind="welding")
     services.add_requirement(by=user, work_type="electrician", certificate_kind="electrical")
