@@ -140,8 +140,24 @@ def test_the_daily_scan_suspends_only_passes_whose_validity_ended(
     result = services.scan_expired(today=today + timedelta(days=8))
     assert (result.checked, result.suspended) == (1, 1)
     assert SitePass.objects.get(worker=wu).status == PassStatus.SUSPENDED
+    # One audit event for the scan's chunk, naming the pass and its reason.
+    scanned = AuditEvent.objects.get(verb="contractors.passes_scanned")
+    number = SitePass.objects.get(worker=wu).number
+    assert scanned.data["suspended_count"] == 1 and scanned.data["suspended"] == [number]
+    assert "焊工证已过期" in scanned.data["reasons"][number]
+    assert not AuditEvent.objects.filter(
+        verb="contractors.pass_suspended", data__source="scan"
+    ).exists()
     # Replaying the scan suspends nothing twice.
     assert services.scan_expired(today=today + timedelta(days=8)).checked == 0
+    assert AuditEvent.objects.filter(verb="contractors.passes_scanned").count() == 1
+
+
+def test_the_pass_number_is_the_workers_so_two_issues_never_clash(
+    wu, wang, rules, induction_course, today, django_capture_on_commit_callbacks
+):
+    site_pass = _ready(wu, wang, rules, induction_course, today, django_capture_on_commit_callbacks)
+    assert site_pass.number == f"SP{wu.pk:06d}"
 
 
 def test_renewing_the_certificate_restores_a_suspended_pass(
@@ -243,3 +259,39 @@ def test_a_blank_signature_box_is_refused_and_nothing_is_saved(wu, rules):
         )
     assert "signature" in caught.value.message_dict
     assert not wu.signatures.exists()
+
+
+def _another_welder(hengda, wang, n: int):
+    from safeloop.contractors.validators import id_check_char
+    from tests.contractors.conftest import consent
+
+    id17 = f"11010519850202{n:03d}"
+    return services.register_worker(
+        hengda,
+        by=wang,
+        name=f"焊工{n}",
+        id_number_value=id17 + id_check_char(id17),
+        consent=consent(),
+        work_types=["welder"],
+    ).worker
+
+
+def test_the_daily_scan_takes_as_many_queries_for_two_lapsed_passes_as_for_one(
+    hengda, wu, wang, rules, induction_course, today, django_capture_on_commit_callbacks
+):
+    from django.test.utils import CaptureQueriesContext
+
+    capture = django_capture_on_commit_callbacks
+    _ready(wu, wang, rules, induction_course, today, capture, cert_days=7)
+    second = _another_welder(hengda, wang, 2)
+    _ready(second, wang, rules, induction_course, today, capture, cert_days=7)
+    third = _another_welder(hengda, wang, 3)
+    _ready(third, wang, rules, induction_course, today, capture, cert_days=20)
+
+    with CaptureQueriesContext(connection) as two:
+        assert services.scan_expired(today=today + timedelta(days=8)).suspended == 2
+    with CaptureQueriesContext(connection) as one:
+        assert services.scan_expired(today=today + timedelta(days=21)).suspended == 1
+
+    assert len(two.captured_queries) == len(one.captured_queries)
+    assert AuditEvent.objects.filter(verb="contractors.passes_scanned").count() == 2

@@ -87,12 +87,20 @@ def due_now(email):
 
 
 def counts() -> dict:
+    from safeloop.contractors.models import (
+        ContractorCompany,
+        ContractorWorker,
+        GateEvent,
+        SitePass,
+        Supplier,
+    )
     from safeloop.tenants.audit.models import AuditEvent
     from safeloop.tenants.hazards.models import Hazard, HazardPhoto
     from safeloop.tenants.inspections.models import Inspection, InspectionTask
     from safeloop.tenants.risks.models import SitePlan, Zone
 
     models = (AuditEvent, Hazard, HazardPhoto, Inspection, InspectionTask, SitePlan, Zone)
+    models += (ContractorCompany, ContractorWorker, SitePass, GateEvent, Supplier)
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -319,3 +327,56 @@ def test_demo_banner_lists_the_welder_and_forklift_driver(demo):
     banner = demo_banner(enterprise, logins, 8000)
 
     assert "gao@demo.test" in banner and "chen@demo.test" in banner
+
+
+def test_a_contractor_crew_with_a_welder_whose_certificate_expires_next_week(demo, in_demo):
+    """Hengtai Installation refits the welding shop with one crew: Zhou Zhiqiang leads
+    it, Ma Jianguo the welder holds an active pass that ends with his welder's
+    certificate next week; the gate let the crew in and refused Qian Xiaobing, whose
+    pass Wang revoked and who is blacklisted. Wang sees it all on the contractor pages."""
+    from safeloop.contractors.models import Crew, PassStatus, SitePass
+    from safeloop.contractors.validators import clean_credit_code
+    from safeloop.platform.demo.contractors import COMPANY_CODE, WELDER_NAME
+
+    seeded_on = timezone.localdate(demo[2])
+    (crew,) = Crew.objects.select_related("company", "lead", "project__responsible")
+    assert clean_credit_code(crew.company.credit_code) == COMPANY_CODE
+    assert crew.lead.name == "周志强" and crew.workers.count() == 4
+    assert crew.project.responsible.user.email == WANG and crew.project.areas.exists()
+    welder_pass = SitePass.objects.select_related("worker").get(worker__name=WELDER_NAME)
+    [welding] = welder_pass.worker.certificates.filter(kind="welding")
+    assert welding.valid_until == seeded_on + timedelta(days=7)
+    assert welder_pass.status == PassStatus.ACTIVE
+    assert welder_pass.valid_until == welding.valid_until
+
+    wang = client_of(WANG)
+    company_page = wang.get(f"/k/{crew.company_id}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = company_page.content.decode()
+    assert company_page.status_code == 200
+    assert WELDER_NAME in html and 'data-status="expiring"' in html
+    gates = wang.get("/k/gates/")
+    assert 'data-site="S1"' in gates.content.decode() and gates.context["company_count"] == 1
+    performance = wang.get("/k/performance/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    (row,) = performance.context["result"].companies
+    # Qian's pass revoked, then Qian blacklisted: two violations, one refusal.
+    assert (row.refusals, row.violations, row.workers) == (1, 2, 4)
+    # The fire hazard reported in the welding shop's W3-A2, where the crew works.
+    assert row.hazards == 1
+    assert "高处作业未系安全带，经教育仍不改正" in performance.content.decode()
+    # The welder's pass is green on the pass page today.
+    pass_page = Client(HTTP_HOST=f"demo.{settings.SAFELOOP_BASE_DOMAIN}").get(
+        f"/p/pass/{welder_pass.token}/"
+    )
+    assert pass_page.status_code == 200 and WELDER_NAME in pass_page.content.decode()
+
+
+def test_a_supplier_whose_report_was_returned_for_one_item(in_demo):
+    from safeloop.contractors.models import ReportStatus, SelfInspectionReport
+
+    (report,) = SelfInspectionReport.objects.select_related("supplier")
+    commented = [a for a in report.answers.all() if a.reviewer_comment]
+
+    assert report.status == ReportStatus.RETURNED
+    assert len(commented) == 1 and "危化品仓库照片" in commented[0].reviewer_comment
+    page = client_of(WANG).get("/k/suppliers/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert 'data-status="returned"' in page.content.decode()

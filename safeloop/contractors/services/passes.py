@@ -303,8 +303,7 @@ def _evaluate(worker: ContractorWorker, facts: _Facts) -> Eligibility:
     return Eligibility(worker, tuple(lacks), _min(*ends), project, briefings)
 
 
-def _workers(workers: Iterable[ContractorWorker] | QuerySet) -> list[ContractorWorker]:
-    ids = [w.pk for w in workers]
+def _workers(ids: Iterable[int]) -> list[ContractorWorker]:
     return list(
         ContractorWorker.objects.filter(pk__in=ids)
         .select_related("company", "crew")
@@ -317,7 +316,11 @@ def evaluate_many(
     workers: Iterable[ContractorWorker], *, today: date | None = None
 ) -> dict[int, Eligibility]:
     """Each worker's eligibility by worker id, in a fixed number of queries."""
-    loaded = _workers(workers)
+    return _evaluate_ids([w.pk for w in workers], today=today)
+
+
+def _evaluate_ids(ids: Iterable[int], *, today: date | None = None) -> dict[int, Eligibility]:
+    loaded = _workers(ids)
     facts = _Facts(loaded, today or local_today())
     return {w.pk: _evaluate(w, facts) for w in loaded}
 
@@ -331,9 +334,10 @@ def _in_enterprise_language(lack: Lack) -> str:
         return lack.text()[:300]
 
 
-def _next_number() -> str:
-    last = SitePass.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    return f"SP{last + 1:06d}"
+def pass_number(worker: ContractorWorker) -> str:
+    """The pass's printed number: the worker's, so two passes issued at once can't
+    draw the same one (a worker holds one pass, reused across suspensions)."""
+    return f"SP{worker.pk:06d}"
 
 
 def _apply(
@@ -343,7 +347,7 @@ def _apply(
     if eligibility.ok:
         if site_pass is None:
             site_pass = SitePass.objects.create(
-                worker=worker, number=_next_number(), valid_until=eligibility.valid_until
+                worker=worker, number=pass_number(worker), valid_until=eligibility.valid_until
             )
             if eligibility.project is not None:
                 site_pass.zones.set(eligibility.project.areas.all())
@@ -443,28 +447,83 @@ class ScanResult:
     seconds: float
 
 
+# The daily scan judges and writes this many passes at a time: a fixed number of
+# queries and one audit event per chunk, whatever the day's count.
+SCAN_CHUNK = 500
+
+
 def scan_expired(*, today: date | None = None) -> ScanResult:
     """The daily scan: every active pass whose validity ended is judged again, and
-    suspended with its reason (time alone ends a certificate; nothing else tells)."""
+    suspended with its reason (time alone ends a certificate; nothing else tells).
+
+    Set-based: per chunk of :data:`SCAN_CHUNK` passes one evaluation
+    (:func:`evaluate_many`), one bulk update for the suspended and one for those
+    whose validity simply moved (a renewal the change did not reach), and one audit
+    event ``contractors.passes_scanned`` with the counts and pass numbers.
+    """
     import time
 
     started = time.perf_counter()
     today = today or local_today()
     ids = list(
-        SitePass.objects.filter(status=PassStatus.ACTIVE, valid_until__lt=today).values_list(
-            "worker_id", flat=True
-        )
+        SitePass.objects.filter(status=PassStatus.ACTIVE, valid_until__lt=today)
+        .order_by("worker_id")
+        .values_list("worker_id", flat=True)
     )
     suspended = 0
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        judged = evaluate_many(ContractorWorker.objects.filter(pk__in=chunk), today=today)
-        with transaction.atomic():
-            for eligibility in judged.values():
-                site_pass = _apply(eligibility.worker, eligibility, source="scan")
-                if site_pass is not None and site_pass.status == PassStatus.SUSPENDED:
-                    suspended += 1
+    for start in range(0, len(ids), SCAN_CHUNK):
+        suspended += _scan_chunk(ids[start : start + SCAN_CHUNK], today)
     return ScanResult(len(ids), suspended, time.perf_counter() - started)
+
+
+def _scan_chunk(worker_ids: list[int], today: date) -> int:
+    judged = _evaluate_ids(worker_ids, today=today)
+    now = timezone.now()
+    with transaction.atomic():
+        # Locked and filtered again: a change since the list was read wins.
+        passes = SitePass.objects.select_for_update().filter(
+            worker_id__in=list(judged), status=PassStatus.ACTIVE, valid_until__lt=today
+        )
+        to_suspend: list[SitePass] = []
+        to_extend: list[SitePass] = []
+        with translation.override(settings.LANGUAGE_CODE):
+            for site_pass in passes.only("id", "worker_id", "number", "valid_until"):
+                eligibility = judged[site_pass.worker_id]
+                site_pass.updated_at = now
+                if eligibility.ok:
+                    site_pass.valid_until = eligibility.valid_until
+                    to_extend.append(site_pass)
+                else:
+                    first = eligibility.lacks[0]
+                    site_pass.status = PassStatus.SUSPENDED
+                    site_pass.reason = first.text()[:300]
+                    site_pass.reason_code = first.code
+                    to_suspend.append(site_pass)
+        if to_suspend:
+            SitePass.objects.bulk_update(
+                to_suspend, ["status", "reason", "reason_code", "updated_at"]
+            )
+        if to_extend:
+            SitePass.objects.bulk_update(to_extend, ["valid_until", "updated_at"])
+        if to_suspend or to_extend:
+            record_event(
+                None,
+                "contractors.passes_scanned",
+                object_type=SitePass._meta.label_lower,
+                object_id=f"scan:{today.isoformat()}",
+                today=today,
+                checked=len(judged),
+                suspended_count=len(to_suspend),
+                suspended=[p.number for p in to_suspend],
+                reasons={p.number: p.reason for p in to_suspend},
+                lacks={
+                    p.number: [lack.code for lack in judged[p.worker_id].lacks] for p in to_suspend
+                },
+                validity_changed_count=len(to_extend),
+                validity_changed=[p.number for p in to_extend],
+                source="scan",
+            )
+    return len(to_suspend)
 
 
 # --- Manager's decisions ------------------------------------------------------------

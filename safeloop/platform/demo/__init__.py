@@ -6,7 +6,9 @@ checks, audit trail, notices), as the people of the demo would have done it:
 people and their risk ownership (``people``), the site plan and its zones
 (``sitemap``), shift plans with a week of rounds (``rounds``), hazards in
 every state of the loop (``hazards``) and training: a welder and a forklift
-driver with their course packs, a finished course, an overdue one (``learning``).
+driver with their course packs, a finished course, an overdue one (``learning``);
+a contractor crew with a welder whose certificate expires next week, gate events,
+and a supplier's returned report (``contractors``).
 Seeding happens once, in one transaction; every later start only lets beat's
 inspection tick catch up, so today's tasks exist even when beat was not running.
 """
@@ -79,11 +81,13 @@ def ensure_demo() -> tuple[Enterprise, list[DemoLogin]]:
             log.info("seeded the demo enterprise in %.1fs", time.monotonic() - started)
         else:
             scheduling.tick()  # what beat does every 15 minutes: today's windows
+            _catch_up_contractors()
     logins = [DemoLogin(p[0], ", ".join(p[3]), p[1], p[2]) for p in DEMO_PEOPLE]
     return enterprise, logins
 
 
 def _seed(now) -> None:
+    from safeloop.platform.demo.contractors import seed_contractors
     from safeloop.platform.demo.hazards import seed_hazards
     from safeloop.platform.demo.learning import seed_learning
     from safeloop.platform.demo.people import seed_people, set_risk_owners
@@ -107,6 +111,17 @@ def _seed(now) -> None:
     seed_hazards(people, findings, now)
     _read_past_task_notices(now)
     seed_learning(people, now)
+    seed_contractors(admin, now)
+
+
+def _catch_up_contractors() -> None:
+    """A demo seeded before contractors existed gets them on its next start (once)."""
+    from safeloop.platform.demo.contractors import seed_contractors
+    from safeloop.tenants.facilities.models import Person
+
+    admin = Person.objects.select_related("user").get(employee_no=DEMO_PEOPLE[0][2])
+    with transaction.atomic():
+        seed_contractors(admin, timezone.now())
 
 
 def _read_past_task_notices(now) -> None:
