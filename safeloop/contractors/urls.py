@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from safeloop.contractors import views, views_gate, views_induction, views_suppliers, views_xlsx
+from safeloop.contractors import (
+    views,
+    views_crews,
+    views_gate,
+    views_induction,
+    views_suppliers,
+    views_xlsx,
+)
 
 app_name = "contractors"
 
@@ -18,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/workers/new/", views.worker_new, name="worker_new"),
     path("<int:pk>/workers/import/", views_xlsx.workers_import, name="workers_import"),
     path("<int:pk>/workers/export/", views_xlsx.workers_export, name="workers_export"),
+    path("crews/<int:pk>/lead/", views_crews.crew_lead, name="crew_lead"),
     path("workers/template.xlsx", views_xlsx.workers_template, name="workers_template"),
     path("workers/<int:pk>/", views.worker_detail, name="worker"),
     path("workers/<int:pk>/reveal/", views.worker_reveal, name="worker_reveal"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from safeloop.portal import views, views_induction, views_pass
+from safeloop.portal import views, views_crew, views_induction, views_pass
 
 app_name = "portal"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("induction/", views_induction.induction, name="induction"),
     path("induction/briefing/<int:pk>/", views_induction.briefing, name="briefing"),
     path("pass/<str:token>/", views_pass.pass_page, name="pass"),
+    path("crew/", views_crew.crew, name="crew"),
+    path("crew/login/", views_crew.login_page, name="crew_login"),
 ]
