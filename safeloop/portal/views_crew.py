@@ -21,6 +21,7 @@ from safeloop.contractors.services import crew_portal
 from safeloop.platform.throttle import client_network, describe_wait, hit, peek
 from safeloop.portal.views import _private
 from safeloop.tenants.accounts.backends import MODEL_BACKEND
+from safeloop.tenants.hazards.models import State
 from safeloop.web.forms import ShellForm, apply_service_error
 from safeloop.web.guards import forbidden
 
@@ -205,6 +206,8 @@ def crew(request: HttpRequest) -> HttpResponse:
                 "gates": crew_portal.gate_link_sites(),
                 "members_total": sum(len(c.members) for c in crews),
                 "members_blocked": sum(1 for c in crews for m in c.members if not m.ok),
+                # Awaiting acceptance is out of the lead's hands: not "to fix".
+                "to_fix": sum(1 for h in hazards if h.state != State.AWAITING_ACCEPTANCE),
             },
         )
     )
