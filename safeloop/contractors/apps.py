@@ -12,6 +12,8 @@ class ContractorsConfig(AppConfig):
         import safeloop.contractors.permissions  # noqa: F401  (declares)
         import safeloop.contractors.receivers  # noqa: F401  (connects)
         from safeloop.contractors.permissions import ContractorPerm
+        from safeloop.contractors.services.crew_portal import crew_escalation
+        from safeloop.tenants.hazards.routing import register_first_escalation_level
         from safeloop.web.nav import register_nav
 
         register_nav(
@@ -28,3 +30,5 @@ class ContractorsConfig(AppConfig):
             perm=ContractorPerm.GATE_CHECK,
             order=41,
         )
+        # An overdue hazard of a crew's lead goes up to the project's responsible person.
+        register_first_escalation_level(crew_escalation)

@@ -4,6 +4,7 @@ from django.urls import path
 
 from safeloop.contractors import (
     views,
+    views_crews,
     views_gate,
     views_induction,
     views_passes,
@@ -38,6 +39,7 @@ urlpatterns = [
     path("<int:pk>/workers/new/", views.worker_new, name="worker_new"),
     path("<int:pk>/workers/import/", views_xlsx.workers_import, name="workers_import"),
     path("<int:pk>/workers/export/", views_xlsx.workers_export, name="workers_export"),
+    path("crews/<int:pk>/lead/", views_crews.crew_lead, name="crew_lead"),
     path("workers/template.xlsx", views_xlsx.workers_template, name="workers_template"),
     path("<int:pk>/projects/new/", views_projects.project_new, name="project_new"),
     path("projects/<int:pk>/edit/", views_projects.project_edit, name="project_edit"),

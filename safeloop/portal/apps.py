@@ -11,10 +11,20 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
+        from safeloop.contractors.permissions import ContractorPerm
         from safeloop.web.nav import register_nav
         from safeloop.web.outsiders import open_to_outsiders
 
-        register_nav("portal_home", _("My induction"), "portal:home", order=0, outsiders=True)
+        register_nav(
+            "portal_crew",
+            _("My crew"),
+            "portal:crew",
+            perm=ContractorPerm.CREW_PORTAL,
+            order=0,
+            outsiders=True,
+        )
+        # "portal:home" sends a crew lead to their crew: their own induction is here.
+        register_nav("portal_home", _("My induction"), "portal:induction", order=1, outsiders=True)
         # A worker takes the induction courses and exams on the learning pages, as
         # their person; nothing else of learning (packs, bank, archive) is theirs.
         open_to_outsiders(
@@ -34,4 +44,15 @@ class PortalConfig(AppConfig):
             "alerts:inbox",
             "alerts:open",
             "alerts:mark_all_read",
+        )
+        # A crew lead fixes the hazards assigned to them on the hazard pages and reports
+        # from QR points; the rows and files they reach are decided by the hazards'
+        # visibility (reported by them or assigned to them), the steps by the services.
+        open_to_outsiders(
+            "hazards:detail",
+            "hazards:act",
+            "hazards:photo",
+            "hazards:signature",
+            "hazards:acceptance_signature",
+            "qr:point",
         )

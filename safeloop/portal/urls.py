@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from safeloop.portal import views, views_induction, views_pass
+from safeloop.portal import views, views_crew, views_induction, views_pass
 
 app_name = "portal"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("pass/<str:token>/", views_pass.pass_page, name="pass"),
     path("pass/<str:token>/card.pdf", views_pass.pass_card, name="pass_card"),
     path("pass/<str:token>/photo", views_pass.pass_photo, name="pass_photo"),
+    path("crew/", views_crew.crew, name="crew"),
+    path("crew/login/", views_crew.login_page, name="crew_login"),
 ]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from safeloop.contractors import services
 from safeloop.contractors.models import ContractorWorker, PassStatus, SafetyBriefing, SitePass
+from safeloop.contractors.services import crew_portal
 from safeloop.contractors.services.passes import LackCode
 from safeloop.platform.throttle import client_ip
 from safeloop.portal.views import SESSION_KEY, _private
@@ -100,7 +101,10 @@ def _steps(eligibility) -> list[Step]:
 
 @never_cache
 def home(request: HttpRequest) -> HttpResponse:
-    """An outsider's home: a contractor's worker's is their induction."""
+    """An outsider's home: a crew lead's is their crews, a contractor's worker's their
+    induction."""
+    if crew_portal.lead_of_user(request.user) is not None:
+        return redirect("portal:crew")
     if _worker(request) is None:
         return forbidden(request, outsider=True)
     return redirect("portal:induction")

@@ -58,8 +58,9 @@ EXPECTED = {
     Role.VERIFIER: set(),
     # The gate guard checks passes; outsiders hold only what their portal gives them.
     Role.GATE_GUARD: set(),
-    # A crew lead's and a supplier's API tokens see only their own company.
-    Role.CREW_LEAD: {"accounts.manage_own_tokens"},
+    # A crew lead's and a supplier's API tokens see only their own company. A crew lead
+    # reports hazards from QR points like an employee (and sees only their own).
+    Role.CREW_LEAD: {"accounts.manage_own_tokens", "hazards.report"},
     Role.CONTRACTOR_WORKER: set(),
     Role.SUPPLIER: {"accounts.manage_own_tokens"},
 }

@@ -14,3 +14,15 @@ class SupplierSmsGateway:
         if self.down:
             raise ConnectionError("gateway unreachable")
         self.sent.append((phone, text, key))
+
+
+class FileSmsGateway:
+    """The same for a server in another process (the e2e tests): each message is one JSON
+    line appended to the file ``SAFELOOP_TEST_SMS_FILE`` names."""
+
+    def send(self, phone: str, text: str, *, key: str = "") -> None:
+        import json
+        import os
+
+        with open(os.environ["SAFELOOP_TEST_SMS_FILE"], "a", encoding="utf-8") as out:
+            out.write(json.dumps({"phone": phone, "text": text, "key": key}) + "\n")

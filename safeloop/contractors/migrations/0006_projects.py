@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contractors', '0004_supplier_hazards'),
+        ('contractors', '0005_crewlead'),
     ]
 
     operations = [

@@ -9,6 +9,7 @@ from safeloop.contractors.models.companies import (  # noqa: F401
     Qualification,
     QualificationKind,
 )
+from safeloop.contractors.models.crew_signin import CrewSignInCode  # noqa: F401
 from safeloop.contractors.models.passes import (  # noqa: F401
     BriefingSignature,
     GateDirection,

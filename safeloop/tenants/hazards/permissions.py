@@ -44,6 +44,9 @@ declare(
         Role.TEAM_LEADER: {HazardPerm.HAZARD_REPORT, HazardPerm.HAZARD_VIEW_WORKSHOP},
         Role.MAINTENANCE: {HazardPerm.HAZARD_REPORT},
         Role.OPERATOR: {HazardPerm.HAZARD_REPORT},
+        # A contractor crew's lead reports from QR points like an employee, and sees
+        # only the hazards they reported or that are assigned to them.
+        Role.CREW_LEAD: {HazardPerm.HAZARD_REPORT},
         # A third-party verifier sees only what it is shown hazard by hazard.
     },
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
@@ -16,6 +18,17 @@ from safeloop.tenants.facilities.selectors import (
 from safeloop.tenants.hazards.models import Hazard, RoutingRule
 
 User = get_user_model()
+
+# Other areas name the level above an assignee the enterprise's tree does not place
+# (a contractor crew's lead answers to the project's responsible person): each hook
+# takes the hazard and returns the users of the first escalation level, or nothing.
+_FIRST_LEVEL_HOOKS: list[Callable[[Hazard], list]] = []
+
+
+def register_first_escalation_level(hook: Callable[[Hazard], list]) -> None:
+    """Let ``hook(hazard)`` name who hears of the hazard first when it is overdue."""
+    if hook not in _FIRST_LEVEL_HOOKS:
+        _FIRST_LEVEL_HOOKS.append(hook)
 
 
 def _matching_rules(hazard: Hazard) -> list[RoutingRule]:
@@ -73,9 +86,14 @@ def resolve_assignee(hazard: Hazard) -> Person | None:
 
 
 def escalation_chain(hazard: Hazard) -> list[list]:
-    """Who hears of an overdue hazard: first the workshop director, then the leader in charge."""
+    """Who hears of an overdue hazard: first the workshop director (or whom a registered
+    hook names for its assignee), then the leader in charge."""
     workshop = workshop_of(hazard.area)
-    first = [p.user for p in people_with_role(Role.WORKSHOP_DIRECTOR, workshop)] if workshop else []
+    first = next((users for hook in _FIRST_LEVEL_HOOKS if (users := hook(hazard))), None)
+    if first is None:
+        first = (
+            [p.user for p in people_with_role(Role.WORKSHOP_DIRECTOR, workshop)] if workshop else []
+        )
     if not first:
         first = [p.user for p in people_with_role(Role.SAFETY_MANAGER)]
     second = [p.user for p in people_with_role(Role.LEADER_IN_CHARGE)] or [
