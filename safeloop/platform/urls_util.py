@@ -9,6 +9,7 @@ unless it is set already), so a label printed off port 80 still opens.
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import connection
 
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 
@@ -36,3 +37,16 @@ def public_url(path: str, *, host: str | None = None) -> str:
 def tenant_absolute_url(path: str) -> str:
     """``path`` on the current tenant's host (see ``public_url``)."""
     return public_url(path)
+
+
+def tenant_hosts() -> set[str]:
+    """The host names this enterprise is served on (its sub-domain and its domains)."""
+    from safeloop.platform.models import Domain
+
+    tenant = getattr(connection, "tenant", None)
+    if tenant is None or not getattr(tenant, "pk", None):
+        return set()
+    hosts = {tenant.host.lower()}
+    domains = Domain.objects.filter(tenant_id=tenant.pk).values_list("domain", flat=True)
+    hosts.update(d.lower() for d in domains)
+    return hosts

@@ -11,28 +11,15 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from django.db import connection
 from django.urls import Resolver404, resolve
 
 from safeloop.contractors.models import SitePass
+from safeloop.platform.urls_util import tenant_hosts
 
-# What _next_number() hands out: SP and six digits (more once there are a million).
+# What pass_number() hands out: SP and the worker's id in six digits (more past a million).
 PASS_NUMBER = re.compile(r"^SP\d{6,}$", re.IGNORECASE)
 # A token as new_pass_token() makes it (URL-safe base64).
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
-
-
-def tenant_hosts() -> set[str]:
-    """The host names this enterprise is served on (its sub-domain and its domains)."""
-    from safeloop.platform.models import Domain
-
-    tenant = getattr(connection, "tenant", None)
-    if tenant is None or not getattr(tenant, "pk", None):
-        return set()
-    hosts = {tenant.host.lower()}
-    domains = Domain.objects.filter(tenant_id=tenant.pk).values_list("domain", flat=True)
-    hosts.update(d.lower() for d in domains)
-    return hosts
 
 
 def pass_for_number(number: str) -> SitePass | None:
