@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+
+from safeloop.contractors.validators import id_check_char
 
 
 def mask(number: str) -> str:
@@ -35,6 +38,23 @@ def mask(number: str) -> str:
     if len(number) <= 7:
         return "*" * len(number)
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+# An 18-character resident ID number inside a longer text: a special operation
+# certificate's number is, by the rules, usually "T" + the holder's ID number.
+_EMBEDDED_ID = re.compile(r"(?<![0-9])([1-9][0-9]{16}[0-9Xx])(?![0-9A-Za-z])")
+
+
+def mask_embedded_ids(text: str) -> str:
+    """Mask every valid ID number inside ``text`` (``T110105199001011234`` →
+    ``T110***********1234``), so a certificate number shown to people who may not read
+    ID numbers does not give one away; other numbers are left as they are."""
+
+    def hide(match: re.Match) -> str:
+        number = match.group(1).upper()
+        return mask(number) if id_check_char(number[:17]) == number[17] else match.group(1)
+
+    return _EMBEDDED_ID.sub(hide, text or "")
 
 
 @lru_cache(maxsize=4)

@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.contractors import pii
+
 
 class WorkType(models.TextChoices):
     GENERAL = "general", _("General labour")
@@ -118,7 +120,13 @@ class SpecialCertificate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.number}"
+        return f"{self.get_kind_display()} {self.number_shown}"
+
+    @property
+    def number_shown(self) -> str:
+        """The number as pages, exports and the API show it: the holder's ID number
+        inside it (T + ID number is the usual form) masked."""
+        return pii.mask_embedded_ids(self.number)
 
 
 class PrivacyConsent(models.Model):

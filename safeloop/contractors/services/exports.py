@@ -38,9 +38,9 @@ def _workers(company: ContractorCompany):
     )
 
 
-def _certificate_text(cert: SpecialCertificate, today: date) -> str:
+def _certificate_text(cert: SpecialCertificate, number: str, today: date) -> str:
     status = expiry_label(expiry_status(cert.valid_until, today))
-    return f"{cert.get_kind_display()} {cert.number} {cert.valid_until:%Y-%m-%d} ({status})"
+    return f"{cert.get_kind_display()} {number} {cert.valid_until:%Y-%m-%d} ({status})"
 
 
 @transaction.atomic
@@ -57,6 +57,10 @@ def export_workers(
 
     def id_of(worker: ContractorWorker) -> str:
         return pii.decrypt(worker.id_number_token) if full_id_numbers else worker.id_number_masked
+
+    def number_of(cert: SpecialCertificate) -> str:
+        # A certificate's number usually holds its holder's ID number: masked alike.
+        return cert.number if full_id_numbers else cert.number_shown
 
     workbook = Workbook()
     sheet = workbook.active
@@ -95,7 +99,9 @@ def export_workers(
                 safe_text(worker.phone),
                 "、".join(worker.work_type_labels()),
                 safe_text(worker.crew.name if worker.crew else ""),
-                safe_text("\n".join(_certificate_text(c, today) for c in certificates)),
+                safe_text(
+                    "\n".join(_certificate_text(c, number_of(c), today) for c in certificates)
+                ),
             ]
         )
         for cert in certificates:
@@ -104,7 +110,7 @@ def export_workers(
                     safe_text(worker.name),
                     shown_id,
                     cert.get_kind_display(),
-                    safe_text(cert.number),
+                    safe_text(number_of(cert)),
                     safe_text(cert.issuer),
                     cert.valid_until,
                     expiry_label(expiry_status(cert.valid_until, today)),

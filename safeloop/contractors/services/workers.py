@@ -273,7 +273,7 @@ def save_certificate(
         by=by,
         worker=worker.pk,
         kind=kind,
-        number=number,
+        number=certificate.number_shown,
         issuer=issuer,
         valid_until=valid_until,
     )

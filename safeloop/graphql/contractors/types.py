@@ -167,11 +167,18 @@ class ContractorWorkerType(TenantNode):
 )
 class SpecialCertificateType(TenantNode):
     kind: CertificateKind
-    number: auto
     issuer: auto
     valid_until: auto
     created_at: auto
     worker: ContractorWorkerType
+
+    @strawberry_django.field(
+        only=["number"],
+        description="The certificate's number; the holder's ID number inside it (T + ID "
+        "number is the usual form) is masked, as everywhere in the API.",
+    )
+    def number(self, root: models.SpecialCertificate) -> str:
+        return root.number_shown
 
     @strawberry_django.field(only=["valid_until"], description=_EXPIRY)
     def expiry(self, root: models.SpecialCertificate) -> Expiry:
