@@ -360,9 +360,23 @@ def test_a_contractor_crew_with_a_welder_whose_certificate_expires_next_week(dem
     (row,) = performance.context["result"].companies
     # Qian's pass revoked, then Qian blacklisted: two violations, one refusal.
     assert (row.refusals, row.violations, row.workers) == (1, 2, 4)
-    # The fire hazard reported in the welding shop's W3-A2, where the crew works.
-    assert row.hazards == 1
+    # The fire hazard reported in the welding shop's W3-A2, where the crew works, and
+    # the missing extinguisher at its welding spot in W3-A1, routed to its lead.
+    assert row.hazards == 2
     assert "高处作业未系安全带，经教育仍不改正" in performance.content.decode()
+    # Zhou signs in to the crew leads' portal with the printed phone and password and
+    # finds the welder's certificate running out and the hazard routed to him.
+    from safeloop.platform.demo import DEMO_PASSWORD
+    from safeloop.platform.demo.contractors import CREW_LEAD_PHONE
+
+    lead = Client(HTTP_HOST=f"demo.{settings.SAFELOOP_BASE_DOMAIN}")
+    signed_in = lead.post(
+        "/p/crew/login/?mode=password",
+        {"phone": CREW_LEAD_PHONE, "password": DEMO_PASSWORD, "action": "password"},
+    )
+    assert signed_in.status_code == 302, signed_in.content.decode()[:2000]
+    portal = lead.get("/p/crew/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert WELDER_NAME in portal and "焊接作业点未配置灭火器" in portal
     # The welder's pass is green on the pass page today.
     pass_page = Client(HTTP_HOST=f"demo.{settings.SAFELOOP_BASE_DOMAIN}").get(
         f"/p/pass/{welder_pass.token}/"

@@ -163,4 +163,10 @@ def demo_banner(enterprise: Enterprise, logins: list[DemoLogin], port: int) -> s
         f"    {login.email:<18} {login.employee_no:<6} {login.role:<28} {login.name}"
         for login in logins
     ]
+    from safeloop.platform.demo.contractors import CREW_LEAD_PHONE
+
+    lines += [
+        f"  Contractor crew lead 周志强: {workspace}/p/crew/login/?mode=password "
+        f"phone {CREW_LEAD_PHONE}, password {DEMO_PASSWORD}",
+    ]
     return "\n".join(lines) + "\n"

@@ -29,6 +29,8 @@ CREW = [
     ("孙立新", "320582199011052410", "13862100004", ["electrician"]),
 ]
 REVOKED_NAME = "钱小兵"
+# The crew lead's phone: his sign-in to the crew leads' portal (/p/crew/login/).
+CREW_LEAD_PHONE = CREW[0][2]
 
 
 def _signature() -> str:
@@ -47,6 +49,8 @@ def seed_contractors(admin, now) -> bool:
     from safeloop.contractors import services
     from safeloop.contractors.models import ContractorCompany, GateDirection
     from safeloop.contractors.privacy import notice
+    from safeloop.contractors.services import crew_portal
+    from safeloop.platform.demo import DEMO_PASSWORD
     from safeloop.tenants.facilities.models import Area
 
     if ContractorCompany.objects.filter(credit_code=COMPANY_CODE).exists():
@@ -112,7 +116,10 @@ def seed_contractors(admin, now) -> bool:
         ).worker
         for name, id_number, phone, types in CREW
     ]
-    services.set_crew_lead(crew, by=user, lead=workers[0])
+    # Zhou signs in to the crew leads' portal with his phone and the demo password.
+    lead_person = crew_portal.give_crew_lead_access(
+        crew, by=user, lead=workers[0], password=DEMO_PASSWORD
+    )
     by_name = {w.name: w for w in workers}
     services.add_certificate(
         by_name[WELDER_NAME],
@@ -144,8 +151,30 @@ def seed_contractors(admin, now) -> bool:
     services.blacklist_worker(
         by_name[REVOKED_NAME], by=user, reason="高处作业未系安全带，经教育仍不改正"
     )
+    _seed_crew_hazard(user, lead_person, areas["W3-A1"])
     _seed_supplier(user, today)
     return True
+
+
+def _seed_crew_hazard(user, lead_person, area) -> None:
+    """A hazard at the crew's welding spot, routed to its lead: his portal lists it."""
+    from safeloop.platform.demo.pictures import scene_jpeg
+    from safeloop.tenants.hazards.services import reassign, report_hazard
+
+    hazard = report_hazard(
+        by=user,
+        area=area,
+        title="焊接作业点未配置灭火器",
+        description="焊接作业点5米内无灭火器，旁边堆放油漆桶。\n"
+        "No extinguisher within 5 m of the welding spot; paint cans stacked beside it.",
+        photos=[scene_jpeg("焊接点 无灭火器", 41)],
+    )
+    reassign(
+        hazard,
+        by=user,
+        assignee=lead_person,
+        reason="承包商班组作业点，由班组长整改 The crew's work spot: its lead fixes it",
+    )
 
 
 def _seed_supplier(user, today) -> None:
