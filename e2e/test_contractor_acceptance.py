@@ -255,12 +255,28 @@ def test_register_induct_pass_green_then_red_when_the_welding_certificate_lapses
     expect(steps).to_contain_text("尚未通过《入场安全教育》考试")
     _tap_targets_ok(phone)
     _shot(phone, "2-induction")
+    # His menu is his induction alone.
+    phone.get_by_test_id("menu-toggle").click()
+    expect(phone.get_by_test_id("nav-portal_home")).to_be_visible()
+    expect(phone.get_by_test_id("nav").locator("a")).to_have_count(1)
+    phone.get_by_test_id("menu-toggle").click()
     while phone.get_by_test_id("step-sign").count():
         phone.get_by_test_id("step-sign").first.click()
         expect(phone.get_by_test_id("briefing-text")).to_be_visible()
+        # An empty box is refused in place; the clear button really clears.
+        phone.get_by_test_id("signature-submit").click()
+        expect(phone.get_by_test_id("signature-error")).to_contain_text("签名")
         _draw(phone)
+        phone.get_by_test_id("signature-clear").click()
+        assert phone.locator("input[name=signature]").input_value() == ""
+        _draw(phone)
+        signature = phone.locator("input[name=signature]").input_value()
+        assert signature.startswith("data:image/png;base64,")
+        _tap_targets_ok(phone)
+        _shot(phone, "2b-briefing-signed")
         phone.get_by_test_id("signature-submit").click()
         expect(phone.get_by_test_id("page-title")).to_have_text("我的入场培训")
+    expect(phone.get_by_test_id("messages")).to_contain_text("已签字确认")
     phone.get_by_test_id("step-exam").click()
     phone.wait_for_url(f"**/l/quiz/{data['quiz']}/")
     phone.get_by_test_id("start-quiz").click()
@@ -278,6 +294,11 @@ def test_register_induct_pass_green_then_red_when_the_welding_certificate_lapses
     _tap_targets_ok(phone)
     _shot(phone, "3-pass")
     pass_url = phone.url
+    # The enterprise's pages are closed to him.
+    closed = phone.context.new_page()
+    assert closed.goto(tenant_url("acme", "/k/")).status == 403
+    assert closed.goto(tenant_url("acme", "/h/")).status == 403
+    closed.close()
     card_url = _qr_of_pdf(phone, "pass-card-link", tmp_path, "card")
     assert card_url == pass_url
 
