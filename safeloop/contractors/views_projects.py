@@ -25,31 +25,35 @@ def _back(company: ContractorCompany, anchor: str) -> str:
     return f"{company.get_absolute_url()}#{anchor}"
 
 
+def _form_view(request, form, save, *, saved: str, title: str, back: str) -> HttpResponse:
+    """Show ``form``; on a valid POST ``save`` its data, say ``saved`` (with the name
+    typed) and go back to the company's page; a service's refusal stays on its field."""
+    if request.method == "POST" and submit_form(form, save, "name"):
+        messages.success(request, saved % {"name": form.cleaned_data["name"]})
+        return redirect(back)
+    return _form_page(request, form, title=title, cancel=back)
+
+
 @guarded(MANAGE)
 def project_new(request: HttpRequest, pk: int) -> HttpResponse:
     company = get_object_or_404(ContractorCompany, pk=pk)
-    form = ProjectForm(request.POST or None, new=True)
 
     def save(data: dict) -> None:
         services.create_project(company, by=request.user, **data)
 
-    if request.method == "POST" and submit_form(form, save, "name"):
-        messages.success(
-            request, _("Project %(name)s saved.") % {"name": form.cleaned_data["name"]}
-        )
-        return redirect(_back(company, "projects"))
-    return _form_page(
+    return _form_view(
         request,
-        form,
+        ProjectForm(request.POST or None, new=True),
+        save,
+        saved=_("Project %(name)s saved."),
         title=_("New project of %(company)s") % {"company": company.name},
-        cancel=_back(company, "projects"),
+        back=_back(company, "projects"),
     )
 
 
 @guarded(MANAGE)
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("company"), pk=pk)
-    company = project.company
     initial = {
         "name": project.name,
         "starts_on": project.starts_on,
@@ -58,63 +62,52 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "areas": list(project.areas.values_list("pk", flat=True)),
         "active": project.active,
     }
-    form = ProjectForm(request.POST or None, initial=initial)
 
     def save(data: dict) -> None:
         services.update_project(project, by=request.user, **data)
 
-    if request.method == "POST" and submit_form(form, save, "name"):
-        messages.success(
-            request,
-            _("Project %(name)s saved. Its workers' site passes follow the change.")
-            % {"name": form.cleaned_data["name"]},
-        )
-        return redirect(_back(company, "projects"))
-    return _form_page(
+    return _form_view(
         request,
-        form,
+        ProjectForm(request.POST or None, initial=initial),
+        save,
+        saved=_("Project %(name)s saved. Its workers' site passes follow the change."),
         title=_("Edit project %(name)s") % {"name": project.name},
-        cancel=_back(company, "projects"),
+        back=_back(project.company, "projects"),
     )
 
 
 @guarded(MANAGE)
 def crew_new(request: HttpRequest, pk: int) -> HttpResponse:
     company = get_object_or_404(ContractorCompany, pk=pk)
-    form = CrewForm(request.POST or None, company=company)
 
     def save(data: dict) -> None:
         services.create_crew(company, by=request.user, **data)
 
-    if request.method == "POST" and submit_form(form, save, "name"):
-        messages.success(request, _("Crew %(name)s saved.") % {"name": form.cleaned_data["name"]})
-        return redirect(_back(company, "crews"))
-    return _form_page(
+    return _form_view(
         request,
-        form,
+        CrewForm(request.POST or None, company=company),
+        save,
+        saved=_("Crew %(name)s saved."),
         title=_("New crew of %(company)s") % {"company": company.name},
-        cancel=_back(company, "crews"),
+        back=_back(company, "crews"),
     )
 
 
 @guarded(MANAGE)
 def crew_edit(request: HttpRequest, pk: int) -> HttpResponse:
     crew = get_object_or_404(Crew.objects.select_related("company"), pk=pk)
-    company = crew.company
     initial = {"name": crew.name, "project": crew.project_id, "lead": crew.lead_id}
-    form = CrewForm(request.POST or None, initial=initial, company=company)
 
     def save(data: dict) -> None:
         services.update_crew(crew, by=request.user, **data)
 
-    if request.method == "POST" and submit_form(form, save, "name"):
-        messages.success(request, _("Crew %(name)s saved.") % {"name": form.cleaned_data["name"]})
-        return redirect(_back(company, "crews"))
-    return _form_page(
+    return _form_view(
         request,
-        form,
+        CrewForm(request.POST or None, initial=initial, company=crew.company),
+        save,
+        saved=_("Crew %(name)s saved."),
         title=_("Edit crew %(name)s") % {"name": crew.name},
-        cancel=_back(company, "crews"),
+        back=_back(crew.company, "crews"),
     )
 
 

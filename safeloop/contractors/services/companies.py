@@ -336,6 +336,28 @@ def create_project(
     return project
 
 
+def check_crew(
+    company_id: int,
+    *,
+    name: str,
+    project: Project | None,
+    lead: ContractorWorker | None,
+    crew_id: int | None = None,
+) -> str:
+    """A crew's name (cleaned, returned), project and lead, checked for the company:
+    the name free among its other crews, the project and the lead its own."""
+    name = clean_text(name, "name", max_length=60)
+    if project is not None and project.company_id != company_id:
+        raise field_error(
+            "project", _("This project is another company's."), ContractorErrorCode.WRONG_COMPANY
+        )
+    if lead is not None:
+        check_crew_lead(lead, company_id)
+    if Crew.objects.filter(company_id=company_id, name=name).exclude(pk=crew_id).exists():
+        raise crew_name_taken()
+    return name
+
+
 @transaction.atomic
 def create_crew(
     company: ContractorCompany,
@@ -348,15 +370,7 @@ def create_crew(
     """A crew (班组) of the company, optionally on one of its projects and with a lead."""
     ensure_can(by, ContractorPerm.CONTRACTOR_MANAGE)
     ensure_active(company)
-    name = clean_text(name, "name", max_length=60)
-    if project is not None and project.company_id != company.pk:
-        raise field_error(
-            "project", _("This project is another company's."), ContractorErrorCode.WRONG_COMPANY
-        )
-    if lead is not None:
-        check_crew_lead(lead, company.pk)
-    if Crew.objects.filter(company=company, name=name).exists():
-        raise crew_name_taken()
+    name = check_crew(company.pk, name=name, project=project, lead=lead)
     crew = Crew(company=company, name=name, project=project, lead=lead)
     _save_unique(crew, crew_name_taken())
     if lead is not None:

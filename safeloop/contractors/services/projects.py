@@ -21,7 +21,7 @@ from safeloop.contractors.permissions import ContractorPerm
 from safeloop.contractors.services.companies import (
     ContractorErrorCode,
     _save_unique,
-    check_crew_lead,
+    check_crew,
     check_project_dates,
     check_responsible,
     clean_text,
@@ -103,16 +103,7 @@ def update_crew(
     lead (who joins the crew)."""
     ensure_can(by, ContractorPerm.CONTRACTOR_MANAGE)
     crew = Crew.objects.select_for_update().get(pk=crew.pk)
-    name = clean_text(name, "name", max_length=60)
-    if project is not None and project.company_id != crew.company_id:
-        raise field_error(
-            "project", _("This project is another company's."), ContractorErrorCode.WRONG_COMPANY
-        )
-    if lead is not None:
-        check_crew_lead(lead, crew.company_id)
-    taken = crew_name_taken()
-    if Crew.objects.filter(company_id=crew.company_id, name=name).exclude(pk=crew.pk).exists():
-        raise taken
+    name = check_crew(crew.company_id, name=name, project=project, lead=lead, crew_id=crew.pk)
     values = {
         "name": name,
         "project": project.pk if project else None,
@@ -123,7 +114,7 @@ def update_crew(
     if not changed:
         return crew
     crew.name, crew.project, crew.lead = name, project, lead
-    _save_unique(crew, taken)
+    _save_unique(crew, crew_name_taken())
     moved = []
     if lead is not None and lead.crew_id != crew.pk:
         ContractorWorker.objects.filter(pk=lead.pk).update(crew=crew)
