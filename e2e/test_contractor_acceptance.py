@@ -23,6 +23,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from e2e.conftest import DESKTOP, PHONE
+from e2e.contractor_data import induction_exam, random_credit_code, random_id_number
 from e2e.test_contractor_induction import _answer_all_right, _draw
 from e2e.test_tap_targets import MEASURE
 from tests.support.documents import rasterise, read_qr
@@ -50,28 +51,15 @@ def _setup() -> dict:
     from safeloop.contractors import services
     from safeloop.contractors.privacy import notice
     from safeloop.contractors.services import crew_portal
-    from safeloop.contractors.validators import (
-        CREDIT_CODE_ALPHABET,
-        credit_code_check_char,
-        id_check_char,
-    )
-    from safeloop.learning.catalogue import add_course, add_lesson
-    from safeloop.learning.models import Quiz, QuizSource
     from safeloop.tenants.facilities.models import Area, AreaKind
     from safeloop.tenants.facilities.services import create_person
-    from tests.learning._quiz_data import make_category
 
     tag = uuid.uuid4().hex[:6].upper()
-    first17 = "91350100" + "".join(random.choices(CREDIT_CODE_ALPHABET, k=9))
-
-    def id_number(birth: str) -> str:
-        id17 = f"110105{birth}" + f"{random.randrange(1000):03d}"
-        return id17 + id_check_char(id17)
 
     with schema_context("acme"):
         wang = get_user_model().objects.select_related("person").get(email="wang@acme.test")
         company = services.create_company(
-            by=wang, name=f"恒达建设{tag}", credit_code=first17 + credit_code_check_char(first17)
+            by=wang, name=f"恒达建设{tag}", credit_code=random_credit_code()
         )
         project = services.create_project(
             company,
@@ -81,12 +69,8 @@ def _setup() -> dict:
             ends_on=date.today() + timedelta(days=60),
             responsible=wang.person,
         )
-        course = add_course(code=f"IND-{tag}", title="入场安全教育", title_en="Site induction")
-        add_lesson(course, title="厂区安全规定", slug="rules")
-        bank = make_category(f"I{tag}", "入场", singles=3, tfs=2)
-        quiz = Quiz.objects.create(course=course, question_count=5, time_limit_minutes=30)
-        QuizSource.objects.create(quiz=quiz, category=bank)
-        services.add_requirement(by=wang, project=project, course=course)
+        quiz = induction_exam(tag)
+        services.add_requirement(by=wang, project=project, course=quiz.course)
         services.add_requirement(
             by=wang, project=project, work_type="welder", certificate_kind="welding"
         )
@@ -102,7 +86,7 @@ def _setup() -> dict:
             company,
             by=wang,
             name="周志强",
-            id_number_value=id_number("19800202"),
+            id_number_value=random_id_number("19800202"),
             consent=services.Consent(shown.version, shown.text_hash, "10.0.0.9"),
             phone=lead_phone,
             work_types=["general"],
@@ -124,7 +108,7 @@ def _setup() -> dict:
             "crew": crew.pk,
             "site": site.pk,
             "quiz": quiz.pk,
-            "welder_id": id_number("19900101"),
+            "welder_id": random_id_number("19900101"),
             "welder_phone": f"138{random.randrange(10**8):08d}",
             "lead_phone": lead_phone,
             "guard": guard.employee_no,

@@ -4,7 +4,6 @@ hand, the exam, the pass) is issue 14's acceptance story, test_contractor_accept
 
 from __future__ import annotations
 
-import random
 import uuid
 from datetime import date, timedelta
 
@@ -12,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from e2e.conftest import DESKTOP, PHONE
+from e2e.contractor_data import induction_exam, random_credit_code, random_id_number
 from tests.support.server import ARTIFACTS
 from tests.support.worker import committed
 
@@ -30,23 +30,13 @@ def _setup() -> dict:
     from django_tenants.utils import schema_context
 
     from safeloop.contractors import services
-    from safeloop.contractors.validators import (
-        CREDIT_CODE_ALPHABET,
-        credit_code_check_char,
-        id_check_char,
-    )
-    from safeloop.learning.catalogue import add_course, add_lesson
-    from safeloop.learning.models import Quiz, QuizSource
     from safeloop.tenants.facilities.models import Area, AreaKind
-    from tests.learning._quiz_data import make_category
 
     tag = uuid.uuid4().hex[:6].upper()
-    first17 = "91350100" + "".join(random.choices(CREDIT_CODE_ALPHABET, k=9))
-    id17 = "11010519900101" + f"{random.randrange(1000):03d}"
     with schema_context("acme"):
         wang = get_user_model().objects.select_related("person").get(email="wang@acme.test")
         company = services.create_company(
-            by=wang, name=f"恒达建设{tag}", credit_code=first17 + credit_code_check_char(first17)
+            by=wang, name=f"恒达建设{tag}", credit_code=random_credit_code()
         )
         project = services.create_project(
             company,
@@ -56,11 +46,8 @@ def _setup() -> dict:
             ends_on=date.today() + timedelta(days=30),
             responsible=wang.person,
         )
-        course = add_course(code=f"IND-{tag}", title="入场安全教育", title_en="Site induction")
-        add_lesson(course, title="厂区安全规定", slug="rules")
-        bank = make_category(f"I{tag}", "入场", singles=3, tfs=2)
-        quiz = Quiz.objects.create(course=course, question_count=5, time_limit_minutes=30)
-        QuizSource.objects.create(quiz=quiz, category=bank)
+        quiz = induction_exam(tag)
+        course = quiz.course
         # Scoped to this project, so other tests' workers are not touched.
         services.add_requirement(by=wang, project=project, course=course)
         services.set_briefing(
@@ -74,7 +61,7 @@ def _setup() -> dict:
     return {
         "company": company.pk,
         "token": token,
-        "id": id17 + id_check_char(id17),
+        "id": random_id_number(),
         "quiz": quiz.pk,
     }
 

@@ -7,7 +7,6 @@ pages is at least 44 px. Each page is shot on the phone and on a desktop."""
 
 from __future__ import annotations
 
-import random
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from e2e.conftest import DESKTOP, PHONE
+from e2e.contractor_data import random_credit_code, random_id_number
 from e2e.test_tap_targets import MEASURE
 from tests.support.worker import committed
 
@@ -53,21 +53,14 @@ def _setup() -> dict:
     from safeloop.contractors import services
     from safeloop.contractors.models import PassStatus, SitePass
     from safeloop.contractors.privacy import notice
-    from safeloop.contractors.validators import (
-        CREDIT_CODE_ALPHABET,
-        credit_code_check_char,
-        id_check_char,
-    )
     from safeloop.tenants.facilities.models import Area, AreaKind
     from safeloop.tenants.facilities.services import create_person
 
     tag = uuid.uuid4().hex[:6].upper()
-    first17 = "91350100" + "".join(random.choices(CREDIT_CODE_ALPHABET, k=9))
-    id17 = "11010519880101" + f"{random.randrange(1000):03d}"
     with schema_context("acme"):
         wang = get_user_model().objects.select_related("person").get(email="wang@acme.test")
         company = services.create_company(
-            by=wang, name=f"恒达建设{tag}", credit_code=first17 + credit_code_check_char(first17)
+            by=wang, name=f"恒达建设{tag}", credit_code=random_credit_code()
         )
         services.create_project(
             company,
@@ -82,7 +75,7 @@ def _setup() -> dict:
             company,
             by=wang,
             name="吴刚",
-            id_number_value=id17 + id_check_char(id17),
+            id_number_value=random_id_number("19880101"),
             consent=services.Consent(shown.version, shown.text_hash, "10.0.0.8"),
             phone="13900139000",
             work_types=["welder"],
