@@ -199,7 +199,8 @@ def test_a_crew_lead_signs_in_by_sms_code_sees_the_lack_and_fixes_his_hazard(
     _draw(page)
     _shot(page, "phone-4-fix", full_page=False)
     page.get_by_test_id("rectify-submit").click()
-    expect(page.get_by_test_id("photos-after")).to_be_visible()
+    # The answer page (not the form, which has the same column, empty) shows his photo.
+    expect(page.get_by_test_id("photos-after").locator("img")).to_have_count(1)
     page.get_by_test_id("photos-after").scroll_into_view_if_needed()
     _shot(page, "phone-5-fixed", full_page=False)
 

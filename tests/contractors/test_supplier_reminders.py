@@ -198,10 +198,13 @@ def test_another_enterprise_is_not_scanned(form, huaxin, globex, gateway):
     assert not SupplierReminder.objects.exists()
 
 
-def test_the_suppliers_page_lists_the_overdue_with_days_and_phone(as_wang, form, huaxin):
+def test_the_suppliers_page_lists_the_overdue_with_days_and_phone(as_wang, wang, form, huaxin):
     from django.urls import reverse
 
     with time_machine.travel(_at(DUE + timedelta(days=3))):
+        # Signed in on that day: a session from today may have expired by then (the
+        # embedded defaults keep sessions in a cache that reads the travelled clock).
+        as_wang.force_login(wang)
         page = as_wang.get(reverse("contractors:suppliers")).content.decode()
     assert 'id="overdue"' in page
     assert "华鑫物资有限公司" in page and f'href="tel:{PHONE}"' in page
