@@ -11,6 +11,7 @@ from safeloop.contractors import (
     views_performance,
     views_projects,
     views_suppliers,
+    views_tokens,
     views_xlsx,
 )
 
@@ -63,5 +64,26 @@ urlpatterns = [
         "suppliers/answers/<int:pk>/hazard/",
         views_suppliers.answer_hazard,
         name="answer_hazard",
+    ),
+    # Outsiders' API tokens (views_tokens.py).
+    path(
+        "suppliers/<int:pk>/tokens/",
+        views_tokens.supplier_token_issue,
+        name="supplier_token_issue",
+    ),
+    path(
+        "suppliers/<int:pk>/tokens/<int:token_pk>/revoke/",
+        views_tokens.supplier_token_revoke,
+        name="supplier_token_revoke",
+    ),
+    path(
+        "crews/<int:pk>/lead/tokens/",
+        views_tokens.crew_lead_token_issue,
+        name="crew_lead_token_issue",
+    ),
+    path(
+        "crews/<int:pk>/lead/tokens/<int:token_pk>/revoke/",
+        views_tokens.crew_lead_token_revoke,
+        name="crew_lead_token_revoke",
     ),
 ]

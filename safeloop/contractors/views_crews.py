@@ -14,6 +14,7 @@ from safeloop.contractors.models import ContractorWorker, Crew
 from safeloop.contractors.permissions import ContractorPerm
 from safeloop.contractors.services import crew_portal
 from safeloop.contractors.views import _form_page
+from safeloop.contractors.views_tokens import crew_lead_api_access
 from safeloop.web.forms import ShellForm, submit_form
 from safeloop.web.guards import guarded
 
@@ -60,4 +61,5 @@ def crew_lead(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         title=_("Crew lead of %(crew)s") % {"crew": crew.name},
         cancel=crew.company.get_absolute_url(),
+        extra={"api_access": crew_lead_api_access(crew)},
     )

@@ -35,6 +35,7 @@ from safeloop.contractors.services.suppliers import (
     month_status_label,
     report_month_status,
 )
+from safeloop.contractors.views_tokens import supplier_api_access
 from safeloop.platform.files import serve_tenant_file
 from safeloop.tenants.facilities.models import Area
 from safeloop.tenants.hazards.models import Grade
@@ -113,6 +114,7 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reminders": supplier.reminders.order_by("-created_at", "-id")[:12],
             "link": _link(request, supplier) if manage else "",
             "can_manage": manage,
+            "api_access": supplier_api_access(supplier) if manage else None,
         },
     )
 

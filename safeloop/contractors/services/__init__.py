@@ -2,7 +2,11 @@
 
 from safeloop.contractors.services.accounts import (  # noqa: F401
     create_supplier_account,
+    crew_lead_token_holder,
     issue_outsider_token,
+    issue_supplier_token,
+    live_tokens,
+    revoke_outsider_token,
 )
 from safeloop.contractors.services.companies import (  # noqa: F401
     EXPIRING_SOON_DAYS,

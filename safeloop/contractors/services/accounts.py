@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeloop.access import Role, can, ensure_can
-from safeloop.contractors.models import Supplier
+from safeloop.contractors.models import Crew, Supplier
 from safeloop.contractors.permissions import ContractorPerm
 from safeloop.contractors.services.companies import clean_text
+from safeloop.contractors.services.crew_portal import lead_of_user
 from safeloop.platform.errors import field_error
 from safeloop.tenants.accounts.models import ApiToken
 from safeloop.tenants.accounts.permissions import AccountPerm
@@ -82,3 +85,56 @@ def issue_outsider_token(person: Person, *, by, name: str) -> tuple[ApiToken, st
         token, "contractors.outsider_token_issued", by=by, person=person.pk, name=token.name
     )
     return token, secret
+
+
+def _can_hold_token(person: Person) -> bool:
+    return person.is_outsider and bool(_TOKEN_ROLES.intersection(person.roles))
+
+
+@transaction.atomic
+def issue_supplier_token(supplier: Supplier, *, by, name: str) -> tuple[ApiToken, str]:
+    """The supplier's account (made on first need) and a new token for it, together or
+    not at all: a refused name leaves no account behind."""
+    account = create_supplier_account(supplier, by=by)
+    return issue_outsider_token(account, by=by, name=name)
+
+
+@transaction.atomic
+def revoke_outsider_token(token: ApiToken, *, by) -> ApiToken:
+    """A manager ends a crew lead's or a supplier's token; from the next request on it
+    opens nothing (the token cache forgets it on save). Revoking twice changes nothing."""
+    ensure_can(by, ContractorPerm.CONTRACTOR_MANAGE)
+    token = (
+        ApiToken.objects.select_for_update(of=("self",))
+        .select_related("user__person")
+        .get(pk=token.pk)
+    )
+    person = getattr(token.user, "person", None)
+    if person is None or not _can_hold_token(person):
+        # An employee's own token is theirs (or a people manager's) to revoke.
+        raise field_error("token", _("This is not an outsider's API token."), "invalid")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record_event(
+            token, "contractors.outsider_token_revoked", by=by, person=person.pk, name=token.name
+        )
+    return token
+
+
+def live_tokens(person: Person | None) -> QuerySet[ApiToken]:
+    """``person``'s unrevoked tokens, newest first (none without a person)."""
+    if person is None:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user_id=person.user_id, revoked_at__isnull=True)
+
+
+def crew_lead_token_holder(crew: Crew) -> Person | None:
+    """The person of ``crew``'s lead while they may sign in at the crew leads' portal
+    (lead of a crew of a company in good standing, not blacklisted); else None."""
+    lead = crew.lead
+    if lead is None or lead.person_id is None:
+        return None
+    person = lead.person
+    found = lead_of_user(person.user)
+    return person if found is not None and found.pk == lead.pk else None
