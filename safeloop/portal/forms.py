@@ -1,4 +1,5 @@
-"""The gate registration form; the contractors' services check everything again."""
+"""The gate registration form and a crew lead's worker list upload; the contractors'
+services check everything again."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from safeloop.contractors.models import WorkType
+from safeloop.contractors.forms import WorkerImportForm
+from safeloop.contractors.models import Crew, WorkType
 from safeloop.contractors.validators import clean_credit_code, clean_id_number
 from safeloop.web.forms import ShellForm
 
@@ -91,3 +93,20 @@ class GateRegistrationForm(ShellForm):
                     ),
                 )
         return data
+
+
+class CrewImportForm(WorkerImportForm):
+    """A crew lead's worker list: the manager's file and consent, and for a lead of
+    several crews the crew that takes the rows naming none."""
+
+    crew = forms.ModelChoiceField(
+        label=_("crew for rows without one"), queryset=None, required=False, empty_label=None
+    )
+
+    def __init__(self, *args, crews, **kwargs):
+        super().__init__(*args, **kwargs)
+        if len(crews) > 1:
+            self.fields["crew"].queryset = Crew.objects.filter(pk__in=[c.pk for c in crews])
+            self.fields["crew"].required = True
+        else:
+            del self.fields["crew"]

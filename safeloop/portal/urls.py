@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from safeloop.portal import views, views_crew, views_induction, views_pass
+from safeloop.portal import views, views_crew, views_crew_import, views_induction, views_pass
 
 app_name = "portal"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("pass/<str:token>/photo", views_pass.pass_photo, name="pass_photo"),
     path("crew/", views_crew.crew, name="crew"),
     path("crew/login/", views_crew.login_page, name="crew_login"),
+    path("crew/import/", views_crew_import.crew_import_page, name="crew_import"),
+    path("crew/import/template.xlsx", views_crew_import.crew_template, name="crew_template"),
 ]

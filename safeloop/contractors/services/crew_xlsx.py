@@ -26,6 +26,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -42,6 +43,7 @@ from safeloop.contractors.services.companies import ensure_active
 from safeloop.contractors.services.worker_sheet import (
     COLUMNS,
     MAX_ROWS,
+    ImportErrorCode,
     RowProblem,
     WorkerListError,
     read_worker_list,
@@ -106,13 +108,19 @@ def import_worker_list(
     by,
     consent: Consent | None,
     create_crews: bool = True,
+    crews: list[Crew] | None = None,
+    default_crew: Crew | None = None,
+    may_update=None,
     today: date | None = None,
     **audit,
 ) -> ImportResult:
     """Register every worker of the sheet for ``company``, all or none, for a caller that
     has settled who may (a manager, or a crew lead for their own company: ``by`` is then
     None or the lead's user, and ``audit`` says who, as the gate's registration does).
-    ``create_crews`` off: a crew the company lacks is a row problem."""
+    ``create_crews`` off: a crew the company lacks is a row problem. ``crews``: the only
+    crews a row may name (a lead's own); ``default_crew`` takes the rows naming none;
+    ``may_update`` is ``register``'s check of a worker registered before (it raises a
+    field error, which becomes that row's problem)."""
     try:
         ensure_active(company)
     except ValidationError as exc:
@@ -124,18 +132,32 @@ def import_worker_list(
         problems = _problems_of(exc, None)
     # The rows are read even without consent: the importer sees everything to fix at once.
     try:
-        rows = read_worker_list(file, company, today=today, create_crews=create_crews)
+        rows = read_worker_list(file, company, today=today, create_crews=create_crews, crews=crews)
     except WorkerListError as exc:
         raise WorkerListError(problems + exc.problems) from None
     if problems:
         raise WorkerListError(problems)
     result = ImportResult()
     with transaction.atomic():
-        crews = {c.name: c for c in Crew.objects.select_for_update().filter(company=company)}
+        allowed = Crew.objects.select_for_update().filter(company=company)
+        if crews is not None:
+            allowed = allowed.filter(pk__in=[c.pk for c in crews])
+        by_name = {c.name: c for c in allowed}
         for row in rows:
-            crew = crews.get(row.crew) if row.crew else None
+            crew = by_name.get(row.crew) if row.crew else default_crew
+            if row.crew and crew is None and (crews is not None or not create_crews):
+                # Gone (or no longer the lead's) since the sheet was read.
+                problems.append(
+                    RowProblem(
+                        row.number,
+                        "crew",
+                        _("the company has no crew named “%(crew)s”") % {"crew": row.crew},
+                        ImportErrorCode.UNKNOWN_CREW,
+                    )
+                )
+                continue
             if row.crew and crew is None:
-                crew = crews[row.crew] = Crew.objects.create(company=company, name=row.crew)
+                crew = by_name[row.crew] = Crew.objects.create(company=company, name=row.crew)
                 record_event(
                     crew,
                     "contractors.crew_created",
@@ -159,6 +181,7 @@ def import_worker_list(
                     None,
                     source="xlsx",
                     row=row.number,
+                    may_update=may_update,
                     **audit,
                 )
                 if row.certificate is not None:
@@ -207,13 +230,24 @@ TEMPLATE_COLUMNS = [
 ]
 
 
-def template_file() -> bytes:
+def template_file(crews: list[str] | None = None) -> bytes:
     """An empty worker list with its headers (English in each header's comment), a text
-    format for the ID numbers, a list of certificate types, and a sheet of notes."""
+    format for the ID numbers, a list of certificate types, and a sheet of notes.
+    ``crews``: the only crews the importer may name (a crew lead's), offered as a list."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "人员名单"
-    write_header(sheet, [(COLUMNS[key][0], hint, width) for key, hint, width in TEMPLATE_COLUMNS])
+    hints = {key: hint for key, hint, _width in TEMPLATE_COLUMNS}
+    crew_note = ("本单位班组名称；不存在时自动新建", "A new name creates the crew.")
+    if crews is not None:
+        hints["crew"] = "One of your crews; empty: the crew chosen when uploading"
+        crew_note = (
+            "只能填写您带的班组：" + "、".join(crews) + "；留空则进入上传时选择的班组",
+            "Only your crews; empty: the crew chosen when uploading.",
+        )
+    write_header(
+        sheet, [(COLUMNS[key][0], hints[key], width) for key, _hint, width in TEMPLATE_COLUMNS]
+    )
     for row in range(2, MAX_ROWS + 2):
         sheet.cell(row=row, column=2).number_format = "@"
         sheet.cell(row=row, column=3).number_format = "@"
@@ -223,6 +257,12 @@ def template_file() -> bytes:
     kind_list = DataValidation(type="list", formula1='"' + ",".join(kinds) + '"', allow_blank=True)
     kind_list.add(f"F2:F{MAX_ROWS + 1}")
     sheet.add_data_validation(kind_list)
+    listed = ",".join(crews or [])
+    # Excel's in-cell lists hold 255 characters and no commas or quotes of their own.
+    if crews and len(listed) <= 250 and not any("," in c or '"' in c for c in crews):
+        crew_list = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
+        crew_list.add(f"E2:E{MAX_ROWS + 1}")
+        sheet.add_data_validation(crew_list)
     notes = workbook.create_sheet("填写说明 Notes")
     notes.append(["列 Column", "说明", "Notes"])
     for key, chinese, english in (
@@ -230,7 +270,7 @@ def template_file() -> bytes:
         ("id_number", "必填，18 位居民身份证号；请保持文本格式", "Required; keep it as text."),
         ("phone", "手机号码", "Mobile number."),
         ("work_types", f"可填多个，用顿号或逗号分隔：{work_types}", "Several allowed."),
-        ("crew", "本单位班组名称；不存在时自动新建", "A new name creates the crew."),
+        ("crew", *crew_note),
         ("cert_kind", "选填；填写证书时四列都要填：" + "、".join(kinds), "All four or none."),
         ("cert_number", "特种作业操作证编号", "Certificate number."),
         ("cert_issuer", "发证机关", "Issuing authority."),

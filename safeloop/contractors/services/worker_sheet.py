@@ -191,10 +191,14 @@ def _date(value) -> date | None:
 class _RowReader:
     """Checks one row at a time, collecting every problem instead of stopping at one."""
 
-    def __init__(self, company: ContractorCompany, *, today: date, create_crews: bool):
+    def __init__(self, company: ContractorCompany, *, today: date, create_crews: bool, crews=None):
         self.today = today
-        self.create_crews = create_crews
-        self.crews = {c.name: c for c in Crew.objects.filter(company=company)}
+        # Given crews: the only ones a row may name (a crew lead's own), none created.
+        self.only_crews = crews is not None
+        self.create_crews = create_crews and not self.only_crews
+        if crews is None:
+            crews = Crew.objects.filter(company=company)
+        self.crews = {c.name: c for c in crews}
         self.work_types = _choices_by_word(WorkType, WORK_TYPE_ALIASES)
         self.cert_kinds = _choices_by_word(CertificateKind, CERT_ALIASES)
         self.seen: dict[str, int] = {}
@@ -266,7 +270,15 @@ class _RowReader:
 
     def _crew(self, row: int, value) -> str:
         name = self._text(row, "crew", value, 60)
-        if name and name not in self.crews and not self.create_crews:
+        if name and name not in self.crews and self.only_crews:
+            self._problem(
+                row,
+                "crew",
+                _("“%(crew)s” is not a crew of yours; leave it empty or write %(crews)s")
+                % {"crew": name, "crews": "、".join(f"“{c}”" for c in sorted(self.crews))},
+                ImportErrorCode.UNKNOWN_CREW,
+            )
+        elif name and name not in self.crews and not self.create_crews:
             self._problem(
                 row,
                 "crew",
@@ -329,9 +341,15 @@ def _is_header(values, columns: dict[str, int]) -> bool:
 
 
 def read_worker_list(
-    file, company: ContractorCompany, *, today: date | None = None, create_crews: bool = True
+    file,
+    company: ContractorCompany,
+    *,
+    today: date | None = None,
+    create_crews: bool = True,
+    crews: list[Crew] | None = None,
 ) -> list[SheetRow]:
-    """The sheet's rows, checked; ``WorkerListError`` naming every bad row."""
+    """The sheet's rows, checked; ``WorkerListError`` naming every bad row. ``crews``:
+    the only crews a row may name (none is created then); None: any of the company's."""
     try:
         workbook = open_workbook(file, max_bytes=MAX_BYTES)
     except ValidationError as exc:
@@ -355,7 +373,9 @@ def read_worker_list(
                     )
                 ]
             )
-        reader = _RowReader(company, today=today or local_today(), create_crews=create_crews)
+        reader = _RowReader(
+            company, today=today or local_today(), create_crews=create_crews, crews=crews
+        )
         parsed: list[SheetRow] = []
         count = 0
         for number, values in enumerate(rows, start=2):

@@ -132,10 +132,24 @@ def _ensure_same_phone(worker: ContractorWorker, phone: str) -> None:
 
 @transaction.atomic
 def register(
-    company, by, name, id_value, consent, phone, work_types, crew, photo, **audit
+    company,
+    by,
+    name,
+    id_value,
+    consent,
+    phone,
+    work_types,
+    crew,
+    photo,
+    *,
+    may_update=None,
+    **audit,
 ) -> Registration:
     """The registration itself, for a caller that has settled who may register: a
-    manager (``register_worker``) or the signed gate link (``gate.register_at_gate``)."""
+    manager (``register_worker``) or the signed gate link (``gate.register_at_gate``).
+    ``may_update`` is asked, under the lock, about a worker already registered with the
+    ID number before it is touched; it raises to refuse (a crew lead may not take over
+    another company's worker)."""
     ensure_active(company)
     name = clean_text(name, "name", max_length=60)
     number = id_number(id_value)
@@ -153,6 +167,8 @@ def register(
         ContractorWorker.objects.select_for_update().filter(id_number_hash=protected.hash).first()
     )
     created = worker is None
+    if not created and may_update is not None:
+        may_update(worker)
     if not created and by is None:
         _ensure_same_phone(worker, phone)
     if created:
