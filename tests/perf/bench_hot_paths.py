@@ -23,6 +23,12 @@ short unmeasured warm-up:
     healthz          GET /healthz                  what load balancers probe
     livez            GET /livez                    liveness only ("n/a" where it does not exist)
 
+and, from a third gunicorn with SafeLoop's settings, middleware and sessions but two
+pages of its own (tests/perf/ceiling.py), what any view could reach at best:
+
+    ceiling-user     GET /ceiling/signed-in/       signed in (session, user), a constant 62 KB page
+    ceiling-qr       GET /ceiling/q/<token>/       the same after the token lookup + a cache read
+
 Each target's status is checked once before it is loaded (a 302 where a 200 is
 meant would make its figure meaningless). The table gives requests/s, the share
 of the floor, wrk's p50/p99 (client side, queueing included), the server time
@@ -72,7 +78,17 @@ SAFELOOP_ROOT = Path(safeloop.__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # … this benchmark's helpers from its own tree
 from tests.perf.bench_provisioning import _drop_database, _fresh_database  # noqa: E402
 
-TARGETS = ["floor", "qr", "qr-anonymous", "graphql", "healthz", "livez"]
+TARGETS = [
+    "floor",
+    "qr",
+    "qr-anonymous",
+    "graphql",
+    "healthz",
+    "livez",
+    "ceiling-user",
+    "ceiling-qr",
+]
+CEILING_TARGETS = ("ceiling-user", "ceiling-qr")
 GOAL_TARGETS = ("qr", "graphql")  # issue 12: each at ≥ 10 % of the floor
 GOAL_SHARE = 10.0
 MIN_HAZARDS = 30
@@ -198,16 +214,22 @@ def _load(port: int, target: Target, access_log: Path, workdir: Path, args) -> N
     )
 
 
-def _serve_and_load(targets: list[Target], args, workdir: Path, *, floor: bool) -> None:
+def _serve_and_load(targets: list[Target], args, workdir: Path, *, name: str) -> None:
+    """Serve ``name`` (floor, safeloop or ceiling) with the same gunicorn and load its targets."""
     from tests.support.server import free_port, serving
 
-    name = "floor" if floor else "safeloop"
+    if not targets:
+        return
     access_log = workdir / f"{name}-access.log"
     access_log.touch()
+    floor = name == "floor"
     code_root = ROOT if floor else SAFELOOP_ROOT
     env = {"PYTHONPATH": str(code_root)}
     if floor:
         env["DJANGO_SETTINGS_MODULE"] = "tests.perf.floor"
+    elif name == "ceiling":  # SafeLoop from PYTHONPATH, the ceiling's two pages from here
+        env["PYTHONPATH"] = f"{SAFELOOP_ROOT}{os.pathsep}{ROOT}"
+        env["DJANGO_SETTINGS_MODULE"] = "tests.perf.ceiling"
     with serving(
         free_port(),
         None,  # no pytest-django blocker here
@@ -343,6 +365,20 @@ def _targets(enterprise, seed: dict, cookie: str) -> list[Target]:
             "healthz", "GET", "/healthz", {"Host": f"{settings.SAFELOOP_BASE_DOMAIN}:PORT"}, (200,)
         ),
         Target("livez", "GET", "/livez", {"Host": f"{settings.SAFELOOP_BASE_DOMAIN}:PORT"}, (200,)),
+        Target(
+            "ceiling-user",
+            "GET",
+            "/ceiling/signed-in/",
+            {"Host": host, "Cookie": cookie, "Accept-Language": zh},
+            (200,),
+        ),
+        Target(
+            "ceiling-qr",
+            "GET",
+            seed["qr_path"].replace("/q/", "/ceiling/q/", 1),
+            {"Host": host, "Cookie": cookie, "Accept-Language": zh},
+            (200,),
+        ),
     ]
 
 
@@ -389,6 +425,15 @@ def _print_table(targets: list[Target], queries: dict[str, str], args) -> None:
                 f"{verdict}  {name}: {share:.1f} % of the floor "
                 f"(target ≥ {GOAL_SHARE:.0f} %: {target.result['rps']:.0f} vs {floor:.0f} req/s)"
             )
+        described = {
+            "ceiling-user": "signed in, no work",
+            "ceiling-qr": "signed in, token lookup + one cache read",
+        }
+        for name, what in described.items():
+            target = next((t for t in targets if t.name == name and t.result.get("rps")), None)
+            if target is not None:
+                share = 100 * target.result["rps"] / floor
+                print(f"      ceiling ({what}): {share:.1f} % of the floor")
 
 
 def _describe_code() -> str:
@@ -458,8 +503,10 @@ def main() -> None:
         ]
         connections.close_all()
         print("loading (load average = 1-minute, before → after):")
-        _serve_and_load([t for t in targets if t.name == "floor"], args, workdir, floor=True)
-        _serve_and_load([t for t in targets if t.name != "floor"], args, workdir, floor=False)
+        served_by = {"floor": "floor", **{name: "ceiling" for name in CEILING_TARGETS}}
+        for name in ("floor", "safeloop", "ceiling"):
+            mine = [t for t in targets if served_by.get(t.name, "safeloop") == name]
+            _serve_and_load(mine, args, workdir, name=name)
         _print_table(targets, queries, args)
     finally:
         connections.close_all()
