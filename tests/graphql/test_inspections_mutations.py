@@ -129,7 +129,9 @@ def started(minutes: int = 3) -> str:
 # --- submitting ---------------------------------------------------------------------------
 
 
-def test_a_failed_number_fails_the_inspection_and_becomes_a_routed_hazard_in_one_call(as_zhang, li):
+def test_a_failed_number_fails_the_inspection_and_becomes_a_routed_hazard_in_one_call(
+    as_zhang, liu
+):
     # given Zhang's round of the press line, where it is 41.5 °C
     items = daily_items()
     temperature = item_of(items, "number")
@@ -153,7 +155,8 @@ def test_a_failed_number_fails_the_inspection_and_becomes_a_routed_hazard_in_one
         "createHazardFromAnswer"
     ]
 
-    # then the inspection failed on that item alone, and the hazard went to Li
+    # then the inspection failed on that item alone, and the hazard went to W1's owner, its
+    # director Liu (Li, the team leader, signs it off)
     assert payload["errors"] == []
     assert inspection["result"] == "FAIL" and inspection["submittedAt"]
     assert inspection["isFlagged"] is False
@@ -168,7 +171,7 @@ def test_a_failed_number_fails_the_inspection_and_becomes_a_routed_hazard_in_one
     assert "41.5" in hazard["hazard"]["description"]
     assert hazard["answer"] == {"hazard": {"number": hazard["number"]}}
     stored = Hazard.objects.get(number=hazard["number"])
-    assert stored.assignee == li.person and stored.state == State.ASSIGNED
+    assert stored.assignee == liu.person and stored.state == State.ASSIGNED
 
 
 def test_submitting_the_last_point_of_my_task_closes_it(as_zhang):

@@ -26,7 +26,7 @@ def _failed_answer(inspection):
 
 
 def test_a_failed_answer_becomes_a_routed_hazard_with_its_photo(
-    zhang, li, press, press_point, inspect
+    zhang, liu, press, press_point, inspect
 ):
     # Zhang finds the press's emergency stop dead and adds a photo to the item.
     inspection = inspect(press_point, zhang, fail_kind="pass_fail", latitude=31.2, longitude=121.5)
@@ -40,7 +40,7 @@ def test_a_failed_answer_becomes_a_routed_hazard_with_its_photo(
     assert answer.item.label in hazard.description
     assert hazard.photos.count() == 1
     assert hazard.reporter == zhang
-    assert hazard.state == State.ASSIGNED and hazard.assignee == li.person  # routed: W1's leader
+    assert hazard.state == State.ASSIGNED and hazard.assignee == liu.person  # W1's owner (属地)
     answer.refresh_from_db()
     assert answer.hazard == hazard
 

@@ -59,6 +59,11 @@ def acceptors_for(hazard: Hazard, level: str) -> list:
     return users
 
 
+def acceptor_user_ids(hazard: Hazard) -> set[int]:
+    """Everyone who may sign any level of the hazard's acceptance path (user ids)."""
+    return {user.pk for level in hazard.acceptance_levels for user in acceptors_for(hazard, level)}
+
+
 def can_accept_level(user, hazard: Hazard, level: str) -> bool:
     roles = roles_of(user) & ACCEPTANCE_LEVEL_ROLES.get(level, frozenset())
     if not roles:

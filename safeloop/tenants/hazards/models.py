@@ -63,6 +63,11 @@ class LibraryEntry(models.Model):
         "facilities.EquipmentType", null=True, blank=True, on_delete=models.SET_NULL
     )
     accident_type = models.CharField(max_length=20, blank=True)
+    # The job whose holder commits what the entry describes ("叉车无证驾驶": the forklift
+    # driver): routing never gives such a hazard to a person with this job.
+    violator_job_role = models.ForeignKey(
+        "facilities.JobRole", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     rectification_hint = models.CharField(max_length=200, blank=True)
     rectification_hint_en = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)

@@ -15,6 +15,7 @@ from safeloop.tenants.facilities.selectors import (
     people_with_role,
     workshop_of,
 )
+from safeloop.tenants.hazards.acceptance import acceptor_user_ids
 from safeloop.tenants.hazards.models import Hazard, RoutingRule
 
 User = get_user_model()
@@ -59,30 +60,59 @@ def _matching_rules(hazard: Hazard) -> list[RoutingRule]:
     return sorted(rules, key=specificity)
 
 
+# The area's owner (属地) when no rule names someone: the workshop's director first, then
+# its team leader (scoped: within the hazard's workshop). A workshop with neither on
+# record falls to a director of the enterprise's production side, and only then to the
+# safety staff, who usually sign the acceptance and so are passed over.
+OWNER_CHAIN: tuple[tuple[Role, bool], ...] = (
+    (Role.WORKSHOP_DIRECTOR, True),
+    (Role.TEAM_LEADER, True),
+    (Role.WORKSHOP_DIRECTOR, False),
+    (Role.SAFETY_OFFICER, False),
+    (Role.SAFETY_MANAGER, False),
+)
+
+
 def resolve_assignee(hazard: Hazard) -> Person | None:
-    """The most specific matching rule's person; fallbacks keep a hazard from being orphaned."""
+    """Who fixes the hazard: the most specific matching rule's person, else the area's
+    owner (属地, :data:`OWNER_CHAIN`). Never someone who signs one of the hazard's
+    acceptance levels (a fix is accepted by another person), nor someone holding the
+    job its library entry names as the violator ("叉车无证驾驶" is not the driver's to
+    fix). None when nobody else is there: the hazard then stays reported (unrouted, in
+    its audit trail) for the safety staff to assign by hand."""
+    barred_users = acceptor_user_ids(hazard)
+    entry = hazard.library_entry
+    violator_role = entry.violator_job_role_id if entry is not None else None
+
+    def eligible(person: Person) -> bool:
+        return person.user_id not in barred_users and (
+            violator_role is None or person.job_role_id != violator_role
+        )
+
+    for person in _candidates(hazard):
+        if eligible(person):
+            return person
+    return None
+
+
+def _candidates(hazard: Hazard):
+    """Everyone who could fix the hazard, the most fitting first (rules, then the owner)."""
     workshop = workshop_of(hazard.area)
     for rule in _matching_rules(hazard):
         if rule.assignee_id and rule.assignee.user.is_active:
-            return rule.assignee
-        if rule.assignee_job_role_id:
-            qs = active_people().filter(job_role_id=rule.assignee_job_role_id)
-            if workshop is not None:
-                in_workshop = qs.filter(area_id__in=areas_of_workshop(workshop)).first()
-                if in_workshop:
-                    return in_workshop
-    for role, scoped in (
-        (Role.TEAM_LEADER, True),
-        (Role.WORKSHOP_DIRECTOR, True),
-        (Role.SAFETY_OFFICER, False),
-        (Role.SAFETY_MANAGER, False),
-    ):
+            yield rule.assignee
+        if rule.assignee_job_role_id and workshop is not None:
+            yield from (
+                active_people()
+                .filter(
+                    job_role_id=rule.assignee_job_role_id, area_id__in=areas_of_workshop(workshop)
+                )
+                .order_by("pk")
+            )
+    for role, scoped in OWNER_CHAIN:
         if scoped and workshop is None:
             continue
-        person = people_with_role(role, workshop if scoped else None).first()
-        if person:
-            return person
-    return None
+        yield from people_with_role(role, workshop if scoped else None)
 
 
 def escalation_chain(hazard: Hazard) -> list[list]:

@@ -71,6 +71,7 @@ def apply_hazards(enterprise: Any, data: dict[str, Any]) -> None:
             grade=row.get("grade", Grade.GENERAL),
             equipment_type=lookup(types, row.get("equipment_type"), "equipment type"),
             accident_type=row.get("accident_type", ""),
+            violator_job_role=lookup(roles, row.get("violator_job_role"), "job role"),
             rectification_hint=row.get("rectification_hint", ""),
             rectification_hint_en=row.get("rectification_hint_en", ""),
         )
