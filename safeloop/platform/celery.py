@@ -4,6 +4,11 @@ import os
 
 from tenant_schemas_celery.app import CeleryApp as TenantAwareCeleryApp
 
+from safeloop.platform import fsqueue
+
+# The embedded broker (filesystem://) writes each message whole.
+fsqueue.install()
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeloop.platform.settings")
 
 app = TenantAwareCeleryApp("safeloop")
