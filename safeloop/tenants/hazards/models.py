@@ -70,6 +70,9 @@ class LibraryEntry(models.Model):
     )
     rectification_hint = models.CharField(max_length=200, blank=True)
     rectification_hint_en = models.CharField(max_length=200, blank=True)
+    # 依据: the standard and clause the entry rests on, e.g.
+    # "工贸行业重大事故隐患判定标准（2023）第十三条第（一）项". A major entry always has one.
+    basis = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:

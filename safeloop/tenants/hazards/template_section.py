@@ -74,6 +74,7 @@ def apply_hazards(enterprise: Any, data: dict[str, Any]) -> None:
             violator_job_role=lookup(roles, row.get("violator_job_role"), "job role"),
             rectification_hint=row.get("rectification_hint", ""),
             rectification_hint_en=row.get("rectification_hint_en", ""),
+            basis=row.get("basis", ""),
         )
         for row in data.get("library", [])
     )

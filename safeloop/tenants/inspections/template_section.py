@@ -7,7 +7,7 @@ Data shape (see ``safeloop/platform/industry/data/*.toml``)::
     [[inspections.checklists]]          code, name, name_en
     [[inspections.checklists.items]]    kind, label, label_en, guidance, guidance_en,
                                         number_min, number_max, unit, choices,
-                                        failing_choices, required
+                                        failing_choices, required, basis (依据)
     [[inspections.bindings]]            checklist + one of: point (area code),
                                         equipment_types (list), area (subtree), area_kind
     [[inspections.plans]]               name, name_en, cadence, role, checklists,

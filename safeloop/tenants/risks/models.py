@@ -151,6 +151,8 @@ class RiskPoint(BilingualName):
     )
     description = models.TextField(_("description (Chinese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
+    # 依据: the standards and clauses the point's assessment rests on.
+    basis = models.CharField(_("basis (standard and clause)"), max_length=200, blank=True)
     responsible = models.ForeignKey(
         "facilities.Person",
         null=True,

@@ -9,6 +9,7 @@ Data shape (see ``safeloop/platform/industry/data/*.toml``)::
     [[risks.points]]             code, name, name_en, kind (area | activity | equipment),
                                  area (an area code of [facilities]), equipment (a machine
                                  code, for kind = "equipment"), description, description_en,
+                                 basis (依据: standards and clauses),
                                  inherent = {l, e, c}, residual = {l, e, c}
     [[risks.points.sources]]     description, description_en, accident_types (GB 6441
                                  Chinese names or codes)
@@ -133,6 +134,7 @@ def _point(row: dict, method: str, areas: dict, machines: dict, roles: dict) -> 
         equipment=equipment,
         description=row.get("description", "").strip(),
         description_en=row.get("description_en", "").strip(),
+        basis=row.get("basis", "").strip(),
     )
     return _Point(
         point, sources, inherent, residual, _measures(row.get("measures", []), code, roles)

@@ -123,6 +123,8 @@ class CheckItem(models.Model):
     # Picking one of these fails the item (e.g. "damaged"); the others pass.
     failing_choices = ArrayField(models.CharField(max_length=80), default=list, blank=True)
     required = models.BooleanField(default=True)
+    # 依据: the standard and clause the item checks, e.g. "GB/T 3811-2008 第 6.2 条".
+    basis = models.CharField(_("basis (standard and clause)"), max_length=200, blank=True)
     # What generated the item, if anything (e.g. "risks.measure:12", a control
     # measure of the risk register); blank for items a person wrote.
     source = models.CharField(max_length=60, blank=True, db_index=True)

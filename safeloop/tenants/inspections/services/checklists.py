@@ -56,6 +56,8 @@ class ItemSpec:
     choices: list[str] = field(default_factory=list)
     failing_choices: list[str] = field(default_factory=list)
     required: bool = True
+    # 依据: the standard and clause the item checks.
+    basis: str = ""
     # Where the item came from when it was generated, e.g. "risks.measure:12"
     # (a control measure); carried into every later version.
     source: str = ""
@@ -85,6 +87,7 @@ class ItemSpec:
             choices=list(item.choices),
             failing_choices=list(item.failing_choices),
             required=item.required,
+            basis=item.basis,
             source=item.source,
         )
 
@@ -179,6 +182,7 @@ def _item(version: ChecklistVersion, order: int, spec: ItemSpec) -> CheckItem:
         choices=spec.choices,
         failing_choices=spec.failing_choices,
         required=bool(spec.required),
+        basis=(spec.basis or "").strip()[:200],
         source=(spec.source or "")[:60],
     )
     image = spec.guidance_image
