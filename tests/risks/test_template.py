@@ -1,5 +1,5 @@
 """Each industry template opens a new enterprise's risk register with at least 15
-starter risk points, assessed into the four colours and with control measures;
+starter risk points, assessed and with control measures;
 a bad value in a template is refused by name; applying them stays cheap.
 
 Acme was provisioned from the metal template and Globex from the food one; the
@@ -28,8 +28,6 @@ from safeloop.tenants.risks.models import (
 from safeloop.tenants.risks.template_section import apply_risks
 
 pytestmark = pytest.mark.django_db
-
-FOUR_COLOURS = {"red", "orange", "yellow", "blue"}
 
 
 def _provision(industry: str):
@@ -72,7 +70,13 @@ def test_each_industry_brings_assessed_risk_points_with_measures(industry_enterp
     assert len(points) >= 15, industry
     assert method == "lec"
     assert checked >= 5
-    assert {p.band for p in points} == FOUR_COLOURS, industry
+    # Controls lower the likelihood; none of the templates' controls changes how
+    # bad the outcome is nor how often people are exposed, so a residual score
+    # that cuts C or E would be one a reviewer could not defend.
+    for point in points:
+        [assessment] = point.assessments.all()
+        inherent, residual = assessment.inherent_factors, assessment.residual_factors
+        assert (residual["e"], residual["c"]) == (inherent["e"], inherent["c"]), point.code
     for point in points:
         [assessment] = point.assessments.all()
         assert (point.band, point.score) == (assessment.residual_band, assessment.residual_score)
@@ -93,7 +97,9 @@ def test_metal_template_reads_like_a_metal_works(in_acme):
     assert (press.band, press.inherent_band, press.score) == ("yellow", "red", 90)
     assert "机械伤害" in [label for s in press.sources.all() for label in _chinese(s)]
     assert press.measures.filter(kind="engineering", check_label__contains="光电保护").exists()
-    assert RiskPoint.objects.filter(band="red").exists()
+    # the cylinder store is entered a few times a week, not all day
+    store = RiskPoint.objects.get(code="RP-M07")
+    assert (store.inherent_band, store.band) == ("red", "yellow")
 
 
 def _chinese(source) -> list[str]:

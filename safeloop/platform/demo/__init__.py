@@ -90,7 +90,11 @@ def _seed(now) -> None:
     from safeloop.platform.demo.contractors import seed_contractors
     from safeloop.platform.demo.hazards import seed_hazards
     from safeloop.platform.demo.learning import seed_learning
-    from safeloop.platform.demo.people import seed_people, set_risk_owners
+    from safeloop.platform.demo.people import (
+        reassess_with_a_control_down,
+        seed_people,
+        set_risk_owners,
+    )
     from safeloop.platform.demo.rounds import seed_plans, seed_rounds
     from safeloop.platform.demo.sitemap import seed_map
     from safeloop.tenants.facilities.models import Area, EquipmentType, Person
@@ -104,6 +108,7 @@ def _seed(now) -> None:
         create_equipment(
             by=admin.user, code=code, name=name, equipment_type=types[type_code], area=areas[area]
         )
+    reassess_with_a_control_down(admin)  # before the owners: red is the company's
     set_risk_owners(admin, people)
     seed_map(admin)
     plans = seed_plans(admin, people, timezone.localdate(now))

@@ -88,3 +88,22 @@ def set_risk_owners(admin, people: dict) -> None:
             POST_OWNER if job else OWNER_BY_LEVEL.get(measure.level, "T3001")
         )
         update_control_measure(measure, by=admin.user, owner=people[number])
+
+
+def reassess_with_a_control_down(admin) -> None:
+    """The shop window shows a red point for a real reason: the grinding bay's wet
+    dust collector is out of service, so the safety manager re-assesses the
+    point with the likelihood it has until the collector runs again."""
+    from safeloop.tenants.risks.models import RiskPoint
+    from safeloop.tenants.risks.services import assess_risk
+
+    point = RiskPoint.objects.filter(code="RP-M08").first()
+    if point is None:
+        return
+    assess_risk(
+        point,
+        by=admin.user,
+        inherent={"l": 3, "e": 6, "c": 40},
+        residual={"l": 3, "e": 6, "c": 40},
+        note="湿式除尘器故障停用，修复前按无除尘措施重新评价",
+    )
