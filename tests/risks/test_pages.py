@@ -170,3 +170,12 @@ def test_register_counts_each_workshops_risks_by_colour(as_wang, w1, press_risk)
     assert rows["W1"].total == in_w1.count()
     assert rows["W1"].red == in_w1.filter(band="red").count() >= 1  # the press at least
     assert 'data-testid="counts-by-area"' in page.content.decode()
+
+
+def test_a_template_point_shows_the_standards_it_rests_on(as_zhang, in_acme):
+    grinding = RiskPoint.objects.get(code="RP-M08")  # aluminium and magnesium dust
+
+    page = as_zhang.get(f"/r/{grinding.pk}/").content.decode()
+
+    assert 'data-testid="basis"' in page
+    assert "GB 15577-2018《粉尘防爆安全规程》" in page
