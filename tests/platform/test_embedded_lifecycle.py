@@ -35,7 +35,10 @@ while True:
 
 
 def _env(state: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "XDG_RUNTIME_DIR")}
+    # A process of its own state folder: its broker queue too (./dev test points
+    # SAFELOOP_BROKER_DIR at a queue of the test run).
+    dropped = ("DATABASE_URL", "XDG_RUNTIME_DIR", "SAFELOOP_BROKER_DIR")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     return {**env, "SAFELOOP_STATE_DIR": str(state), "PYTHONPATH": str(REPO)}
 
 
