@@ -104,6 +104,7 @@ ACME_STAFF = [
     ("qian@acme.test", "Qian Li", "M3002", ["maintenance"], "W1", "electrician", "E1001"),
     ("sun@acme.test", "Sun Hao", "S4001", ["safety_officer"], None, "safety_officer", None),
     ("zhou@acme.test", "Zhou Lei", "L0001", ["leader_in_charge"], None, None, None),
+    ("he@acme.test", "He Jun", "P0001", ["principal"], None, None, None),
 ]
 
 
@@ -329,6 +330,18 @@ def zhou(in_acme):
 @pytest.fixture
 def as_zhou(acme_client, zhou):
     acme_client.force_login(zhou)
+    return acme_client
+
+
+@pytest.fixture
+def he(in_acme):
+    """He Jun, the principal (主要负责人): approves a major hazard's plan and signs it off."""
+    return _user("he@acme.test")
+
+
+@pytest.fixture
+def as_he(acme_client, he):
+    acme_client.force_login(he)
     return acme_client
 
 

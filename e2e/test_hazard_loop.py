@@ -2,8 +2,9 @@
 fixed with after-photos and a signature → accepted at each level → closed.
 
 Zhang (operator) reports a crack in lifting gear (major) at the stamping workshop;
-routing gives it to the fitter Ma; Li (team leader), Sun (safety officer) and Zhou
-(leader in charge) accept in turn, each on their own phone.
+routing gives it to the fitter Ma; Li (team leader), Sun (safety officer), Zhou
+(leader in charge) and, after the assessment, He Jun (the principal) accept in turn,
+each on their own phone.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
+
+from tests.support.worker import committed
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +48,37 @@ def _w1_area_token() -> str:
 
     with schema_context("acme"):
         return Area.objects.filter(parent__code="W1").order_by("code").first().qr_token
+
+
+def _major_step(pk: int, step: str) -> None:
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+    from django_tenants.utils import schema_context
+
+    from safeloop.tenants.hazards import major
+    from safeloop.tenants.hazards.models import Hazard
+
+    with schema_context("acme"):
+        hazard, users = Hazard.objects.get(pk=pk), get_user_model().objects
+        sun, he = users.get(email="sun@acme.test"), users.get(email="he@acme.test")
+        if step == "plan":
+            major.save_plan(
+                hazard,
+                by=sun,
+                goal="更换吊具",
+                measures="停用并更换，探伤检验",
+                funds="5000 元",
+                people="设备部",
+                deadline=timezone.now() + timedelta(days=3),
+                interim_measures="挂牌停用",
+            )
+            major.approve_plan(hazard, by=he)
+        else:
+            major.record_assessment(
+                hazard, by=sun, assessors="设备部、外聘专家", conclusion="有效", passed=True
+            )
 
 
 def _quick_login(page: Page, tenant_url, employee_no: str, next_path: str) -> None:
@@ -135,6 +169,9 @@ def test_phone_loop_report_in_five_taps_fix_with_signature_accept_three_levels(
         assert hazard.grade == "major" and hazard.photos.count() == 3
         assert hazard.assignee.employee_no == "M3001"  # routed to the fitter Ma
         hazard_path = f"/h/{hazard.pk}/"
+    # A major hazard's plan is approved by the principal before any fix counts; its
+    # stop-work, plan, assessment and sign-off on the page are e2e/test_major_path.py.
+    committed(lambda: _major_step(hazard.pk, "plan"))
 
     # Ma fixes it: after-photo, what was done, his signature drawn with a finger.
     fixer = _phone(browser)
@@ -157,7 +194,9 @@ def test_phone_loop_report_in_five_taps_fix_with_signature_accept_three_levels(
     # Team leader, safety officer, leader in charge: one level each.
     assert "closed" not in _accept_as(browser, tenant_url, "E1001", hazard_path).lower()
     assert "closed" not in _accept_as(browser, tenant_url, "S4001", hazard_path).lower()
-    _accept_as(browser, tenant_url, "L0001", hazard_path)
+    assert "closed" not in _accept_as(browser, tenant_url, "L0001", hazard_path).lower()
+    committed(lambda: _major_step(hazard.pk, "assess"))
+    _accept_as(browser, tenant_url, "P0001", hazard_path)
 
     with schema_context("acme"):
         hazard.refresh_from_db()
@@ -166,6 +205,7 @@ def test_phone_loop_report_in_five_taps_fix_with_signature_accept_three_levels(
             "team_leader",
             "safety_officer",
             "leader_in_charge",
+            "principal",
         ]
         assert hazard.rectifications.get().signature.name.startswith("acme/")
         # every level signed by hand

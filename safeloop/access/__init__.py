@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 class Role(StrEnum):
     ADMIN = "admin"
+    # 主要负责人: leads the remediation of a major hazard and signs it off (安全生产法 Art. 21).
+    PRINCIPAL = "principal"
     SAFETY_MANAGER = "safety_manager"
     SAFETY_OFFICER = "safety_officer"
     LEADER_IN_CHARGE = "leader_in_charge"
@@ -46,6 +48,7 @@ class Role(StrEnum):
 
 ROLE_LABELS = {
     Role.ADMIN: _("Enterprise admin"),
+    Role.PRINCIPAL: _("Principal (legal head of safety)"),
     Role.SAFETY_MANAGER: _("Safety manager"),
     Role.SAFETY_OFFICER: _("Safety officer"),
     Role.LEADER_IN_CHARGE: _("Leader in charge"),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from safeloop.tenants.alerts.models import Channel, Notification
 from safeloop.tenants.audit.models import AuditEvent
 from safeloop.tenants.audit.services import verify_chain
-from safeloop.tenants.hazards import services
+from safeloop.tenants.hazards import major, services
 from safeloop.tenants.hazards.models import Hazard, PhotoStage, State
 from tests.hazards.conftest import make_photo, make_signature
 
@@ -80,17 +83,34 @@ def test_general_hazard_runs_the_whole_loop_with_one_acceptance(zhang, ma, li, w
     assert verify_chain().ok
 
 
-def test_major_hazard_needs_three_levels_and_tells_director_and_safety_manager_at_once(
-    zhang, ma, li, sun, zhou, liu, wang, w1_area, library
+def test_major_hazard_needs_three_levels_then_the_principal_and_tells_the_managers_at_once(
+    zhang, ma, li, sun, zhou, he, liu, wang, w1_area, library
 ):
     hazard = _report(zhang, w1_area, library("major", "lifting"))
     assert hazard.grade == "major"
-    assert hazard.acceptance_levels == ["team_leader", "safety_officer", "leader_in_charge"]
+    assert hazard.acceptance_levels == [
+        "team_leader",
+        "safety_officer",
+        "leader_in_charge",
+        "principal",
+    ]
     assert "hazard.major_reported" in _inbox(liu)
     assert "hazard.major_reported" in _inbox(wang)  # Wang is the safety manager too
+    # the legal path first (test_major_path.py): a plan the principal approves
+    major.save_plan(
+        hazard,
+        by=sun,
+        goal="更换吊钩",
+        measures="停用并更换",
+        funds="2 万元",
+        people="设备部",
+        deadline=timezone.now() + timedelta(days=7),
+        interim_measures="挂牌停用",
+    )
+    major.approve_plan(hazard, by=he)
 
     services.submit_rectification(
-        hazard,
+        Hazard.objects.get(pk=hazard.pk),
         by=ma,
         description="Hook replaced",
         after_photos=[make_photo()],
@@ -105,8 +125,10 @@ def test_major_hazard_needs_three_levels_and_tells_director_and_safety_manager_a
     assert hazard.state == State.AWAITING_ACCEPTANCE
     hazard = services.accept(hazard, by=sun, signature_data_url=make_signature())
     hazard = services.accept(hazard, by=zhou, signature_data_url=make_signature())
+    major.record_assessment(hazard, by=sun, assessors="专家组", conclusion="有效", passed=True)
+    hazard = services.accept(hazard, by=he, signature_data_url=make_signature())
     assert hazard.state == State.CLOSED
-    assert hazard.acceptances.count() == 3
+    assert hazard.acceptances.count() == 4
 
 
 def test_rejection_sends_it_back_and_every_level_signs_again(zhang, ma, li, sun, w1_area, library):

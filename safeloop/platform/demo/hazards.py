@@ -73,10 +73,39 @@ def _fix_text(hazard) -> str:
     return FIXES.get(code.split("-")[0], "已整改完毕，现场恢复正常")
 
 
+MAJOR_PLAN = {
+    "goal": "消除隐患，恢复设备设施安全状态，经评估合格后销号",
+    "measures": "停用相关设备，委托有资质单位维修并检验；同类设备全面排查",
+    "funds": "专项维修费 3 万元，列入本月安全生产费用",
+    "people": "主要负责人黄建牵头，设备部组织实施，安全员孙浩全程监督",
+    "interim_measures": "现场设警戒并挂牌停用，每班巡查；制定现场处置方案，应急器材到位",
+}
+
+
+def plan_major(hazard, cast: Cast, at: datetime, *, approve: bool = True) -> None:
+    """A major hazard's plan, drafted by the safety officer and approved by the principal."""
+    from safeloop.tenants.hazards import major
+    from safeloop.tenants.hazards.models import MajorCase
+
+    case = major.case_of(hazard)
+    if case is None or case.plan_approved:
+        return
+    major.save_plan(
+        hazard, by=cast.users["S4001"], deadline=cast.now + timedelta(days=7), **MAJOR_PLAN
+    )
+    moments = {"plan_at": at}
+    if approve:
+        major.approve_plan(hazard, by=cast.users["P0001"])
+        moments["plan_approved_at"] = at + timedelta(hours=1)
+    MajorCase.objects.filter(pk=case.pk).update(**moments)
+
+
 def rectify(hazard, cast: Cast, at: datetime):
     from safeloop.tenants.hazards.models import Rectification
     from safeloop.tenants.hazards.services import submit_rectification
 
+    plan_major(hazard, cast, at - timedelta(hours=6))
+    hazard.refresh_from_db()
     fixer = hazard.assignee.user
     hazard = submit_rectification(
         hazard,
@@ -90,10 +119,18 @@ def rectify(hazard, cast: Cast, at: datetime):
     return hazard
 
 
-def sign_off(hazard, user, at: datetime, *, reject: str = ""):
-    from safeloop.tenants.hazards import services
+def sign_off(hazard, user, at: datetime, *, reject: str = "", assessor=None):
+    from safeloop.tenants.hazards import major, services
     from safeloop.tenants.hazards.models import Acceptance, Hazard
 
+    if not reject and assessor is not None and major.awaits_assessment(hazard):
+        major.record_assessment(
+            hazard,
+            by=assessor,
+            assessors="设备部工程师、外聘安全专家",
+            conclusion="治理措施落实到位，复测合格，同意销号",
+            passed=True,
+        )
     if reject:
         hazard = services.reject(hazard, by=user, reason=reject)
     else:
@@ -113,12 +150,26 @@ def close(hazard, cast: Cast, start: datetime) -> None:
     """Fixed the day after, signed off level by level that afternoon."""
     fixed = start + timedelta(hours=20)
     hazard = rectify(hazard, cast, fixed)
-    acceptors = {"team_leader": "T3001", "safety_officer": "S4001", "leader_in_charge": "L7001"}
+    acceptors = {
+        "team_leader": "T3001",
+        "safety_officer": "S4001",
+        "leader_in_charge": "L7001",
+        "principal": "P0001",
+    }
     for n, level in enumerate(hazard.acceptance_levels):
-        hazard = sign_off(hazard, cast.users[acceptors[level]], fixed + timedelta(hours=2 + n))
+        hazard = sign_off(
+            hazard,
+            cast.users[acceptors[level]],
+            fixed + timedelta(hours=2 + n),
+            assessor=cast.users["S4001"],
+        )
+
+
+STOP_SCOPE = "隐患所在区域停止作业，设警戒线，无关人员撤离"
 
 
 def _play(hazard, story: str, cast: Cast, reported: datetime) -> None:
+    from safeloop.tenants.hazards import major
     from safeloop.tenants.hazards.models import DeadlineExtension, Hazard
     from safeloop.tenants.hazards.services import (
         decide_extension,
@@ -128,6 +179,11 @@ def _play(hazard, story: str, cast: Cast, reported: datetime) -> None:
     )
 
     users = cast.users
+    if major.case_of(hazard) is not None and story in ("assigned", "start"):
+        # A major hazard on its legal path: the area stopped, the plan drafted; approved
+        # once the fix has started, else waiting for the principal (黄建) on first login.
+        major.order_stop_work(hazard, by=users["S4001"], scope=STOP_SCOPE)
+        plan_major(hazard, cast, reported + timedelta(hours=2), approve=story == "start")
     if story == "start":
         start_rectification(hazard, by=hazard.assignee.user)
     elif story in ("extend", "extended"):

@@ -9,8 +9,9 @@ from django.contrib.auth.hashers import make_password
 DEMO_PEOPLE = [
     ("Wang Wei 王伟", "admin@demo.test", "A0001", ["admin", "safety_manager"], "safety_manager",
      None, None),
+    ("Huang Jian 黄建", "huang@demo.test", "P0001", ["principal"], None, None, None),
     ("Zheng Hua 郑华", "zheng@demo.test", "L7001", ["leader_in_charge"], "safety_manager",
-     None, None),
+     None, "P0001"),
     ("Liu Qiang 刘强", "liu@demo.test", "D2001", ["workshop_director"], "workshop_director",
      "W1", "L7001"),
     ("Li Na 李娜", "li@demo.test", "T3001", ["team_leader"], "team_leader", "W1", "D2001"),

@@ -23,12 +23,12 @@ officer (or the safety manager), then the leader in charge.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from safeloop.access import Role, roles_of
 from safeloop.tenants.facilities.selectors import areas_of_workshop, people_with_role, workshop_of
-from safeloop.tenants.hazards.models import AcceptanceLevel, Grade, Hazard
+from safeloop.tenants.hazards.models import AcceptanceLevel, Grade, Hazard, MajorCase
 
 DEFAULT_PATHS: dict[str, tuple[AcceptanceLevel, ...]] = {
     Grade.GENERAL: (AcceptanceLevel.TEAM_LEADER,),
@@ -46,6 +46,7 @@ ACCEPTANCE_LEVEL_ROLES: dict[str, frozenset[Role]] = {
     AcceptanceLevel.SAFETY_OFFICER: frozenset({Role.SAFETY_OFFICER, Role.SAFETY_MANAGER}),
     AcceptanceLevel.LEADER_IN_CHARGE: frozenset({Role.LEADER_IN_CHARGE}),
     AcceptanceLevel.VERIFIER: frozenset({Role.VERIFIER}),
+    AcceptanceLevel.PRINCIPAL: frozenset({Role.PRINCIPAL}),
 }
 
 
@@ -86,7 +87,22 @@ def _fixed_it(user, hazard: Hazard) -> bool:
 def may_sign_now(user, hazard: Hazard) -> bool:
     """Whether ``user`` signs the hazard's next level now (the hazard page offers it)."""
     level = hazard.next_acceptance_level
-    return bool(level) and not _fixed_it(user, hazard) and can_accept_level(user, hazard, level)
+    return (
+        bool(level)
+        and not _fixed_it(user, hazard)
+        and can_accept_level(user, hazard, level)
+        and not waits_for_assessment(hazard, level)
+    )
+
+
+def waits_for_assessment(hazard: Hazard, level: str) -> bool:
+    """A major hazard is signed off (销号) by the principal only after a passed assessment."""
+    if level != AcceptanceLevel.PRINCIPAL:
+        return False
+    if hazard.grade != Grade.MAJOR:
+        return False
+    case = MajorCase.objects.filter(hazard=hazard).first()
+    return case is not None and not case.assessment_passed
 
 
 def ensure_acceptor(hazard: Hazard, by) -> str:
@@ -96,4 +112,9 @@ def ensure_acceptor(hazard: Hazard, by) -> str:
         raise PermissionDenied(_("You cannot sign off this level of acceptance."))
     if _fixed_it(by, hazard):
         raise PermissionDenied(_("You cannot accept your own rectification."))
+    if waits_for_assessment(hazard, level):
+        raise ValidationError(
+            _("The fix of a major hazard is assessed before the principal signs it off."),
+            code="illegal_transition",
+        )
     return level

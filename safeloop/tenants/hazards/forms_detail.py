@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from safeloop.tenants.facilities.fields import PersonChoiceField
 from safeloop.tenants.facilities.models import Person
-from safeloop.tenants.hazards import services
+from safeloop.tenants.hazards import major, services
 from safeloop.tenants.hazards.models import ExtensionState, Hazard, State
 from safeloop.tenants.hazards.services import HazardAction
 from safeloop.web.forms import ShellForm, apply_service_error
@@ -229,17 +229,136 @@ class DismissForm(ActionForm):
         return _("Dismissed.")
 
 
+class StopWorkForm(ActionForm):
+    action = HazardAction.STOP_WORK
+    label = gettext_lazy("Order a stop")
+    default_field = "scope"
+    scope = _text(
+        gettext_lazy("what stops until the sign-off (line, machine, area)"),
+        rows=2,
+        required_in_browser=True,
+    )
+
+    def run(self, data: dict) -> str:
+        major.order_stop_work(self.hazard, by=self.user, scope=data["scope"])
+        return _("Stop-work order recorded.")
+
+
+class PlanForm(ActionForm):
+    """治理方案: the six parts of 16号令 Art. 15."""
+
+    action = HazardAction.PLAN
+    label = gettext_lazy("Remediation plan")
+    goal = _text(gettext_lazy("goal and tasks"), rows=2, required_in_browser=True)
+    measures = _text(gettext_lazy("methods and measures"), required_in_browser=True)
+    funds = _text(gettext_lazy("funds and materials"), rows=2, required_in_browser=True)
+    people = _text(
+        gettext_lazy("organisation and people in charge"), rows=2, required_in_browser=True
+    )
+    deadline = forms.DateTimeField(
+        label=gettext_lazy("remediation deadline"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    interim_measures = _text(
+        gettext_lazy("safety measures and emergency plan meanwhile"),
+        rows=2,
+        required_in_browser=True,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        case = major.case_of(self.hazard)
+        if case is not None and case.plan_at is not None:
+            for name in major.PLAN_FIELDS:
+                self.initial.setdefault(name, getattr(case, name))
+            if case.plan_deadline:
+                self.initial.setdefault("deadline", timezone.localtime(case.plan_deadline))
+
+    def run(self, data: dict) -> str:
+        major.save_plan(
+            self.hazard,
+            by=self.user,
+            goal=data["goal"],
+            measures=data["measures"],
+            funds=data["funds"],
+            people=data["people"],
+            deadline=data["deadline"],
+            interim_measures=data["interim_measures"],
+        )
+        return _("Plan saved. It waits for the principal's approval.")
+
+
+class ApprovePlanForm(ActionForm):
+    action = HazardAction.APPROVE_PLAN
+    label = gettext_lazy("Approve the plan")
+
+    def run(self, data: dict) -> str:
+        major.approve_plan(self.hazard, by=self.user)
+        return _("Plan approved. Its deadline is now the hazard's.")
+
+
+class AssessForm(ActionForm):
+    action = HazardAction.ASSESS
+    label = gettext_lazy("Record the assessment")
+    assessors = forms.CharField(
+        label=gettext_lazy("assessed by (technical staff and experts)"),
+        required=False,
+        max_length=300,
+    )
+    conclusion = _text(gettext_lazy("conclusion"), rows=3, required_in_browser=True)
+    result = forms.ChoiceField(
+        choices=[("pass", gettext_lazy("Passed")), ("fail", gettext_lazy("Not passed"))],
+        widget=forms.HiddenInput,
+    )
+
+    def run(self, data: dict) -> str:
+        passed = data["result"] == "pass"
+        major.record_assessment(
+            self.hazard,
+            by=self.user,
+            assessors=data["assessors"],
+            conclusion=data["conclusion"],
+            passed=passed,
+        )
+        if passed:
+            return _("Assessment passed. The principal can sign it off.")
+        return _("Assessment not passed. The fix goes back.")
+
+
+class MarkReportedForm(ActionForm):
+    action = HazardAction.MARK_REPORTED
+    label = gettext_lazy("Record a report")
+    recipient = forms.ChoiceField(
+        label=gettext_lazy("reported to"),
+        choices=[
+            ("regulator", gettext_lazy("the regulator (应急管理部门)")),
+            ("congress", gettext_lazy("the workers' congress (职代会)")),
+        ],
+    )
+
+    def run(self, data: dict) -> str:
+        major.record_report(self.hazard, by=self.user, recipient=data["recipient"])
+        return _("Report recorded.")
+
+
 # In the order the page offers them.
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.action: form
     for form in (
+        ApprovePlanForm,
+        StopWorkForm,
+        PlanForm,
         StartForm,
         RectifyForm,
+        AssessForm,
         AcceptForm,
         RejectForm,
         DecideExtensionForm,
         ExtendForm,
         ReassignForm,
         DismissForm,
+        MarkReportedForm,
     )
 }

@@ -37,6 +37,8 @@ class AcceptanceLevel(models.TextChoices):
     SAFETY_OFFICER = "safety_officer", _("Safety officer")
     LEADER_IN_CHARGE = "leader_in_charge", _("Leader in charge")
     VERIFIER = "verifier", _("Third-party verifier")
+    # A major hazard's last level: the 主要负责人 signs it off (销号) after the assessment.
+    PRINCIPAL = "principal", _("Principal (sign-off, 销号)")
 
 
 def new_verifier_token() -> str:
@@ -357,3 +359,64 @@ class HazardSettings(models.Model):
     @classmethod
     def current(cls) -> HazardSettings:
         return cls.objects.first() or cls()
+
+
+class MajorCase(models.Model):
+    """The legal path of one 重大事故隐患 (《安全生产事故隐患排查治理暂行规定》 Art. 15, 18;
+    《安全生产法》 Art. 41): a stop-work order where needed, the remediation plan (治理方案)
+    the principal (主要负责人) approves, the assessment (评估) before sign-off (销号), and
+    the reports to the regulator and the workers' congress (职代会).
+
+    The rules are in :mod:`safeloop.tenants.hazards.major`.
+    """
+
+    hazard = models.OneToOneField(Hazard, on_delete=models.CASCADE, related_name="major_case")
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    stop_scope = models.TextField(_("what is stopped"), blank=True)
+    stop_ordered_at = models.DateTimeField(null=True, blank=True)
+    stop_ordered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    stop_lifted_at = models.DateTimeField(null=True, blank=True)
+
+    # The plan's six parts (Art. 15): goal and tasks, methods and measures, money and
+    # materials, the people in charge, the deadline, and safety measures meanwhile.
+    goal = models.TextField(_("goal and tasks"), blank=True)
+    measures = models.TextField(_("methods and measures"), blank=True)
+    funds = models.TextField(_("funds and materials"), blank=True)
+    people = models.TextField(_("organisation and people in charge"), blank=True)
+    plan_deadline = models.DateTimeField(_("remediation deadline"), null=True, blank=True)
+    interim_measures = models.TextField(
+        _("safety measures and emergency plan meanwhile"), blank=True
+    )
+    plan_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    plan_at = models.DateTimeField(null=True, blank=True)
+    plan_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    plan_approved_at = models.DateTimeField(null=True, blank=True)
+
+    assessors = models.TextField(_("assessed by"), blank=True)
+    assessment = models.TextField(_("assessment conclusion"), blank=True)
+    assessment_passed = models.BooleanField(null=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField(null=True, blank=True)
+
+    reported_to_regulator_at = models.DateTimeField(null=True, blank=True)
+    reported_to_congress_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"major case of {self.hazard_id}"
+
+    @property
+    def is_stopped(self) -> bool:
+        return self.stop_ordered_at is not None and self.stop_lifted_at is None
+
+    @property
+    def plan_approved(self) -> bool:
+        return self.plan_approved_at is not None

@@ -20,6 +20,10 @@ class HazardPerm(StrEnum):
     HAZARD_DECIDE_EXTENSION = "hazards.decide_extension"
     HAZARD_CONFIGURE = "hazards.configure"
     HAZARD_EXPORT = "hazards.export"
+    # A major hazard's legal path (major.py): order a stop, draft the plan, record the
+    # assessment and the reports; the principal alone approves the plan.
+    HAZARD_MANAGE_MAJOR = "hazards.manage_major"
+    HAZARD_APPROVE_MAJOR_PLAN = "hazards.approve_major_plan"
 
 
 # Oversight roles see every hazard, move it to someone else, decide on
@@ -36,9 +40,18 @@ _MANAGE = {*_OVERSIGHT, HazardPerm.HAZARD_DISMISS, HazardPerm.HAZARD_CONFIGURE}
 declare(
     HazardPerm,
     {
-        Role.ADMIN: _MANAGE,
-        Role.SAFETY_MANAGER: _MANAGE,
-        Role.SAFETY_OFFICER: {*_OVERSIGHT, HazardPerm.HAZARD_DISMISS},
+        Role.ADMIN: {*_MANAGE, HazardPerm.HAZARD_MANAGE_MAJOR},
+        Role.SAFETY_MANAGER: {*_MANAGE, HazardPerm.HAZARD_MANAGE_MAJOR},
+        Role.SAFETY_OFFICER: {
+            *_OVERSIGHT,
+            HazardPerm.HAZARD_DISMISS,
+            HazardPerm.HAZARD_MANAGE_MAJOR,
+        },
+        Role.PRINCIPAL: {
+            *_OVERSIGHT,
+            HazardPerm.HAZARD_MANAGE_MAJOR,
+            HazardPerm.HAZARD_APPROVE_MAJOR_PLAN,
+        },
         Role.LEADER_IN_CHARGE: _OVERSIGHT,
         Role.WORKSHOP_DIRECTOR: _OVERSIGHT,
         Role.TEAM_LEADER: {HazardPerm.HAZARD_REPORT, HazardPerm.HAZARD_VIEW_WORKSHOP},

@@ -30,7 +30,7 @@ from safeloop.tenants.facilities.photos import (
     store_photo,
 )
 from safeloop.tenants.facilities.selectors import workshop_of
-from safeloop.tenants.hazards import acceptance, notices
+from safeloop.tenants.hazards import acceptance, major, notices
 from safeloop.tenants.hazards.models import (
     Acceptance,
     DeadlineExtension,
@@ -233,6 +233,8 @@ def report_hazard(
         photos=len(photos),
     )
     _assign(hazard, resolve_assignee(hazard), by=None, policy=policy, reason="routing rule")
+    if hazard.grade == Grade.MAJOR:
+        major.open_case(hazard)
     notices.reported(hazard, policy)
     hazard_reported.send(sender=Hazard, hazard=hazard, by=by)
     return hazard
@@ -330,6 +332,7 @@ def submit_rectification(
     hazard = _lock(hazard)
     _ensure_assignee(hazard, by)
     _require_state(hazard, State.ASSIGNED, State.RECTIFYING)
+    major.before_fix(hazard)
     description = (description or "").strip()
     errors = {}
     if not description:
@@ -411,6 +414,7 @@ def accept(hazard: Hazard, *, by, signature_data_url: str = "", note: str = "") 
         signature=acceptance.signature.name,
     )
     if hazard.state == State.CLOSED:
+        major.on_closed(hazard, by=by)
         record_event(hazard, "hazard.closed", by=by)
         notices.closed(hazard)
     else:
@@ -538,6 +542,12 @@ class HazardAction(StrEnum):
     DISMISS = "dismiss"
     REASSIGN = "reassign"
     DECIDE_EXTENSION = "decide_extension"
+    # A major hazard's legal path (major.py).
+    STOP_WORK = "stop_work"
+    PLAN = "plan"
+    APPROVE_PLAN = "approve_plan"
+    ASSESS = "assess"
+    MARK_REPORTED = "mark_reported"
 
 
 def allowed_actions(user, hazard: Hazard) -> set[HazardAction]:
@@ -562,4 +572,27 @@ def allowed_actions(user, hazard: Hazard) -> set[HazardAction]:
         user, HazardPerm.HAZARD_DECIDE_EXTENSION
     ):
         actions.add(HazardAction.DECIDE_EXTENSION)
+    return actions | _major_actions(user, hazard)
+
+
+def _major_actions(user, hazard: Hazard) -> set[HazardAction]:
+    case = major.case_of(hazard)
+    if case is None:
+        return set()
+    actions: set[HazardAction] = set()
+    if can(user, HazardPerm.HAZARD_MANAGE_MAJOR):
+        actions.add(HazardAction.MARK_REPORTED)
+        if hazard.is_open and not case.is_stopped:
+            actions.add(HazardAction.STOP_WORK)
+        if hazard.is_open and hazard.state != State.AWAITING_ACCEPTANCE:
+            actions.add(HazardAction.PLAN)
+        if major.awaits_assessment(hazard):
+            actions.add(HazardAction.ASSESS)
+    if (
+        hazard.is_open
+        and case.plan_at is not None
+        and not case.plan_approved
+        and can(user, HazardPerm.HAZARD_APPROVE_MAJOR_PLAN)
+    ):
+        actions.add(HazardAction.APPROVE_PLAN)
     return actions

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from safeloop.tenants.audit.models import AuditEvent
 from safeloop.tenants.facilities.models import Person
-from safeloop.tenants.hazards import services
+from safeloop.tenants.hazards import major, services
 from safeloop.tenants.hazards.forms_detail import ACTION_FORMS, ActionForm
 from safeloop.tenants.hazards.models import (
     AcceptanceLevel,
@@ -97,6 +97,26 @@ def _event_text(event: AuditEvent, names: dict[str, str]) -> tuple[str, str]:
         return _("Fix submitted for acceptance"), (
             _("Test result: %(r)s") % {"r": result} if result else ""
         )
+    if verb == "stop_work_ordered":
+        return _("Stop-work order"), data.get("scope", "")
+    if verb == "major_plan_saved":
+        return _("Remediation plan saved, deadline %(when)s") % {
+            "when": _when(data.get("deadline"))
+        }, ""
+    if verb == "major_plan_approved":
+        return _("Remediation plan approved by the principal; deadline %(when)s") % {
+            "when": _when(data.get("deadline"))
+        }, ""
+    if verb == "major_assessed":
+        text = _("Assessment passed") if data.get("passed") else _("Assessment not passed")
+        return text, data.get("note", "")
+    if verb == "major_reported_to":
+        text = (
+            _("Reported to the regulator")
+            if data.get("recipient") == "regulator"
+            else _("Reported to the workers' congress")
+        )
+        return text, ""
     if verb in DeadlineSignal.values:
         return str(DeadlineSignal(verb).label), ""
     fixed = {
@@ -105,6 +125,8 @@ def _event_text(event: AuditEvent, names: dict[str, str]) -> tuple[str, str]:
         "rectifying": _("Rectification started"),
         "closed": _("Closed"),
         "dismissed": _("Dismissed as not a hazard"),
+        "major_opened": _("Major hazard: the legal path opens (plan, assessment, sign-off)"),
+        "stop_work_lifted": _("Stop-work order lifted"),
     }
     return fixed.get(verb, event.verb), data.get("reason", "")
 
@@ -187,6 +209,7 @@ def hazard_context(hazard: Hazard, *, file_query: str = "") -> dict:
         .select_related("requested_by")
         .first(),
         "acceptance_path": acceptance_path(hazard),
+        "major_case": major.case_of(hazard),
         "timeline": timeline(hazard),
         "file_query": file_query,
     }

@@ -15,9 +15,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from safeloop.access import can
 from safeloop.platform.files import serve_tenant_file
+from safeloop.tenants.hazards import major
+from safeloop.tenants.hazards.major_report import major_report_pdf
 from safeloop.tenants.hazards.models import Acceptance, HazardPhoto, Rectification
-from safeloop.tenants.hazards.selectors import hazards_open_to
+from safeloop.tenants.hazards.permissions import HazardPerm
+from safeloop.tenants.hazards.selectors import hazards_open_to, visible_hazards
+from safeloop.web.guards import forbidden
 
 
 def _hazard_rule(request: HttpRequest) -> Q:
@@ -48,3 +53,23 @@ def signature(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def acceptance_signature(request: HttpRequest, pk: int) -> HttpResponse:
     return _serve(Acceptance.objects.exclude(signature=""), request, pk, "signature")
+
+
+@require_GET
+@login_required
+def major_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The major hazard's report for the regulator and the workers' congress (PDF)."""
+    hazard = (
+        visible_hazards(request.user)
+        .select_related("area__parent", "equipment", "library_entry")
+        .filter(pk=pk)
+        .first()
+    )
+    case = major.case_of(hazard) if hazard is not None else None
+    if case is None:
+        raise Http404
+    if not can(request.user, HazardPerm.HAZARD_MANAGE_MAJOR):
+        return forbidden(request)
+    response = HttpResponse(major_report_pdf(hazard, case), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="major-{hazard.number}.pdf"'
+    return response

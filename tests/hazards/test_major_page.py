@@ -1,0 +1,158 @@
+"""The hazard page of a major hazard: its legal path, the principal's approval, the
+assessment's two buttons, and the report PDF for the regulator and the 职代会."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from safeloop.tenants.hazards import major, services
+from safeloop.tenants.hazards.models import Hazard, LibraryEntry, MajorCase
+from tests.hazards.conftest import make_photo, make_signature
+from tests.support.documents import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+CLAUSE = "《工贸企业重大事故隐患判定标准》第五条第（三）项"
+
+
+@pytest.fixture
+def major_hazard(zhang, w1_area, library):
+    entry = library("major", "lifting")
+    LibraryEntry.objects.filter(pk=entry.pk).update(basis=CLAUSE)
+    entry.refresh_from_db()
+    return services.report_hazard(
+        by=zhang,
+        area=w1_area,
+        library_entry=entry,
+        photos=[make_photo()],
+        description="吊钩根部裂纹约 5 mm",
+    )
+
+
+def _plan_form(deadline) -> dict:
+    return {
+        "plan-goal": "更换裂纹吊钩",
+        "plan-measures": "停用起重机，委托有资质单位更换并检验",
+        "plan-funds": "维修费 2 万元",
+        "plan-people": "设备部牵头，安全员监督",
+        "plan-deadline": f"{timezone.localtime(deadline):%Y-%m-%dT%H:%M}",
+        "plan-interim_measures": "挂牌停用，设警戒",
+    }
+
+
+def test_the_safety_officer_stops_the_work_and_drafts_the_plan_on_the_page(as_sun, major_hazard):
+    page = reverse("hazards:detail", args=[major_hazard.pk])
+    body = as_sun.get(page).content.decode()
+    assert 'data-testid="major-case"' in body
+    assert 'data-testid="action-stop_work"' in body and 'data-testid="action-plan"' in body
+
+    as_sun.post(
+        reverse("hazards:act", args=[major_hazard.pk, "stop_work"]),
+        {"stop_work-scope": "1号行车停用"},
+    )
+    response = as_sun.post(
+        reverse("hazards:act", args=[major_hazard.pk, "plan"]),
+        _plan_form(timezone.now() + timedelta(days=10)),
+    )
+    assert response.status_code == 302
+    body = as_sun.get(page).content.decode()
+    assert 'data-testid="stop-work"' in body and "1号行车停用" in body
+    assert "更换裂纹吊钩" in body
+    assert 'data-testid="action-approve_plan"' not in body  # not the principal's page
+
+
+def test_a_plan_missing_its_parts_comes_back_with_each_named(as_sun, major_hazard):
+    form = _plan_form(timezone.now() - timedelta(days=1))
+    form["plan-funds"] = ""
+    response = as_sun.post(reverse("hazards:act", args=[major_hazard.pk, "plan"]), form)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "治理方案的此项内容必填。" in body  # the pages speak Chinese to Acme's people
+    assert "治理时限须晚于当前时间。" in body
+    assert MajorCase.objects.get(hazard=major_hazard).plan_at is None
+
+
+def test_the_principal_approves_on_the_page(sun, as_he, major_hazard):
+    deadline = timezone.now() + timedelta(days=12)
+    major.save_plan(
+        major_hazard,
+        by=sun,
+        goal="g",
+        measures="m",
+        funds="f",
+        people="p",
+        deadline=deadline,
+        interim_measures="i",
+    )
+    page = reverse("hazards:detail", args=[major_hazard.pk])
+    assert 'data-testid="action-approve_plan"' in as_he.get(page).content.decode()
+
+    as_he.post(reverse("hazards:act", args=[major_hazard.pk, "approve_plan"]), {})
+
+    assert Hazard.objects.get(pk=major_hazard.pk).deadline == deadline.replace(
+        second=deadline.second, microsecond=deadline.microsecond
+    )
+    assert "He Jun 于" in as_he.get(page).content.decode()  # "He Jun 于 <when> 批准"
+
+
+def test_the_report_pdf_holds_the_clause_the_plan_and_the_assessment(
+    sun, ma, li, zhou, he, as_sun, major_hazard, tmp_path
+):
+    major.order_stop_work(major_hazard, by=sun, scope="1号行车停用")
+    major.save_plan(
+        major_hazard,
+        by=sun,
+        goal="更换裂纹吊钩",
+        measures="委托有资质单位更换",
+        funds="维修费 2 万元",
+        people="设备部",
+        deadline=timezone.now() + timedelta(days=5),
+        interim_measures="挂牌停用",
+    )
+    major.approve_plan(major_hazard, by=he)
+    hazard = services.submit_rectification(
+        Hazard.objects.get(pk=major_hazard.pk),
+        by=ma,
+        description="吊钩已更换",
+        after_photos=[make_photo()],
+        signature_data_url=make_signature(),
+    )
+    for person in (li, sun, zhou):
+        hazard = services.accept(hazard, by=person, signature_data_url=make_signature())
+    major.record_assessment(
+        hazard, by=sun, assessors="外聘专家李工", conclusion="整改有效", passed=True
+    )
+
+    response = as_sun.get(reverse("hazards:major_report", args=[hazard.pk]))
+
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(pdf_text(response.content, tmp_path)).replace(" ", "")
+    for expected in (
+        "重大事故隐患报告",
+        hazard.number,
+        "更换裂纹吊钩",
+        "维修费2万元",
+        "1号行车停用",
+    ):
+        assert expected in text
+    assert "外聘专家李工" in text and "整改有效" in text
+    assert CLAUSE in text
+
+
+def test_the_report_is_not_for_an_operator_nor_for_an_ordinary_hazard(
+    acme_client, sun, major_hazard, zhang, w1_area, library
+):
+    acme_client.force_login(zhang)
+    response = acme_client.get(reverse("hazards:major_report", args=[major_hazard.pk]))
+    assert response.status_code in (403, 404)
+    acme_client.force_login(sun)
+    as_sun = acme_client
+    ordinary = services.report_hazard(
+        by=zhang, area=w1_area, library_entry=library("general"), photos=[make_photo()]
+    )
+    assert as_sun.get(reverse("hazards:major_report", args=[ordinary.pk])).status_code == 404
