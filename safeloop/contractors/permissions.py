@@ -38,6 +38,7 @@ declare(
         Role.SAFETY_MANAGER: _BOTH,
         Role.SAFETY_OFFICER: _VIEW,
         Role.LEADER_IN_CHARGE: _VIEW,
+        Role.PRINCIPAL: _VIEW,
         Role.WORKSHOP_DIRECTOR: {ContractorPerm.CONTRACTOR_VIEW},
         Role.GATE_GUARD: {ContractorPerm.GATE_CHECK},
         Role.CREW_LEAD: {ContractorPerm.CREW_PORTAL},

@@ -35,6 +35,7 @@ declare(
         Role.SAFETY_MANAGER: _MANAGE,
         Role.SAFETY_OFFICER: {LearningPerm.LEARNING_TAKE, LearningPerm.LEARNING_VIEW_ALL},
         Role.LEADER_IN_CHARGE: {LearningPerm.LEARNING_TAKE, LearningPerm.LEARNING_VIEW_ALL},
+        Role.PRINCIPAL: {LearningPerm.LEARNING_TAKE, LearningPerm.LEARNING_VIEW_ALL},
         Role.WORKSHOP_DIRECTOR: {LearningPerm.LEARNING_TAKE, LearningPerm.LEARNING_VIEW_WORKSHOP},
         Role.TEAM_LEADER: {LearningPerm.LEARNING_TAKE, LearningPerm.LEARNING_VIEW_WORKSHOP},
         Role.MAINTENANCE: {LearningPerm.LEARNING_TAKE},

@@ -16,6 +16,7 @@ EXPECTED = {
         *("people.view", "people.manage", "accounts.manage_own_tokens"),
         *("hazards.report", "hazards.view_all", "hazards.reassign", "hazards.dismiss"),
         *("hazards.decide_extension", "hazards.configure", "hazards.export"),
+        "hazards.manage_major",
         *("inspections.do", "inspections.manage", "inspections.view_all"),
         *("risks.view", "risks.manage"),
         # Chat robots have their own permission now (alerts no longer asks for
@@ -26,7 +27,7 @@ EXPECTED = {
         *("facilities.view", "facilities.manage_equipment", "people.view"),
         "accounts.manage_own_tokens",
         *("hazards.report", "hazards.view_all", "hazards.reassign", "hazards.dismiss"),
-        *("hazards.decide_extension", "hazards.export"),
+        *("hazards.decide_extension", "hazards.export", "hazards.manage_major"),
         *("inspections.do", "inspections.manage", "inspections.view_all"),
         *("risks.view", "risks.manage"),
     },
@@ -65,6 +66,12 @@ EXPECTED = {
     Role.SUPPLIER: {"accounts.manage_own_tokens"},
 }
 EXPECTED[Role.SAFETY_MANAGER] = EXPECTED[Role.ADMIN]
+# The principal (主要负责人) oversees like the leader in charge, and alone approves a
+# major hazard's remediation plan (issue 15).
+EXPECTED[Role.PRINCIPAL] = EXPECTED[Role.LEADER_IN_CHARGE] | {
+    "hazards.manage_major",
+    "hazards.approve_major_plan",
+}
 
 # Learning came after the move: everyone on the roll takes courses; managers keep
 # them; officers and the leader in charge read every archive, workshops their own.
@@ -73,6 +80,7 @@ _LEARNING = {
     Role.SAFETY_MANAGER: {"learning.take", "learning.manage", "learning.view_all"},
     Role.SAFETY_OFFICER: {"learning.take", "learning.view_all"},
     Role.LEADER_IN_CHARGE: {"learning.take", "learning.view_all"},
+    Role.PRINCIPAL: {"learning.take", "learning.view_all"},
     Role.WORKSHOP_DIRECTOR: {"learning.take", "learning.view_workshop"},
     Role.TEAM_LEADER: {"learning.take", "learning.view_workshop"},
     Role.MAINTENANCE: {"learning.take"},
@@ -93,6 +101,7 @@ _CONTRACTORS = {
     Role.SAFETY_MANAGER: {"contractors.view", "contractors.manage", "contractors.gate_check"},
     Role.SAFETY_OFFICER: {"contractors.view", "contractors.gate_check"},
     Role.LEADER_IN_CHARGE: {"contractors.view", "contractors.gate_check"},
+    Role.PRINCIPAL: {"contractors.view", "contractors.gate_check"},
     Role.WORKSHOP_DIRECTOR: {"contractors.view"},
     Role.TEAM_LEADER: set(),
     Role.MAINTENANCE: set(),

@@ -25,6 +25,7 @@ declare(
         Role.SAFETY_MANAGER: _ALL,
         Role.SAFETY_OFFICER: {*_STAFF, FacilityPerm.MANAGE_EQUIPMENT},
         Role.LEADER_IN_CHARGE: _STAFF,
+        Role.PRINCIPAL: _STAFF,
         Role.WORKSHOP_DIRECTOR: {*_STAFF, FacilityPerm.MANAGE_EQUIPMENT},
         Role.TEAM_LEADER: _STAFF,
         Role.MAINTENANCE: _STAFF,

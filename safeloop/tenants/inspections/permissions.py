@@ -27,6 +27,7 @@ declare(
         Role.SAFETY_MANAGER: _MANAGE,
         Role.SAFETY_OFFICER: _MANAGE,
         Role.LEADER_IN_CHARGE: _OVERSIGHT,
+        Role.PRINCIPAL: _OVERSIGHT,
         Role.WORKSHOP_DIRECTOR: _MANAGE,
         Role.TEAM_LEADER: {
             *_INSPECT,

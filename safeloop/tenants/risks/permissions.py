@@ -25,6 +25,7 @@ declare(
         Role.SAFETY_MANAGER: _MANAGE,
         Role.SAFETY_OFFICER: _MANAGE,
         Role.LEADER_IN_CHARGE: _VIEW,
+        Role.PRINCIPAL: _VIEW,
         Role.WORKSHOP_DIRECTOR: _MANAGE,
         Role.TEAM_LEADER: _VIEW,
         Role.MAINTENANCE: _VIEW,
