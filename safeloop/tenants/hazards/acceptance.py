@@ -115,6 +115,6 @@ def ensure_acceptor(hazard: Hazard, by) -> str:
     if waits_for_assessment(hazard, level):
         raise ValidationError(
             _("The fix of a major hazard is assessed before the principal signs it off."),
-            code="illegal_transition",
+            code="not_assessed",
         )
     return level

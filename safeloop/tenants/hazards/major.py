@@ -53,15 +53,17 @@ class MajorErrorCode:
     ILLEGAL_TRANSITION = "illegal_transition"
     REQUIRED = "required"
     INVALID = "invalid"
+    NOT_MAJOR = "not_major"
+    PLAN_NOT_APPROVED = "plan_not_approved"
+    NOT_ASSESSED = "not_assessed"
+    LEVELS_PENDING = "levels_pending"
 
 
 def _locked(hazard: Hazard) -> tuple[Hazard, MajorCase]:
     hazard = Hazard.objects.select_for_update().get(pk=hazard.pk)
     case = MajorCase.objects.select_for_update().filter(hazard=hazard).first()
     if case is None or hazard.grade != Grade.MAJOR:
-        raise ValidationError(
-            _("This is not a major hazard."), code=MajorErrorCode.ILLEGAL_TRANSITION
-        )
+        raise ValidationError(_("This is not a major hazard."), code=MajorErrorCode.NOT_MAJOR)
     return hazard, case
 
 
@@ -245,7 +247,7 @@ def before_fix(hazard: Hazard) -> None:
     if not case.plan_approved:
         raise ValidationError(
             _("The principal must approve the remediation plan before the fix is submitted."),
-            code=MajorErrorCode.ILLEGAL_TRANSITION,
+            code=MajorErrorCode.PLAN_NOT_APPROVED,
         )
     if case.assessment_passed is not None:
         case.assessment_passed = None
@@ -272,7 +274,7 @@ def record_assessment(
     if not awaits_assessment(hazard):
         raise ValidationError(
             _("The fix is assessed once every level below the principal has accepted it."),
-            code=MajorErrorCode.ILLEGAL_TRANSITION,
+            code=MajorErrorCode.LEVELS_PENDING,
         )
     assessors, conclusion = (assessors or "").strip(), (conclusion or "").strip()
     errors = {}
