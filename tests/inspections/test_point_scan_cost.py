@@ -179,4 +179,4 @@ def test_a_point_loaded_alone_reads_its_chain_of_areas_in_one_query(wang, area_p
     # The chain (area, workshop, site) and the candidate bindings; a machine's point
     # reads its machine first.
     assert (_sql_count(for_area), _sql_count(for_press)) == (2, 3)
-    assert area_checklist.code == "DAILY-AREA" and press_checklist.code == "EQUIP"
+    assert area_checklist.code == "DAILY-AREA" and press_checklist.code == "EQUIP-PRESS"
