@@ -146,3 +146,50 @@ def test_the_form_offers_not_applicable_only_where_the_item_allows_it(
 
     assert page.count('value="na"') == 1
     assert 'data-testid="item-3-na"' in page
+
+
+def test_the_page_form_posts_not_applicable_without_script_for_pass_fail_and_number(
+    as_zhang, wang, area_point
+):
+    # given a checklist whose pass/fail and number items may not apply
+    from safeloop.tenants.inspections.forms import sign_opened
+
+    items = [
+        {"kind": "pass_fail", "label": "防护罩完好"},
+        {"kind": "pass_fail", "label": "冷却液液位正常", "allows_na": True},
+        {"kind": "number", "label": "冷却液温度", "unit": "℃", "number_max": 40, "allows_na": True},
+    ]
+    checklist = create_checklist(by=wang, code="PRESS-NA2", name="冲压线点检", items=items)
+    bind_checklist(checklist, by=wang, point=area_point)
+    guard, coolant, temperature = checklist.current_version.items.order_by("order")
+    opened = sign_opened(checklist.current_version, timezone.now() - timedelta(minutes=3))
+
+    # when the form is posted as a browser without script sends it: the radio's value
+    # and the number's 不适用 box (which wins over a number typed before it)
+    sent = as_zhang.post(
+        f"/q/{area_point.target.qr_token}/",
+        {
+            "form": "checklist",
+            "started": opened,
+            f"item_{guard.pk}": "pass",
+            f"item_{coolant.pk}": "na",
+            f"item_{temperature.pk}": "55",
+            f"na_{temperature.pk}": "1",
+        },
+    )
+
+    # then
+    assert sent.status_code == 302
+    answers = {a.item_id: a for a in Answer.objects.filter(inspection__point=area_point)}
+    assert answers[guard.pk].passed is True
+    assert answers[coolant.pk].not_applicable and answers[coolant.pk].passed is None
+    assert answers[temperature.pk].not_applicable and answers[temperature.pk].value_number is None
+
+
+def test_the_completion_page_shows_the_period_tally(as_wang, zhang, area_point, press_line):
+    _submit(area_point, zhang, ["pass", "fail", "na", "pass"])
+
+    page = as_wang.get(reverse("inspections:completion")).content.decode()
+
+    assert 'data-passed="2" data-failed="1" data-not-applicable="1"' in page
+    assert "不适用 1" in page
