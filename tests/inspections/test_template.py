@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django_tenants.utils import tenant_context
 
@@ -152,6 +154,8 @@ def test_items_that_may_not_apply_allow_na_and_units_are_written_one_way(industr
     assert not any(i.get("unit") == "°C" or "°C" in i["label"] for i in items)
     for word in ("无票", "动火证", "避险设施"):
         assert not any(word in i["label"] for i in items), word
+    digits_then_mi = re.compile(r"\d\s*米")  # lengths are written "5 m"
+    assert not any(digits_then_mi.search(i["label"] + i.get("guidance", "")) for i in items)
 
 
 def _number_item(industry: str, code: str, word: str):

@@ -91,7 +91,13 @@ class Answer(models.Model):
     class Meta:
         ordering = ["inspection_id", "item__order"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "item"], name="one_answer_per_item")
+            models.UniqueConstraint(fields=["inspection", "item"], name="one_answer_per_item"),
+            # 不适用 is no verdict: pass rates rely on it never being counted as one.
+            models.CheckConstraint(
+                condition=models.Q(not_applicable=False)
+                | models.Q(passed__isnull=True, value_bool__isnull=True, value_number__isnull=True),
+                name="not_applicable_has_no_verdict",
+            ),
         ]
 
     def __str__(self) -> str:
