@@ -5,7 +5,8 @@ the task is done.
 Li Na (team leader, E1001) walks a three-point route through workshop W2 on the
 shift that is on now (not within two minutes of its end: the test waits for the
 next shift then). Each point has the same short checklist bound to it: the
-guard in place, the emergency stop works, the air pressure (0–10 bar).
+guard in place, the emergency stop works, the air pressure (0–10 bar), and the
+cooling water, which may be 不适用 (the first machine has none).
 """
 
 from __future__ import annotations
@@ -42,12 +43,18 @@ ITEMS = [
         "number_min": "0",
         "number_max": "10",
     },
+    {
+        "kind": "pass_fail",
+        "label": "冷却水流量正常",
+        "label_en": "Cooling water flowing",
+        "allows_na": True,  # machines without water cooling answer 不适用
+    },
 ]
 
 
-@pytest.fixture(params=["phone"])
+@pytest.fixture(params=["phone", "desktop"])
 def viewport_name(request):
-    """Patrols are walked with a phone in hand."""
+    """Patrols are walked with a phone in hand; a tablet or laptop on a cart works too."""
     return request.param
 
 
@@ -147,8 +154,20 @@ def test_li_walks_her_patrol_fails_an_item_reports_it_in_one_tap_and_finishes(
     expect(page.get_by_test_id("checklist-task")).to_be_visible()
     expect(page.get_by_test_id("checklist-gps-status")).to_have_attribute("data-state", "on")
     screenshot("point-1")
-    assert _answer(page) == 3  # not one tap per item
+    page.get_by_test_id("all-pass").click()
+    page.get_by_test_id("item-4-na").click()  # no water cooling on this machine
+    expect(page.locator("[data-testid=item-4-na] input")).to_be_checked()
+    box = page.get_by_test_id("item-4-na").bounding_box()
+    assert box and box["height"] >= 44  # a gloved thumb's target
+    page.get_by_test_id("item-3-number").fill("6.5")
+    page.get_by_test_id("checklist-submit").click()
     expect(page.get_by_test_id("inspection-result")).to_have_attribute("data-result", "pass")
+    # 不适用 is neither a pass nor a fail: 3 of 3 graded items passed, not 4 of 4
+    tally = page.get_by_test_id("tally")
+    expect(tally).to_have_attribute("data-passed", "3")
+    expect(tally).to_have_attribute("data-not-applicable", "1")
+    expect(tally).to_contain_text("不适用 1")
+    expect(page.get_by_test_id("answer-4")).to_have_attribute("data-passed", "na")
     expect(page.get_by_test_id("next-point-name")).to_have_text(patrol["names"][1])
     screenshot("result-1")
 

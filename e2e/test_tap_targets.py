@@ -142,6 +142,12 @@ def _set_up() -> dict:
                 {"kind": "pass_fail", "label": "防护罩完好", "label_en": "Guard in place"},
                 {
                     "kind": "pass_fail",
+                    "label": "冷却液液位正常",
+                    "label_en": "Coolant level normal",
+                    "allows_na": True,  # a third button, 不适用, as big as the other two
+                },
+                {
+                    "kind": "pass_fail",
                     "label": "急停按钮有效",
                     "label_en": "Emergency stop works",
                     "guidance": "按下急停，设备应立即停止。",
@@ -152,6 +158,7 @@ def _set_up() -> dict:
                     "unit": "bar",
                     "number_min": "0",
                     "number_max": "10",
+                    "allows_na": True,  # a 不适用 box under the number
                 },
             ],
         )

@@ -1,7 +1,7 @@
 """Inspections through the API, reading: points and QR scans, checklists, tasks
 ("my inspections today"), inspection history and completion rates.
 
-Acme is a metal works: areas get the DAILY-AREA checklist, presses EQUIP. Li Na
+Acme is a metal works: areas get the DAILY-AREA checklist, presses EQUIP-PRESS. Li Na
 leads W1's team, Zhang San operates there; Wang Wei is the admin and sees
 everything; Zhao Min, a third-party verifier, sees nothing of inspections.
 """
@@ -106,7 +106,7 @@ def test_points_list_every_area_and_machine_with_the_checklist_that_applies(as_z
     assert not any(code.startswith("W2") for code in by_code)
     assert by_code["PR-G01"]["kind"] == "EQUIPMENT"
     assert by_code["PR-G01"]["equipment"] == {"code": "PR-G01"}
-    assert by_code["PR-G01"]["checklist"] == {"code": "EQUIP"}
+    assert by_code["PR-G01"]["checklist"] == {"code": "EQUIP-PRESS"}
     assert by_code["W1-A1"]["kind"] == "AREA" and by_code["W1-A1"]["name"] == "冲压线"
     assert by_code["W1-A1"]["checklist"] == {"code": "DAILY-AREA"}
     assert by_code["W1"]["checklist"]["code"] in {"WEEKLY-SPECIAL", "MONTHLY"}
@@ -124,9 +124,10 @@ def test_scanning_a_machine_label_gives_the_point_and_its_checklist(as_zhang, pr
     scan = run(as_zhang, SCAN, {"token": press.qr_token})["pointByToken"]
 
     assert scan["point"]["code"] == "PR-G01" and scan["point"]["kind"] == "EQUIPMENT"
-    assert scan["checklist"]["code"] == "EQUIP"
+    assert scan["checklist"]["code"] == "EQUIP-PRESS"
     items = scan["checklist"]["currentVersion"]["items"]
-    assert len(items) >= 12 and items[0]["order"] == 1
+    assert len(items) >= 5 and items[0]["order"] == 1
+    assert any("光电保护" in item["displayLabel"] for item in items)  # a press's own questions
     assert scan["taskPoint"] is None
     assert Point.objects.filter(equipment=press).count() == 1
 
@@ -167,7 +168,7 @@ def test_checklists_show_the_current_version_and_its_items(as_zhang):
     data = run(as_zhang, CHECKLISTS)
 
     by_code = {c["code"]: c for c in data["checklists"]}
-    assert {"DAILY-AREA", "EQUIP", "WEEKLY-SPECIAL", "MONTHLY"} <= set(by_code)
+    assert {"DAILY-AREA", "EQUIP-PRESS", "WEEKLY-SPECIAL", "MONTHLY"} <= set(by_code)
     daily = by_code["DAILY-AREA"]
     assert daily["kind"] == "UNIVERSAL" and daily["currentVersion"]["number"] == 1
     kinds = {item["kind"] for item in daily["currentVersion"]["items"]}

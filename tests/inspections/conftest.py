@@ -2,7 +2,8 @@
 photos, and complete answer sets for a checklist version.
 
 Acme is a metal works, so its template gave it the universal checklists
-DAILY-AREA (areas), EQUIP (machines), WEEKLY-SPECIAL and MONTHLY (workshops).
+DAILY-AREA (areas), EQUIP-<TYPE> (one per machine type, e.g. EQUIP-PRESS),
+WEEKLY-SPECIAL (welding, assembly and power workshops) and MONTHLY (workshops).
 Li Na leads W1's team; Zhang San operates there; Liu Qiang is Li's superior.
 """
 

@@ -102,7 +102,7 @@ def test_a_long_item_gets_a_short_title_and_a_number_shows_its_reading(
 
     by_title = {h.title: h for h in Hazard.objects.all()}
     assert set(by_title) == {"灭火器在位", "作业区温度"}
-    assert by_title["作业区温度"].description == "作业区温度：41 °C (5.000–35.000)"
+    assert by_title["作业区温度"].description == "作业区温度：41 ℃ (5.000–35.000)"
     assert by_title["作业区温度"].photos.count() == 0  # nothing photographed: no photo
 
 

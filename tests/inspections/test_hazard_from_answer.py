@@ -90,7 +90,7 @@ def test_an_area_answer_reports_at_that_area(zhang, area_point, inspect):
 
     assert hazard.area == area_point.area and hazard.equipment is None
     assert hazard.grade == "serious"
-    assert "°C" in hazard.description
+    assert "℃" in hazard.description
 
 
 def test_reporting_the_same_answer_twice_gives_the_same_hazard(zhang, area_point, inspect):

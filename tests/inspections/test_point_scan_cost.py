@@ -131,7 +131,9 @@ def every_scope(wang, w1, w1_areas, press):
         crane: "龙门吊专检",  # its type's binding beats W1's subtree
         w1_areas[0]: "冲压车间专检",  # W1's subtree beats the enterprise-wide daily check
         w2.children.order_by("code").first(): "二车间区域专检",  # W2's areas, by kind
-        w2: "每周专项检查：消防与用电",  # W2 itself is a workshop: the kind binding leaves it out
+        # W2 itself is a workshop: the kind binding leaves it out, and machining has
+        # no weekly fire and electrical check (welding, assembly and power have).
+        w2: "每月综合大检查",
         Area.objects.get(code="W3-A1"): "班前安全检查",  # nothing narrower: enterprise-wide
     }
 
@@ -179,4 +181,4 @@ def test_a_point_loaded_alone_reads_its_chain_of_areas_in_one_query(wang, area_p
     # The chain (area, workshop, site) and the candidate bindings; a machine's point
     # reads its machine first.
     assert (_sql_count(for_area), _sql_count(for_press)) == (2, 3)
-    assert area_checklist.code == "DAILY-AREA" and press_checklist.code == "EQUIP"
+    assert area_checklist.code == "DAILY-AREA" and press_checklist.code == "EQUIP-PRESS"

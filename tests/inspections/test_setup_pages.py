@@ -381,7 +381,7 @@ def test_bound_to_w1s_presses_the_checklist_opens_at_a_press(as_wang, stamping, 
     binding = ChecklistBinding.objects.get(checklist=stamping)
     assert response.status_code == 302
     assert (binding.equipment_type, binding.area, binding.point) == (_press_type(), w1, None)
-    # EQUIP covers every press; the binding within W1 is narrower, so it wins there.
+    # EQUIP-PRESS covers every press; the binding within W1 is narrower, so it wins there.
     assert resolve_checklist(Point.objects.for_target(press)) == stamping
     hub = as_wang.get(f"/q/{press.qr_token}/", **EN).content.decode()
     assert 'data-testid="checklist-name">Stamping check<' in hub
@@ -395,7 +395,7 @@ def test_a_binding_is_removed(as_wang, wang, stamping, press_point):
     as_wang.post(reverse("inspections:setup_binding_remove", args=[stamping.pk, binding.pk]))
 
     assert not ChecklistBinding.objects.filter(pk=binding.pk).exists()
-    assert resolve_checklist(press_point).code == "EQUIP"
+    assert resolve_checklist(press_point).code == "EQUIP-PRESS"
 
 
 def test_a_binding_needs_its_target(as_wang, stamping):

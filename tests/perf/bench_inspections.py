@@ -11,7 +11,7 @@ Prints:
     response written, queueing excluded);
 (b) how long beat's tick takes to make one day's tasks for 1,000 points (200
     areas and 800 machines in 10 workshops, bound by the metal template's
-    DAILY-AREA and EQUIP checklists, a daily pre-shift plan per workshop for its
+    DAILY-AREA and EQUIP-PRESS checklists, a daily pre-shift plan per workshop for its
     two team leaders), a repeated tick (nothing new), and the day's 96 ticks.
 
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/
@@ -249,7 +249,10 @@ def bench_schedule(enterprise) -> None:
         t0 = time.perf_counter()
         workshops, leaders = _make_points(admin)
         InspectionPlan.objects.update(is_active=False)  # only the benchmark's plans run
-        daily = [Checklist.objects.get(code="DAILY-AREA"), Checklist.objects.get(code="EQUIP")]
+        daily = [
+            Checklist.objects.get(code="DAILY-AREA"),
+            Checklist.objects.get(code="EQUIP-PRESS"),
+        ]
         for workshop in workshops:
             create_plan(
                 by=admin,

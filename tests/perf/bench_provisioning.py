@@ -4,6 +4,7 @@ Run on purpose (not part of the test suite):
 
     .venv/bin/python tests/perf/bench_provisioning.py            # 20 signups
     .venv/bin/python tests/perf/bench_provisioning.py --bulk 200 # plus 200 in a row
+    .venv/bin/python tests/perf/bench_provisioning.py --industries metal,food,chemical,mining
 
 Uses its own database (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/safeloop_bench), created fresh and dropped after.
@@ -50,6 +51,11 @@ def main() -> None:
     parser.add_argument("--tenants", type=int, default=20)
     parser.add_argument("--bulk", type=int, default=0, help="then create this many in a row")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument(
+        "--industries",
+        default="metal",
+        help="comma-separated templates; each gets --tenants signups and its own median",
+    )
     args = parser.parse_args()
 
     url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safeloop_bench")
@@ -73,13 +79,13 @@ def main() -> None:
         migrate_all(verbosity=0)
         print(f"migrate public + base schema: {time.perf_counter() - started:.2f} s")
 
-        def signup(i: int, prefix: str) -> float:
+        def signup(i: int, prefix: str, industry: str = "metal") -> float:
             t0 = time.perf_counter()
             provision_enterprise(
                 SignupData(
                     company_name=f"Bench {prefix} {i}",
                     slug=f"{prefix}{i:04d}",
-                    industry="metal",
+                    industry=industry,
                     admin_name="Bench Admin",
                     admin_email=f"admin{i}@bench.test",
                     admin_password="Bench-pass-2026!",
@@ -87,13 +93,14 @@ def main() -> None:
             )
             return time.perf_counter() - t0
 
-        times = [signup(i, "bench") for i in range(args.tenants)]
-        median = statistics.median(times)
-        p95 = percentile(times, 95)
-        print(
-            f"signup-to-ready by cloning, {args.tenants} tenants: "
-            f"median {median:.3f} s, p95 {p95:.3f} s, max {max(times):.3f} s"
-        )
+        for industry in args.industries.split(","):
+            times = [signup(i, f"bench{industry[:3]}", industry) for i in range(args.tenants)]
+            median = statistics.median(times)
+            p95 = percentile(times, 95)
+            print(
+                f"signup-to-ready by cloning ({industry}), {args.tenants} tenants: "
+                f"median {median:.3f} s, p95 {p95:.3f} s, max {max(times):.3f} s"
+            )
 
         # The same tenant made the slow way: an empty schema and every migration.
         t0 = time.perf_counter()

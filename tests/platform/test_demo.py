@@ -194,6 +194,21 @@ def test_map_has_a_site_plan_with_zones_in_all_four_colours(in_demo):
     assert f"/r/map/plans/{plan.pk}/image/" in page.content.decode()
 
 
+def test_the_demos_inspections_hold_not_applicable_answers_left_out_of_the_pass_rate(in_demo):
+    from safeloop.tenants.inspections.models import Answer, Inspection
+    from safeloop.tenants.inspections.services.stats import answer_tally
+
+    now = timezone.now()
+    tally = answer_tally(by=user(WANG), start=now - timedelta(days=8), end=now + timedelta(hours=1))
+
+    assert tally.not_applicable > 0 and tally.failed > 0
+    assert tally.pass_rate == round(tally.passed / (tally.passed + tally.failed), 4)
+    latest = Inspection.objects.filter(answers__not_applicable=True).latest("submitted_at")
+    page = client_of(WANG).get(f"/i/done/{latest.pk}/").content.decode()
+    na = Answer.objects.filter(inspection=latest, not_applicable=True).count()
+    assert f'data-not-applicable="{na}"' in page
+
+
 def test_completion_has_a_week_of_rates_with_some_tasks_missed(in_demo):
     from safeloop.tenants.inspections.services import completion_stats
 

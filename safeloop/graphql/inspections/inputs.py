@@ -46,7 +46,8 @@ def visible_row(node_type: type, info: Info, pk: int | None):
 @strawberry.input(
     description="The answer to one item; give the value that fits the item's kind: `passed` "
     "for PASS_FAIL, `number` for NUMBER, `value` for CHOICE and TEXT (PHOTO items take a photo "
-    "in `photos`, and `value` as an optional caption)."
+    "in `photos`, and `value` as an optional caption); or `notApplicable: true` (不适用) on "
+    "an item whose `allowsNotApplicable` is true."
 )
 class AnswerInput:
     item: relay.GlobalID = strawberry.field(description="The CheckItem answered.")
@@ -54,6 +55,11 @@ class AnswerInput:
     number: Decimal | None = UNSET
     value: str | None = strawberry.field(
         default=UNSET, description="A choice, a text, or pass/fail or a number written out."
+    )
+    not_applicable: bool = strawberry.field(
+        default=False,
+        description="不适用: the item does not apply here; refused on items that do not allow "
+        "it. Counts neither as a pass nor as a fail.",
     )
     note: str = strawberry.field(default="", description="A remark on this item.")
 

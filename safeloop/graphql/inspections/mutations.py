@@ -48,6 +48,7 @@ from safeloop.platform.errors import field_error
 from safeloop.tenants.inspections import services
 from safeloop.tenants.inspections.errors import InspectionErrorCode
 from safeloop.tenants.inspections.models import CheckItem
+from safeloop.tenants.inspections.services.inspecting import NOT_APPLICABLE
 
 # The services key an item's error ``item_<pk>``.
 _ITEM_FIELD = re.compile(r"item_(\d+)")
@@ -80,6 +81,8 @@ def _answers(answers: list[AnswerInput]) -> tuple[dict[str, Any], dict[str, str]
             )
         given = [_set(v) for v in (answer.passed, answer.number, answer.value)]
         values[pk] = next((v for v in given if v is not None), None)
+        if answer.not_applicable:
+            values[pk] = NOT_APPLICABLE
         notes[pk] = answer.note
     return values, notes
 

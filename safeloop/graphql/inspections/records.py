@@ -8,8 +8,9 @@ with the task or inspection they belong to.
 
 from __future__ import annotations
 
+import strawberry
 import strawberry_django
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from strawberry import Info, auto
 
@@ -28,6 +29,7 @@ from safeloop.graphql.inspections.visibility import inspections_seen, tasks_seen
 from safeloop.graphql.nodes import TenantNode
 from safeloop.tenants.inspections import models
 from safeloop.tenants.inspections.services import next_point
+from safeloop.tenants.inspections.tally import tally_answers
 
 
 @strawberry_django.type(
@@ -119,7 +121,12 @@ class AnswerType(TenantNode):
     value_choice: auto = strawberry_django.field(description="CHOICE items.")
     value_text: auto = strawberry_django.field(description="TEXT items (and a PHOTO's caption).")
     passed: auto = strawberry_django.field(
-        description="The item's verdict; null for TEXT items (recorded, not graded)."
+        description="The item's verdict; null for TEXT items (recorded, not graded) and for "
+        "不适用 answers."
+    )
+    not_applicable: auto = strawberry_django.field(
+        description="Answered 不适用 (not applicable): no value, and left out of every pass "
+        "rate (neither numerator nor denominator)."
     )
     note: auto
     hazard: HazardType | None = strawberry_django.field(
@@ -140,6 +147,20 @@ class AnswerType(TenantNode):
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
         return queryset.filter(inspection_id__in=inspections_seen(info))
+
+
+@strawberry.type(
+    name="InspectionTally",
+    description="An inspection's answers counted: 合格 · 不合格 · 不适用.",
+)
+class InspectionTally:
+    passed: int
+    failed: int
+    not_applicable: int = strawberry.field(description="不适用 answers.")
+    pass_rate: float | None = strawberry.field(
+        description="passed ÷ (passed + failed), 0..1; 不适用 answers are in neither; null when "
+        "nothing was graded."
+    )
 
 
 @strawberry_django.type(
@@ -178,6 +199,29 @@ class InspectionType(TenantNode):
     def result(self, root: models.Inspection) -> InspectionResult | None:
         """FAIL when any graded item failed; null until submitted."""
         return models.InspectionResult(root.result) if root.result else None
+
+    @strawberry_django.field(
+        prefetch_related=[
+            Prefetch(
+                "answers",
+                queryset=models.Answer.objects.only("pk", "inspection", "passed", "not_applicable"),
+                to_attr="tallied_answers",
+            )
+        ],
+        description="Passes, fails and 不适用 answers, and the pass rate that leaves 不适用 out.",
+    )
+    def tally(self, root: models.Inspection) -> InspectionTally:
+        """Passes, fails and 不适用 answers, and the pass rate that leaves 不适用 out."""
+        answers = getattr(root, "tallied_answers", None)
+        if answers is None:
+            answers = root.answers.only("passed", "not_applicable")
+        tally = tally_answers(answers)
+        return InspectionTally(
+            passed=tally.passed,
+            failed=tally.failed,
+            not_applicable=tally.not_applicable,
+            pass_rate=tally.pass_rate,
+        )
 
     @strawberry_django.field(only=["far_from_point", "too_fast"])
     def is_flagged(self, root: models.Inspection) -> bool:

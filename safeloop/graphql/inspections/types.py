@@ -163,6 +163,11 @@ class CheckItemType(InspectionSetupNode):
         description="CHOICE items: picking one of these fails the item."
     )
     required: auto = strawberry_django.field(description="False: may be left unanswered.")
+    allows_not_applicable: bool = strawberry_django.field(
+        field_name="allows_na",
+        description="True: may be answered 不适用 (not applicable), e.g. a machine that is "
+        "stopped; such answers count neither as passes nor as fails.",
+    )
 
     @strawberry_django.field(only=["guidance_image"])
     def has_guidance_image(self, root: models.CheckItem) -> bool:

@@ -84,7 +84,7 @@ def seed_plans(admin, people: dict, today) -> dict:
         name="每班设备点检 · 冲压线",
         name_en="Per-shift equipment check · Press line",
         role="operator",
-        checklists=[lists["EQUIP"]],
+        checklists=[lists["EQUIP-PRESS"]],
         points=[Point.objects.for_target(press)],
         **shift,
     )
@@ -102,10 +102,15 @@ def seed_plans(admin, people: dict, today) -> dict:
 
 def _answers(items, fail_pk: int | None, seed: int) -> tuple[dict, dict]:
     from safeloop.tenants.inspections.models import ItemKind
+    from safeloop.tenants.inspections.services.inspecting import NOT_APPLICABLE
 
     answers, photos = {}, {}
     for item in items:
-        if item.kind == ItemKind.PASS_FAIL:
+        # What may not apply mostly does not at the press line (no cylinders, no paint
+        # store): 不适用, so the result page's tally shows it from the first login.
+        if item.allows_na and item.pk != fail_pk and (seed + item.order) % 4:
+            answers[item.pk] = NOT_APPLICABLE
+        elif item.kind == ItemKind.PASS_FAIL:
             answers[item.pk] = item.pk != fail_pk
         elif item.kind == ItemKind.NUMBER:
             low, high = item.number_min, item.number_max

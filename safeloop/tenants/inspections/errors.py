@@ -10,6 +10,7 @@ class InspectionErrorCode:
     NO_CHECKLIST = "no_checklist"
     ALREADY_SUBMITTED = "already_submitted"
     NOT_FAILED = "not_failed"
+    NA_NOT_ALLOWED = "na_not_allowed"
     NOT_YOURS = "not_yours"
     TASK_CLOSED = "task_closed"
     ALREADY_RESOLVED = "already_resolved"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.tenants.inspections.models import CheckItem, ChecklistVersion, ItemKind
+from safeloop.tenants.inspections.services.inspecting import NOT_APPLICABLE
 
 # The page signs the moment it was opened and the version it showed: the timing
 # flag needs a start time the phone cannot move, and answers must match the items.
@@ -60,6 +61,8 @@ class ItemRow:
     field: forms.BoundField
     photo: forms.BoundField | None = None
     note: forms.BoundField | None = None
+    # NUMBER items that allow 不适用: a box beside the number (``na_<id>``).
+    na: forms.BoundField | None = None
 
 
 class ChecklistForm(forms.Form):
@@ -84,6 +87,8 @@ class ChecklistForm(forms.Form):
                 # Values are parsed by submit_inspection, which knows each kind's rules.
                 field = forms.CharField(required=False, max_length=2000)
             self.fields[f"item_{item.pk}"] = field
+            if item.allows_na and item.kind == ItemKind.NUMBER:
+                self.fields[f"na_{item.pk}"] = forms.BooleanField(required=False)
             if item.kind in FINDING_KINDS:
                 self.fields[f"photo_{item.pk}"] = forms.FileField(required=False)
                 self.fields[f"note_{item.pk}"] = forms.CharField(
@@ -111,6 +116,8 @@ class ChecklistForm(forms.Form):
                 if value:
                     photos[item.pk] = value
                 continue
+            if self.cleaned_data.get(f"na_{item.pk}"):
+                value = NOT_APPLICABLE  # the box wins over a number typed before it
             if value not in (None, ""):
                 answers[item.pk] = value
             if self.cleaned_data.get(f"photo_{item.pk}"):
@@ -131,7 +138,11 @@ class ChecklistForm(forms.Form):
     def item_rows(self) -> list[ItemRow]:
         return [
             ItemRow(
-                item, self[f"item_{item.pk}"], self[f"photo_{item.pk}"], self[f"note_{item.pk}"]
+                item,
+                self[f"item_{item.pk}"],
+                self[f"photo_{item.pk}"],
+                self[f"note_{item.pk}"],
+                self[f"na_{item.pk}"] if f"na_{item.pk}" in self.fields else None,
             )
             if item.kind in FINDING_KINDS
             else ItemRow(item, self[f"item_{item.pk}"])

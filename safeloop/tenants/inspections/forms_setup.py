@@ -153,6 +153,7 @@ class ItemForm(RowForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     required = forms.BooleanField(label=_("Must be answered"), required=False, initial=True)
+    allows_na = forms.BooleanField(label=_("May be not applicable"), required=False)
 
     def spec(self, earlier_items: dict[int, CheckItem]) -> ItemSpec:
         """The item as edited; what the form does not show (e.g. where a generated item
@@ -177,6 +178,7 @@ class ItemForm(RowForm):
             choices=_lines(data.get("choices")),
             failing_choices=_lines(data.get("failing_choices")),
             required=bool(data.get("required")),
+            allows_na=bool(data.get("allows_na")),
         )
 
 
@@ -204,6 +206,7 @@ def item_initial(item: CheckItem) -> dict:
         "choices": "\n".join(item.choices),
         "failing_choices": "\n".join(item.failing_choices),
         "required": item.required,
+        "allows_na": item.allows_na,
     }
 
 

@@ -34,6 +34,7 @@ from safeloop.tenants.inspections.services import (
     next_point,
     skip_point,
 )
+from safeloop.tenants.inspections.tally import tally_answers
 
 
 def inspector_page(view):
@@ -171,6 +172,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
             "inspection": inspection,
             "answers": answers,
             "failed": sum(1 for a in answers if a.passed is False),
+            "tally": tally_answers(answers),
             "task": task,
             "upcoming": upcoming,
             "upcoming_link": _point_link(upcoming.point) if upcoming else None,

@@ -15,6 +15,7 @@ from safeloop.access import can
 from safeloop.tenants.inspections.permissions import InspectionPerm
 from safeloop.tenants.inspections.selectors import overdue_tasks
 from safeloop.tenants.inspections.services import completion_stats
+from safeloop.tenants.inspections.services.stats import answer_tally
 from safeloop.tenants.inspections.views import forbidden
 
 PERIODS = {"week": _("This week"), "month": _("This month")}
@@ -61,6 +62,7 @@ def completion(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end - timedelta(days=1),
             "tables": tables,
+            "tally": answer_tally(by=user, start=start, end=end),
             "overdue": list(overdue_tasks(user)[:OVERDUE_SHOWN]),
         },
     )

@@ -125,6 +125,9 @@ class CheckItem(models.Model):
     required = models.BooleanField(default=True)
     # 依据: the standard and clause the item checks, e.g. "GB/T 3811-2008 第 6.2 条".
     basis = models.CharField(_("basis (standard and clause)"), max_length=200, blank=True)
+    # 不适用: the item may be answered "not applicable" (a machine stopped, a
+    # season without heating); such answers count neither as passes nor fails.
+    allows_na = models.BooleanField(_("may be not applicable"), default=False)
     # What generated the item, if anything (e.g. "risks.measure:12", a control
     # measure of the risk register); blank for items a person wrote.
     source = models.CharField(max_length=60, blank=True, db_index=True)

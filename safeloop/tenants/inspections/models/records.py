@@ -64,7 +64,8 @@ class Inspection(models.Model):
 
 
 class Answer(models.Model):
-    """The answer to one item. ``passed`` is None for items that are not graded (text)."""
+    """The answer to one item. ``passed`` is None for items that are not graded (text)
+    and for 不适用 answers (``not_applicable``), which count in no pass rate."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(
@@ -75,6 +76,8 @@ class Answer(models.Model):
     value_choice = models.CharField(max_length=80, blank=True)
     value_text = models.TextField(blank=True)
     passed = models.BooleanField(null=True, blank=True)
+    # 不适用: only on items that allow it (CheckItem.allows_na); holds no value.
+    not_applicable = models.BooleanField(default=False)
     photo = models.ImageField(upload_to="inspections/%Y/%m/", blank=True)
     note = models.TextField(blank=True)
     hazard = models.ForeignKey(
@@ -88,7 +91,13 @@ class Answer(models.Model):
     class Meta:
         ordering = ["inspection_id", "item__order"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "item"], name="one_answer_per_item")
+            models.UniqueConstraint(fields=["inspection", "item"], name="one_answer_per_item"),
+            # 不适用 is no verdict: pass rates rely on it never being counted as one.
+            models.CheckConstraint(
+                condition=models.Q(not_applicable=False)
+                | models.Q(passed__isnull=True, value_bool__isnull=True, value_number__isnull=True),
+                name="not_applicable_has_no_verdict",
+            ),
         ]
 
     def __str__(self) -> str:

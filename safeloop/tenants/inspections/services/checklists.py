@@ -31,6 +31,8 @@ from safeloop.tenants.inspections.models import (
 from safeloop.tenants.inspections.permissions import InspectionPerm
 
 MAX_ITEMS = 100
+# The kinds of item that may allow a 不适用 answer.
+NA_KINDS = (ItemKind.PASS_FAIL, ItemKind.NUMBER, ItemKind.CHOICE)
 
 
 @dataclass
@@ -58,6 +60,8 @@ class ItemSpec:
     required: bool = True
     # 依据: the standard and clause the item checks.
     basis: str = ""
+    # 不适用 may be answered (a machine stopped, a season without heating).
+    allows_na: bool = False
     # Where the item came from when it was generated, e.g. "risks.measure:12"
     # (a control measure); carried into every later version.
     source: str = ""
@@ -88,6 +92,7 @@ class ItemSpec:
             failing_choices=list(item.failing_choices),
             required=item.required,
             basis=item.basis,
+            allows_na=item.allows_na,
             source=item.source,
         )
 
@@ -141,6 +146,8 @@ def _clean_item(spec: ItemSpec) -> None:
             )
     else:
         spec.choices, spec.failing_choices = [], []
+    # Only a graded answer can be "not applicable": a text or a photo is simply left out.
+    spec.allows_na = bool(spec.allows_na) and spec.kind in NA_KINDS
 
 
 def clean_items(items: Iterable[ItemSpec | dict]) -> list[ItemSpec]:
@@ -183,6 +190,7 @@ def _item(version: ChecklistVersion, order: int, spec: ItemSpec) -> CheckItem:
         failing_choices=spec.failing_choices,
         required=bool(spec.required),
         basis=(spec.basis or "").strip()[:200],
+        allows_na=bool(spec.allows_na),
         source=(spec.source or "")[:60],
     )
     image = spec.guidance_image

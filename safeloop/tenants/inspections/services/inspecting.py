@@ -146,6 +146,15 @@ def start_inspection(
     return inspection
 
 
+# How a 不适用 answer is written: NOT_APPLICABLE, or one of the other spellings.
+NOT_APPLICABLE = "na"
+NOT_APPLICABLE_VALUES = frozenset({NOT_APPLICABLE, "n/a", "not_applicable", "不适用"})
+
+
+def is_not_applicable(raw: Any) -> bool:
+    return isinstance(raw, str) and raw.strip().lower() in NOT_APPLICABLE_VALUES
+
+
 def _grade(item: CheckItem, raw: Any, photo, errors: dict) -> dict | None:
     """The stored value and verdict of one answer; None when left unanswered."""
     key = item_field(item)
@@ -160,6 +169,15 @@ def _grade(item: CheckItem, raw: Any, photo, errors: dict) -> dict | None:
         if item.required:
             errors[key] = ValidationError(_("Answer this item."), code=Code.REQUIRED)
         return None
+    if is_not_applicable(raw):
+        if not item.allows_na:
+            errors[key] = ValidationError(
+                _("This item cannot be answered “not applicable”: answer pass or fail."),
+                code=Code.NA_NOT_ALLOWED,
+            )
+            return None
+        # Neither a pass nor a fail: left out of every pass rate (tally.pass_rate).
+        return {"not_applicable": True, "passed": None}
     if item.kind == ItemKind.PASS_FAIL:
         if isinstance(raw, str):
             lowered = raw.strip().lower()
@@ -211,7 +229,8 @@ def submit_inspection(
 
     Values: pass/fail a bool (or "pass"/"fail"), number a number (outside
     min..max fails the item), choice one of the choices, text any text, photo
-    items need a photo (stamped like hazard photos). Bad input raises
+    items need a photo (stamped like hazard photos); "na" (不适用) on an item
+    that allows it, which is neither a pass nor a fail. Bad input raises
     ValidationError keyed ``item_<id>``; a failed item is a result, not an error.
     Far-away and too-fast submissions are flagged, never refused. Counts for
     the person's task when submitted within its window.
@@ -285,6 +304,7 @@ def submit_inspection(
         point=point.code,
         result=inspection.result,
         answered=answered,
+        not_applicable=sum(1 for v in graded.values() if v and v.get("not_applicable")),
         far_from_point=inspection.far_from_point,
         too_fast=inspection.too_fast,
         distance_m=inspection.distance_m,

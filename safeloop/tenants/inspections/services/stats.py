@@ -14,7 +14,9 @@ from safeloop.platform.errors import field_error
 from safeloop.tenants.facilities.models import Area, Person
 from safeloop.tenants.inspections.errors import InspectionErrorCode as Code
 from safeloop.tenants.inspections.models import InspectionPlan, TaskState
-from safeloop.tenants.inspections.selectors import visible_tasks
+from safeloop.tenants.inspections.models.records import Answer
+from safeloop.tenants.inspections.selectors import visible_inspections, visible_tasks
+from safeloop.tenants.inspections.tally import Tally, tally_of
 
 GROUPINGS = ("plan", "area", "person", "day", "week", "month")
 
@@ -100,3 +102,10 @@ def _labels(group_by: str, keys: list) -> dict:
         return {p.pk: p.full_name for p in Person.objects.filter(pk__in=ids).select_related("user")}
     fmt = "%Y-%m" if group_by == "month" else "%Y-%m-%d"
     return {k: timezone.localtime(k).strftime(fmt) for k in ids}
+
+
+def answer_tally(*, by, start: datetime, end: datetime) -> Tally:
+    """Pass, fail and 不适用 answers of the inspections ``by`` may see, submitted in
+    ``[start, end)``; its ``pass_rate`` (检查项合格率) leaves 不适用 out."""
+    inspections = visible_inspections(by).filter(submitted_at__gte=start, submitted_at__lt=end)
+    return tally_of(Answer.objects.filter(inspection__in=inspections))
