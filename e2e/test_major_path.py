@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -18,12 +17,13 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from e2e.conftest import ARTIFACTS
+from e2e.test_acceptance_pages import _signed_in
+from e2e.test_hazard_loop import _sign
 from tests.support.documents import pdf_text
 from tests.support.worker import committed
 
 pytestmark = pytest.mark.django_db
 
-PIN = "2468"
 FETCH_BASE64 = """async (url) => {
   const response = await fetch(url);
   const bytes = new Uint8Array(await response.arrayBuffer());
@@ -67,27 +67,6 @@ def _major_hazard() -> dict:
 def _photo(path: Path) -> str:
     Image.effect_noise((1200, 900), 40).convert("RGB").save(path, "JPEG")
     return str(path)
-
-
-def _signed_in(browser: Browser, context_args: dict, tenant_url, employee_no: str, path: str):
-    page = browser.new_context(**context_args).new_page()
-    page.goto(tenant_url("acme", f"/auth/quick/?next={path}"))
-    page.fill("input[name=employee_no]", employee_no)
-    page.fill("input[name=pin]", PIN)
-    page.locator("#quick-login-form button[type=submit]").click()
-    page.wait_for_url(lambda url: urlsplit(url).path == path)
-    return page
-
-
-def _sign(page: Page) -> None:
-    pad = page.get_by_test_id("signature-pad")
-    pad.scroll_into_view_if_needed()
-    box = pad.bounding_box()
-    page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.7)
-    page.mouse.down()
-    for x, y in [(0.3, 0.2), (0.5, 0.8), (0.7, 0.3), (0.9, 0.6)]:
-        page.mouse.move(box["x"] + box["width"] * x, box["y"] + box["height"] * y, steps=5)
-    page.mouse.up()
 
 
 def _accept(page: Page) -> None:
