@@ -83,16 +83,17 @@ def test_general_hazard_runs_the_whole_loop_with_one_acceptance(zhang, ma, li, w
 def test_major_hazard_needs_three_levels_and_tells_director_and_safety_manager_at_once(
     zhang, ma, li, sun, zhou, liu, wang, w1_area, library
 ):
-    hazard = _report(zhang, w1_area, library("major", "lifting"))
-    assert hazard.grade == "major"
+    # 有限空间作业未审批: a statutory 重大 item (工贸判定标准第十四条第（二）项)
+    hazard = _report(zhang, w1_area, library("major", "process"))
+    assert hazard.grade == "major" and hazard.clause_number == "第十四条第（二）项"
     assert hazard.acceptance_levels == ["team_leader", "safety_officer", "leader_in_charge"]
     assert "hazard.major_reported" in _inbox(liu)
     assert "hazard.major_reported" in _inbox(wang)  # Wang is the safety manager too
 
     services.submit_rectification(
         hazard,
-        by=ma,
-        description="Hook replaced",
+        by=hazard.assignee.user,
+        description="Work stopped; permit, ventilation and gas test in place",
         after_photos=[make_photo()],
         signature_data_url=make_signature(),
     )

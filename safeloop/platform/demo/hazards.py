@@ -27,12 +27,13 @@ STORIES = [
     ("HGT-001", "W1-A3", None, "S4001", 30, 2, "extend"),
     ("ELEC-004", "W1-A1", None, "E5001", 24, 1, "awaiting:0"),
     ("MECH-001", "W1-A1", "PR-001", "E5001", 40, 3, "awaiting:1"),
-    ("LIFT-002", "W1-A2", "CR-001", "T3001", 20, 2, "awaiting:2"),
+    ("LIFT-002", "W1-A2", "CR-001", "T3001", 20, 2, "awaiting:1"),
+    ("PROC-002", "W1-A2", None, "T3001", 22, 2, "awaiting:2"),  # major: 3 levels
     ("LIFT-004", "W1-A2", "CR-001", "S4001", 144, 1, "closed"),
     ("ELEC-002", "W1-A1", None, "T3001", 120, 2, "rejected-closed"),
     ("HSK-001", "W1-A3", None, "E5001", 72, 1, "dismissed"),
     ("CHEM-001", "W1-A2", None, "D2001", 40, 1, "extended"),
-    ("FIRE-004", "W4-A2", None, "S4001", 50, 2, "assigned"),  # major, overdue
+    ("FIRE-005", "W4-A2", None, "S4001", 50, 2, "assigned"),  # major, overdue
     ("FIRE-001", "W3-A2", None, "S4001", 20, 2, "start"),
     ("MECH-003", "W2-A2", None, "D2001", 80, 1, "assigned"),  # overdue
     ("VEH-004", "W5-A1", None, "D2001", 6, 1, "assigned"),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views_board.board, name="board"),
     path("export.<str:fmt>", views_board.export, name="export"),
     path("<int:pk>/", views_detail.detail, name="detail"),
+    path("<int:pk>/clause/", views_detail.decide_clause, name="clause"),
     path("<int:pk>/<str:action>/", views_detail.act, name="act"),
     path("v/<str:token>/", views_detail.verify, name="verify"),
     path("photo/<int:pk>/", views_files.photo, name="photo"),
