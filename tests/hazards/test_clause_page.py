@@ -38,6 +38,7 @@ def test_the_page_quotes_the_clause_and_offers_the_manager_a_decision(acme_clien
     assert "工贸企业重大事故隐患判定标准" in html
     assert 'data-testid="clause-confirm"' in html and 'data-testid="clause-overrule"' in html
     assert "确认条款" in html and "驳回" in html
+    assert "条款核查定为重大事故隐患：第十二条第（三）项" in html  # in the timeline
 
 
 def test_the_reporter_sees_the_clause_but_may_not_decide(acme_client, zhang, dusty):

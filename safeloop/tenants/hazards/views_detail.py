@@ -102,6 +102,13 @@ def _event_text(event: AuditEvent, names: dict[str, str]) -> tuple[str, str]:
         )
     if verb in DeadlineSignal.values:
         return str(DeadlineSignal(verb).label), ""
+    if verb in ("clause_proposed", "clause_confirmed", "clause_overruled"):
+        text = {
+            "clause_proposed": _("Graded major by the clause check: %(number)s"),
+            "clause_confirmed": _("Clause confirmed: %(number)s"),
+            "clause_overruled": _("Clause overruled: %(number)s"),
+        }[verb] % {"number": data.get("number", "")}
+        return text, data.get("reason", "")
     fixed = {
         "reported": _("Reported"),
         "unrouted": _("No routing rule matched: waiting to be assigned"),
