@@ -1,17 +1,19 @@
 """A 重大 proposed by the clause check, decided on a phone 390 px wide.
 
-Zhang (operator, W1) reported "除尘器没有泄爆片"; the check graded it 重大 under the
-工贸 判定标准 第十二条第（三）项. Wang (admin) opens it on his phone: the clause is
-quoted, the buttons are thumb-sized, an overrule without a reason is refused in
-place, and with one the hazard goes back to the grade it was reported with.
+Zhang (operator, W1) scans W1's point and picks "铝镁粉尘除尘器未设泄爆、隔爆或抑爆装置":
+the check puts the 工贸 判定标准 第十二条第（三）项 on record. Wang (admin) opens it on
+his phone: the clause is quoted, the buttons are thumb-sized, an overrule without a
+reason is refused in place, and with one the hazard is no longer 重大.
 """
 
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from conftest import PASSWORD
+from e2e.conftest import PHONE
+from e2e.test_report_page import Thumb, _quick_login, _report, _w1_token
 
 pytestmark = pytest.mark.django_db
 
@@ -26,44 +28,48 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN"}
 
 
-def _dusty_path() -> str:
-    from django.contrib.auth import get_user_model
+def _hazard(number: str):
     from django_tenants.utils import schema_context
 
-    from safeloop.tenants.facilities.models import Area
-    from safeloop.tenants.hazards.services import report_hazard
+    from safeloop.tenants.hazards.models import Hazard
 
     with schema_context("acme"):
-        zhang = get_user_model().objects.get(email="zhang@acme.test")
-        area = Area.objects.filter(parent__code="W1").order_by("code").first()
-        hazard = report_hazard(by=zhang, area=area, description="除尘器没有泄爆片")
-        assert hazard.clause_status == "proposed"
-        return f"/h/{hazard.pk}/"
+        return Hazard.objects.get(number=number)
 
 
-def test_a_manager_overrules_a_proposed_clause_on_a_phone(page: Page, tenant_url, screenshot):
-    path = _dusty_path()
-    page.goto(tenant_url("acme", f"/accounts/login/?next={path}"))
-    page.fill("input[name=login]", "wang@acme.test")
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_url(f"**{path}")
+def test_a_manager_overrules_a_proposed_clause_on_a_phone(
+    page: Page, browser: Browser, tenant_url, tmp_path
+):
+    page.goto(tenant_url("acme", f"/q/{_w1_token()}/"))
+    thumb = Thumb(page, touch=True)
+    _quick_login(thumb, "E1002")
+    number = _report(thumb, tmp_path, entry="DUST-001")
+    hazard = _hazard(number)
+    assert (hazard.grade, hazard.clause_status) == ("major", "proposed")
+    path = f"/h/{hazard.pk}/"
 
-    panel = page.get_by_test_id("hazard-clause")
+    wang = browser.new_context(**PHONE, locale="zh-CN").new_page()
+    wang.goto(tenant_url("acme", f"/accounts/login/?next={path}"))
+    wang.fill("input[name=login]", "wang@acme.test")
+    wang.fill("input[name=password]", PASSWORD)
+    wang.get_by_test_id("login-submit").click()
+    wang.wait_for_url(f"**{path}")
+
+    panel = wang.get_by_test_id("hazard-clause")
     expect(panel.get_by_test_id("clause-number")).to_contain_text("第十二条第（三）项")
     expect(panel.get_by_test_id("clause-text")).to_contain_text("泄爆")
     for testid in ("clause-confirm", "clause-overrule"):
-        box = page.get_by_test_id(testid).bounding_box()
+        box = wang.get_by_test_id(testid).bounding_box()
         assert box["height"] >= 44 and box["width"] >= 44, (testid, box)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    screenshot("clause-proposed")
+    assert wang.evaluate("document.documentElement.scrollWidth") <= 390
 
-    page.get_by_test_id("clause-overrule").click()
-    expect(page.get_by_test_id("clause-reason-error")).to_contain_text("请说明该条款为何不适用")
+    wang.get_by_test_id("clause-overrule").click()
+    expect(wang.get_by_test_id("clause-reason-error")).to_contain_text("请说明该条款为何不适用")
 
-    page.get_by_test_id("clause-reason").fill("湿式除尘器，不属于干式除尘系统")
-    page.get_by_test_id("clause-overrule").click()
-    expect(page.get_by_test_id("clause-status")).to_contain_text("已驳回")
-    expect(page.get_by_test_id("clause-reason")).to_contain_text("湿式除尘器")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    screenshot("clause-overruled")
+    wang.get_by_test_id("clause-reason").fill("湿式除尘器，不属于干式除尘系统")
+    wang.get_by_test_id("clause-overrule").click()
+    expect(wang.get_by_test_id("clause-status")).to_contain_text("已驳回")
+    expect(wang.get_by_test_id("clause-reason")).to_contain_text("湿式除尘器")
+    assert wang.evaluate("document.documentElement.scrollWidth") <= 390
+    assert _hazard(number).grade == "serious"
+    wang.context.close()

@@ -139,7 +139,17 @@ def propose_clauses(
 
 
 def tenant_industry() -> str:
-    return getattr(getattr(connection, "tenant", None), "industry", "") or ""
+    """The current enterprise's industry template key ("metal", "food" ...)."""
+    industry = getattr(getattr(connection, "tenant", None), "industry", None)
+    if industry is None:  # schema_context() sets a schema, not the enterprise
+        from safeloop.platform.models import Enterprise
+
+        industry = (
+            Enterprise.objects.filter(schema_name=connection.schema_name)
+            .values_list("industry", flat=True)
+            .first()
+        )
+    return industry or ""
 
 
 def apply_proposal(hazard: Hazard) -> ClauseMatch | None:
