@@ -1,8 +1,9 @@
 """The closed loop on a phone, in a real Chromium: scan → report in ≤ 5 taps → routed →
 fixed with after-photos and a signature → accepted at each level → closed.
 
-Zhang (operator) reports a crack in lifting gear (major) at the stamping workshop;
-routing gives it to the fitter Ma; Li (team leader), Sun (safety officer), Zhou
+Zhang (operator) reports confined-space work without a permit at the stamping
+workshop, a 重大 item of the 工贸 判定标准 (第十四条第（二）项); routing gives it to
+the workshop's owner, its director Liu; Li (team leader), Sun (safety officer), Zhou
 (leader in charge) and, after the assessment, He Jun (the principal) accept in turn,
 each on their own phone.
 """
@@ -67,17 +68,17 @@ def _major_step(pk: int, step: str) -> None:
             major.save_plan(
                 hazard,
                 by=sun,
-                goal="更换吊具",
-                measures="停用并更换，探伤检验",
+                goal="有限空间作业全部纳入审批",
+                measures="停止作业，办理有限空间作业票，通风并检测气体",
                 funds="5000 元",
-                people="设备部",
+                people="车间主任、安全员",
                 deadline=timezone.now() + timedelta(days=3),
                 interim_measures="挂牌停用",
             )
             major.approve_plan(hazard, by=he)
         else:
             major.record_assessment(
-                hazard, by=sun, assessors="设备部、外聘专家", conclusion="有效", passed=True
+                hazard, by=sun, assessors="安全部、外聘专家", conclusion="有效", passed=True
             )
 
 
@@ -151,7 +152,7 @@ def test_phone_loop_report_in_five_taps_fix_with_signature_accept_three_levels(
             _photo(tmp_path / f"before{slot}.jpg", color)
         )
         taps += 1  # one tap on the slot opens the camera
-    page.get_by_test_id("library-entry-LIFT-002").click()
+    page.get_by_test_id("library-entry-PROC-002").click()
     taps += 1
     page.get_by_test_id("report-submit").click()
     taps += 1
@@ -167,15 +168,16 @@ def test_phone_loop_report_in_five_taps_fix_with_signature_accept_three_levels(
     with schema_context("acme"):
         hazard = Hazard.objects.select_related("assignee").get(number=number)
         assert hazard.grade == "major" and hazard.photos.count() == 3
-        assert hazard.assignee.employee_no == "M3001"  # routed to the fitter Ma
+        assert hazard.clause_number == "第十四条第（二）项"
+        assert hazard.assignee.employee_no == "D2001"  # the workshop's owner, Liu
         hazard_path = f"/h/{hazard.pk}/"
     # A major hazard's plan is approved by the principal before any fix counts; its
     # stop-work, plan, assessment and sign-off on the page are e2e/test_major_path.py.
     committed(lambda: _major_step(hazard.pk, "plan"))
 
-    # Ma fixes it: after-photo, what was done, his signature drawn with a finger.
+    # Liu has it fixed: after-photo, what was done, his signature drawn with a finger.
     fixer = _phone(browser)
-    _quick_login(fixer, tenant_url, "M3001", hazard_path)
+    _quick_login(fixer, tenant_url, "D2001", hazard_path)
     fixer.get_by_test_id("action-start").click()
     fixer.get_by_test_id("action-rectify").click()
     # The same camera tiles as the report: a preview, and a smaller JPEG goes up.
@@ -183,8 +185,8 @@ def test_phone_loop_report_in_five_taps_fix_with_signature_accept_three_levels(
     tile = fixer.locator("[data-photo-slot]").first
     expect(tile.locator("[data-photo-preview]")).to_be_visible()
     expect(tile).to_have_attribute("data-upload-bytes", re.compile(r"^\d+$"))
-    fixer.fill("textarea[name=rectify-description]", "更换吊具，探伤检测合格")
-    fixer.fill("input[name=rectify-test_result]", "磁粉探伤无裂纹")
+    fixer.fill("textarea[name=rectify-description]", "停止作业，补办有限空间作业审批，设专人监护")
+    fixer.fill("input[name=rectify-test_result]", "通风后检测氧含量20.9%，硫化氢未检出")
     _sign(fixer)
     fixer.get_by_test_id("rectify-submit").click()
     expect(fixer.get_by_test_id("signature-image")).to_be_visible()

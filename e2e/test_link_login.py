@@ -2,7 +2,8 @@
 
 Zhang San reports a hazard at W1's first area from his phone. The server sends
 its e-mails (the console backend: they land in the server's log, the real outbox
-of that process). Ma Jun, the fitter it is routed to, opens his e-mail's link on
+of that process). Liu Qiang, W1's director it is routed to (confined-space work
+without a permit: a 重大 item, the area owner's), opens his e-mail's link on
 his phone: the quick employee-number + PIN login, then the hazard. Wang Wei, the
 admin (told of every major hazard), opens his at his desk: the e-mail login, then
 the hazard.
@@ -80,11 +81,11 @@ def test_an_emailed_hazard_link_opens_the_hazard_after_a_pin_on_a_phone_or_a_pas
     page.goto(tenant_url("acme", f"/q/{_w1_token()}/"))
     thumb = Thumb(page, touch=True)
     _quick_login(thumb, "E1002")
-    number = _report(thumb, tmp_path, entry="LIFT-002")  # routed to the fitter, Ma
+    number = _report(thumb, tmp_path, entry="PROC-002")  # routed to W1's director, Liu
     path = _hazard_path(number)
 
-    # Ma's phone: the link from his e-mail, as sent.
-    link = _link_sent_to("ma@acme.test", number)
+    # Liu's phone: the link from his e-mail, as sent.
+    link = _link_sent_to("liu@acme.test", number)
     assert link == tenant_url("acme", path)
     ma = browser.new_context(**PHONE, locale="zh-CN", user_agent=ANDROID).new_page()
     ma.goto(link)
@@ -92,7 +93,7 @@ def test_an_emailed_hazard_link_opens_the_hazard_after_a_pin_on_a_phone_or_a_pas
     expect(ma.get_by_test_id("email-login-link")).to_be_visible()  # one tap away
     ARTIFACTS.mkdir(exist_ok=True)
     ma.screenshot(path=str(ARTIFACTS / "link-login-phone-quick.png"), full_page=True)
-    _quick_login(Thumb(ma, touch=True), "M3001")
+    _quick_login(Thumb(ma, touch=True), "D2001")
     ma.wait_for_url(_at(path))
     expect(ma.get_by_test_id("hazard-number")).to_have_text(number)
     ma.context.close()

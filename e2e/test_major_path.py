@@ -31,7 +31,8 @@ FETCH_BASE64 = """async (url) => {
   for (const b of bytes) binary += String.fromCharCode(b);
   return {status: response.status, type: response.headers.get("content-type"), body: btoa(binary)};
 }"""
-CLAUSE = "《工贸企业重大事故隐患判定标准》第五条第（三）项"
+# PROC-002 有限空间作业未审批: the clause check records 工贸判定标准 第十四条第（二）项.
+CLAUSE = "第十四条第（二）项"
 
 
 def _major_hazard() -> dict:
@@ -46,15 +47,12 @@ def _major_hazard() -> dict:
     with schema_context("acme"):
         zhang = get_user_model().objects.get(email="zhang@acme.test")
         area = Area.objects.filter(parent__code="W1").order_by("code").first()
-        entry = LibraryEntry.objects.filter(category__code="lifting").order_by("code").first()
-        LibraryEntry.objects.filter(pk=entry.pk).update(basis=CLAUSE)
-        entry.refresh_from_db()
+        entry = LibraryEntry.objects.get(code="PROC-002")
         hazard = services.report_hazard(
             by=zhang,
             area=area,
             library_entry=entry,
-            grade="major",
-            description="吊钩根部裂纹约 5 mm",
+            description="3号地坑清淤，未办理有限空间作业审批即下坑",
             photos=[make_photo("site.jpg", size=(1200, 900))],
         )
         return {
@@ -86,17 +84,17 @@ def test_a_major_hazard_is_stopped_planned_fixed_assessed_and_signed_off_by_the_
     sun = _signed_in(browser, args, tenant_url, "S4001", path)
     expect(sun.get_by_test_id("major-case")).to_contain_text("重大事故隐患治理")
     sun.get_by_test_id("action-stop_work").click()
-    sun.fill("textarea[name=stop_work-scope]", "1号桥式起重机停用，下方区域设警戒")
+    sun.fill("textarea[name=stop_work-scope]", "3号地坑停止作业，下方区域设警戒")
     sun.get_by_test_id("stop_work-submit").click()
-    expect(sun.get_by_test_id("stop-work")).to_contain_text("1号桥式起重机停用")
+    expect(sun.get_by_test_id("stop-work")).to_contain_text("3号地坑停止作业")
     sun.get_by_test_id("action-plan").click()
     deadline = timezone.localtime(timezone.now() + timedelta(days=7))
     for name, value in {
-        "goal": "更换裂纹吊钩，恢复起重机安全使用",
-        "measures": "委托有资质单位更换吊钩，磁粉探伤检验",
+        "goal": "有限空间作业全部纳入审批",
+        "measures": "停止作业，办理作业票，先通风、再检测、后作业",
         "funds": "维修费 2 万元，列入本月安全生产费用",
-        "people": "设备部牵头，维修钳工实施，安全员监督",
-        "interim_measures": "起重机挂牌停用，吊运改用叉车",
+        "people": "车间主任牵头，班组长落实，安全员监督",
+        "interim_measures": "入口上锁并设警示牌",
     }.items():
         sun.fill(f"textarea[name=plan-{name}]", value)
     sun.fill("input[name=plan-deadline]", f"{deadline:%Y-%m-%dT%H:%M}")
@@ -107,7 +105,7 @@ def test_a_major_hazard_is_stopped_planned_fixed_assessed_and_signed_off_by_the_
     # He Jun, the principal, reads the plan and approves it: the hazard's deadline follows.
     ARTIFACTS.mkdir(exist_ok=True)
     he = _signed_in(browser, args, tenant_url, "P0001", path)
-    expect(he.get_by_test_id("major-plan-text")).to_contain_text("更换裂纹吊钩")
+    expect(he.get_by_test_id("major-plan-text")).to_contain_text("有限空间作业全部纳入审批")
     he.screenshot(path=str(ARTIFACTS / f"major-approve-{viewport_name}.png"), full_page=True)
     button = he.get_by_test_id("action-approve_plan")
     assert button.bounding_box()["height"] >= 44
@@ -116,12 +114,12 @@ def test_a_major_hazard_is_stopped_planned_fixed_assessed_and_signed_off_by_the_
     expect(he.get_by_test_id("major-plan")).to_contain_text("批准")
     he.context.close()
 
-    # The fitter fixes it, with a photo and his signature.
+    # The area's owner has it fixed, with a photo and his signature.
     fixer = _signed_in(browser, args, tenant_url, hazard["fixer"], path)
     fixer.get_by_test_id("action-start").click()
     fixer.get_by_test_id("action-rectify").click()
     fixer.get_by_test_id("after-photo-1").set_input_files(_photo(tmp_path / "after.jpg"))
-    fixer.fill("textarea[name=rectify-description]", "吊钩已更换，探伤合格")
+    fixer.fill("textarea[name=rectify-description]", "已补办审批，通风检测合格")
     _sign(fixer)
     fixer.get_by_test_id("rectify-submit").click()
     expect(fixer.get_by_test_id("signature-image")).to_be_visible()
@@ -158,8 +156,8 @@ def test_a_major_hazard_is_stopped_planned_fixed_assessed_and_signed_off_by_the_
 
     assert report["status"] == 200 and report["type"] == "application/pdf"
     text = "".join(pdf_text(base64.b64decode(report["body"]), tmp_path)).replace(" ", "")
-    assert CLAUSE in text
-    assert "更换裂纹吊钩" in text and "维修费2万元" in text
+    assert CLAUSE in text and "判定标准" in text
+    assert "有限空间作业全部纳入审批" in text and "维修费2万元" in text
     assert "外聘专家李工" in text
 
     from django_tenants.utils import schema_context

@@ -57,6 +57,8 @@ CASES = {
     "rejectHazard": _not_found("id", "Hazard", reason="未修好"),
     "reassignHazard": _not_found("id", "Hazard", assignee=_nowhere("Person"), reason="换人"),
     "dismissHazard": _not_found("id", "Hazard", reason="不是隐患"),
+    "confirmHazardClause": _not_found("id", "Hazard", reason="现场核实"),
+    "overruleHazardClause": _not_found("id", "Hazard", reason="不适用"),
     "requestDeadlineExtension": _not_found(
         "id", "Hazard", newDeadline="2030-01-01T08:00:00+08:00", reason="等备件"
     ),

@@ -86,8 +86,9 @@ def test_general_hazard_runs_the_whole_loop_with_one_acceptance(zhang, ma, li, w
 def test_major_hazard_needs_three_levels_then_the_principal_and_tells_the_managers_at_once(
     zhang, ma, li, sun, zhou, he, liu, wang, w1_area, library
 ):
-    hazard = _report(zhang, w1_area, library("major", "lifting"))
-    assert hazard.grade == "major"
+    # 有限空间作业未审批: a statutory 重大 item (工贸判定标准第十四条第（二）项)
+    hazard = _report(zhang, w1_area, library("major", "process"))
+    assert hazard.grade == "major" and hazard.clause_number == "第十四条第（二）项"
     assert hazard.acceptance_levels == [
         "team_leader",
         "safety_officer",
@@ -100,10 +101,10 @@ def test_major_hazard_needs_three_levels_then_the_principal_and_tells_the_manage
     major.save_plan(
         hazard,
         by=sun,
-        goal="更换吊钩",
-        measures="停用并更换",
-        funds="2 万元",
-        people="设备部",
+        goal="有限空间作业全部纳入审批",
+        measures="停止作业，办理有限空间作业票，通风并检测气体",
+        funds="1 万元",
+        people="车间主任、安全员",
         deadline=timezone.now() + timedelta(days=7),
         interim_measures="挂牌停用",
     )
@@ -111,8 +112,8 @@ def test_major_hazard_needs_three_levels_then_the_principal_and_tells_the_manage
 
     services.submit_rectification(
         Hazard.objects.get(pk=hazard.pk),
-        by=ma,
-        description="Hook replaced",
+        by=hazard.assignee.user,
+        description="Work stopped; permit, ventilation and gas test in place",
         after_photos=[make_photo()],
         signature_data_url=make_signature(),
     )

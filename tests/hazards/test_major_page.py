@@ -10,36 +10,34 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeloop.tenants.hazards import major, services
-from safeloop.tenants.hazards.models import Hazard, LibraryEntry, MajorCase
+from safeloop.tenants.hazards.models import Hazard, MajorCase
 from tests.hazards.conftest import make_photo, make_signature
 from tests.support.documents import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 
-CLAUSE = "《工贸企业重大事故隐患判定标准》第五条第（三）项"
+# PROC-002 有限空间作业未审批: the clause check puts this clause on record.
+CLAUSE = "第十四条第（二）项"
 
 
 @pytest.fixture
 def major_hazard(zhang, w1_area, library):
-    entry = library("major", "lifting")
-    LibraryEntry.objects.filter(pk=entry.pk).update(basis=CLAUSE)
-    entry.refresh_from_db()
     return services.report_hazard(
         by=zhang,
         area=w1_area,
-        library_entry=entry,
+        library_entry=library("major", "process"),
         photos=[make_photo()],
-        description="吊钩根部裂纹约 5 mm",
+        description="3号地坑清淤，未办理有限空间作业审批即下坑",
     )
 
 
 def _plan_form(deadline) -> dict:
     return {
-        "plan-goal": "更换裂纹吊钩",
-        "plan-measures": "停用起重机，委托有资质单位更换并检验",
+        "plan-goal": "有限空间作业纳入审批",
+        "plan-measures": "停止作业，办理作业票，通风检测后作业",
         "plan-funds": "维修费 2 万元",
-        "plan-people": "设备部牵头，安全员监督",
+        "plan-people": "车间主任牵头，安全员监督",
         "plan-deadline": f"{timezone.localtime(deadline):%Y-%m-%dT%H:%M}",
         "plan-interim_measures": "挂牌停用，设警戒",
     }
@@ -53,7 +51,7 @@ def test_the_safety_officer_stops_the_work_and_drafts_the_plan_on_the_page(as_su
 
     as_sun.post(
         reverse("hazards:act", args=[major_hazard.pk, "stop_work"]),
-        {"stop_work-scope": "1号行车停用"},
+        {"stop_work-scope": "3号地坑停止作业"},
     )
     response = as_sun.post(
         reverse("hazards:act", args=[major_hazard.pk, "plan"]),
@@ -61,8 +59,8 @@ def test_the_safety_officer_stops_the_work_and_drafts_the_plan_on_the_page(as_su
     )
     assert response.status_code == 302
     body = as_sun.get(page).content.decode()
-    assert 'data-testid="stop-work"' in body and "1号行车停用" in body
-    assert "更换裂纹吊钩" in body
+    assert 'data-testid="stop-work"' in body and "3号地坑停止作业" in body
+    assert "有限空间作业纳入审批" in body
     assert 'data-testid="action-approve_plan"' not in body  # not the principal's page
 
 
@@ -101,13 +99,13 @@ def test_the_principal_approves_on_the_page(sun, as_he, major_hazard):
 
 
 def test_the_report_pdf_holds_the_clause_the_plan_and_the_assessment(
-    sun, ma, li, zhou, he, as_sun, major_hazard, tmp_path
+    sun, liu, li, zhou, he, as_sun, major_hazard, tmp_path
 ):
-    major.order_stop_work(major_hazard, by=sun, scope="1号行车停用")
+    major.order_stop_work(major_hazard, by=sun, scope="3号地坑停止作业")
     major.save_plan(
         major_hazard,
         by=sun,
-        goal="更换裂纹吊钩",
+        goal="有限空间作业纳入审批",
         measures="委托有资质单位更换",
         funds="维修费 2 万元",
         people="设备部",
@@ -117,8 +115,8 @@ def test_the_report_pdf_holds_the_clause_the_plan_and_the_assessment(
     major.approve_plan(major_hazard, by=he)
     hazard = services.submit_rectification(
         Hazard.objects.get(pk=major_hazard.pk),
-        by=ma,
-        description="吊钩已更换",
+        by=liu,
+        description="已补办审批，通风检测合格",
         after_photos=[make_photo()],
         signature_data_url=make_signature(),
     )
@@ -135,13 +133,13 @@ def test_the_report_pdf_holds_the_clause_the_plan_and_the_assessment(
     for expected in (
         "重大事故隐患报告",
         hazard.number,
-        "更换裂纹吊钩",
+        "有限空间作业纳入审批",
         "维修费2万元",
-        "1号行车停用",
+        "3号地坑停止作业",
     ):
         assert expected in text
     assert "外聘专家李工" in text and "整改有效" in text
-    assert CLAUSE in text
+    assert CLAUSE in text and "判定标准" in text
 
 
 def test_the_report_is_not_for_an_operator_nor_for_an_ordinary_hazard(

@@ -18,17 +18,17 @@ from tests.hazards.conftest import make_photo, make_signature
 pytestmark = pytest.mark.django_db
 
 PLAN = {
-    "goal": "更换裂纹吊钩，恢复起重机安全使用",
-    "measures": "停用起重机，委托有资质单位更换吊钩并检验",
-    "funds": "维修费 2 万元，已列入本月安全投入",
-    "people": "设备部牵头，维修钳工马军实施，安全员孙浩监督",
-    "interim_measures": "起重机挂牌停用，吊运改用叉车，现场设警戒",
+    "goal": "有限空间作业全部纳入审批，杜绝未审批作业",
+    "measures": "停止作业，办理有限空间作业票，先通风、再检测、后作业，设专人监护",
+    "funds": "气体检测仪、通风机 2 万元，已列入本月安全投入",
+    "people": "车间主任刘伟牵头，安全员孙浩监督，班组长李强落实",
+    "interim_measures": "入口上锁并设警示牌，作业前逐次审批",
 }
 
 
 def _major(zhang, w1_area, library) -> Hazard:
     return services.report_hazard(
-        by=zhang, area=w1_area, library_entry=library("major", "lifting"), photos=[make_photo()]
+        by=zhang, area=w1_area, library_entry=library("major", "process"), photos=[make_photo()]
     )
 
 
@@ -48,7 +48,7 @@ def _fix(hazard, by) -> Hazard:
     return services.submit_rectification(
         hazard,
         by=by,
-        description="吊钩已更换，检验合格",
+        description="已停止作业，补办有限空间作业审批，通风检测合格",
         after_photos=[make_photo()],
         signature_data_url=make_signature(),
     )
@@ -74,15 +74,15 @@ def test_a_major_hazard_opens_the_legal_path_with_the_principal_signing_last(
     assert he.notifications.filter(event="hazard.major_opened").exists()
 
 
-def test_no_fix_counts_before_the_principal_approves_the_plan(zhang, ma, sun, w1_area, library):
+def test_no_fix_counts_before_the_principal_approves_the_plan(zhang, liu, sun, w1_area, library):
     hazard = _major(zhang, w1_area, library)
     with pytest.raises(ValidationError) as raised:
-        _fix(hazard, ma)
+        _fix(hazard, liu)
     assert raised.value.code == "plan_not_approved"
 
     _plan(hazard, sun)
     with pytest.raises(ValidationError) as raised:
-        _fix(hazard, ma)
+        _fix(hazard, liu)
     assert raised.value.code == "plan_not_approved"
     assert Hazard.objects.get(pk=hazard.pk).rectifications.count() == 0
 
@@ -140,7 +140,7 @@ def test_changing_an_approved_plan_withdraws_the_approval(zhang, sun, he, w1_are
 
 
 def test_stop_assess_and_sign_off_close_it_and_lift_the_stop(
-    zhang, ma, li, sun, zhou, he, w1_area, library
+    zhang, liu, li, sun, zhou, he, w1_area, library
 ):
     hazard = _major(zhang, w1_area, library)
     major.order_stop_work(hazard, by=sun, scope="1号桥式起重机停用")
@@ -148,7 +148,7 @@ def test_stop_assess_and_sign_off_close_it_and_lift_the_stop(
         major.order_stop_work(hazard, by=sun, scope="again")
     _plan(hazard, sun)
     major.approve_plan(hazard, by=he)
-    hazard = _fix(Hazard.objects.get(pk=hazard.pk), ma)
+    hazard = _fix(Hazard.objects.get(pk=hazard.pk), liu)
     hazard = _sign(hazard, li, sun, zhou)
     assert hazard.next_acceptance_level == "principal"
 
@@ -174,12 +174,12 @@ def test_stop_assess_and_sign_off_close_it_and_lift_the_stop(
 
 
 def test_a_failed_assessment_sends_the_fix_back_and_the_next_fix_is_assessed_afresh(
-    zhang, ma, li, sun, zhou, he, w1_area, library
+    zhang, liu, li, sun, zhou, he, w1_area, library
 ):
     hazard = _major(zhang, w1_area, library)
     _plan(hazard, sun)
     major.approve_plan(hazard, by=he)
-    hazard = _sign(_fix(Hazard.objects.get(pk=hazard.pk), ma), li, sun, zhou)
+    hazard = _sign(_fix(Hazard.objects.get(pk=hazard.pk), liu), li, sun, zhou)
 
     major.record_assessment(
         hazard, by=sun, assessors="专家组", conclusion="吊钩未经检验", passed=False
@@ -187,20 +187,20 @@ def test_a_failed_assessment_sends_the_fix_back_and_the_next_fix_is_assessed_afr
 
     hazard.refresh_from_db()
     assert hazard.state == State.RECTIFYING and hazard.accepted_count == 0
-    assert ma.notifications.filter(event="hazard.rejected").exists()
-    hazard = _sign(_fix(hazard, ma), li, sun, zhou)
+    assert liu.notifications.filter(event="hazard.rejected").exists()
+    hazard = _sign(_fix(hazard, liu), li, sun, zhou)
     with pytest.raises(ValidationError) as raised:
         _sign(hazard, he)
     assert raised.value.code == "not_assessed"
 
 
 def test_the_assessment_waits_for_every_level_below_the_principal(
-    zhang, ma, li, sun, he, w1_area, library
+    zhang, liu, li, sun, he, w1_area, library
 ):
     hazard = _major(zhang, w1_area, library)
     _plan(hazard, sun)
     major.approve_plan(hazard, by=he)
-    hazard = _sign(_fix(Hazard.objects.get(pk=hazard.pk), ma), li)
+    hazard = _sign(_fix(Hazard.objects.get(pk=hazard.pk), liu), li)
     with pytest.raises(ValidationError) as raised:
         major.record_assessment(hazard, by=sun, assessors="专家组", conclusion="ok", passed=True)
     assert raised.value.code == "levels_pending"

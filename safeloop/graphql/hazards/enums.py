@@ -32,6 +32,12 @@ PhotoStage = strawberry.enum(
     "RECTIFICATION: taken after the fix.",
 )
 ExtensionState = strawberry.enum(models.ExtensionState, name="ExtensionState")
+ClauseStatus = strawberry.enum(
+    models.ClauseStatus,
+    name="ClauseStatus",
+    description="A 判定标准 clause on a hazard: PROPOSED by the clause check, CONFIRMED or "
+    "OVERRULED by a manager.",
+)
 Shift = strawberry.enum(facilities_models.Shift, name="Shift")
 
 

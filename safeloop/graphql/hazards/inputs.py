@@ -112,6 +112,27 @@ class DismissHazardInput:
     reason: str = strawberry.field(description="Why this is not a hazard.")
 
 
+@strawberry.input
+class ConfirmHazardClauseInput:
+    id: relay.GlobalID
+    reason: str = strawberry.field(description="Why the clause applies (required).")
+    clause: str | None = strawberry.field(
+        default=None,
+        description="Another clause id of the enterprise's criteria to confirm instead of "
+        "the proposed one (e.g. when the check proposed none).",
+    )
+
+
+@strawberry.input
+class OverruleHazardClauseInput:
+    id: relay.GlobalID
+    reason: str = strawberry.field(description="Why the clause does not apply (required).")
+    grade: HazardGrade | None = strawberry.field(
+        default=None,
+        description="GENERAL or SERIOUS; by default the grade the report or the library gave.",
+    )
+
+
 def _visible_hazard(info: Info, pk: int | None) -> HazardType | None:
     if pk is None:
         return None

@@ -17,11 +17,13 @@ from safeloop.graphql.errors import MutationError, errors_from, find, mutation
 from safeloop.graphql.facilities.types import AreaType, EquipmentNode, PersonType
 from safeloop.graphql.hazards.inputs import (
     AcceptHazardInput,
+    ConfirmHazardClauseInput,
     DeadlineExtensionPayload,
     DecideDeadlineExtensionInput,
     DismissHazardInput,
     HazardIdInput,
     HazardPayload,
+    OverruleHazardClauseInput,
     ReassignHazardInput,
     RejectHazardInput,
     ReportHazardInput,
@@ -31,7 +33,7 @@ from safeloop.graphql.hazards.inputs import (
 )
 from safeloop.graphql.hazards.types import DeadlineExtensionType, HazardType, LibraryEntryType
 from safeloop.graphql.permissions import current_user
-from safeloop.tenants.hazards import services
+from safeloop.tenants.hazards import clauses, services
 from safeloop.tenants.hazards.models import Hazard
 
 
@@ -142,6 +144,34 @@ class HazardsMutation:
     def dismiss_hazard(self, info: Info, input: DismissHazardInput) -> HazardPayload:
         user = current_user(info)
         return _step(info, input.id, lambda h: services.dismiss(h, by=user, reason=input.reason))
+
+    @mutation(
+        description="Confirm the 判定标准 clause on a hazard, with a reason (needs "
+        "hazards.configure): it stays 重大 with the clause on record."
+    )
+    def confirm_hazard_clause(self, info: Info, input: ConfirmHazardClauseInput) -> HazardPayload:
+        user = current_user(info)
+        return _step(
+            info,
+            input.id,
+            lambda h: clauses.confirm_clause(
+                h, by=user, reason=input.reason, clause_id=input.clause or None
+            ),
+        )
+
+    @mutation(
+        description="Overrule the 判定标准 clause on a hazard, with a reason (needs "
+        "hazards.configure): it goes back to the reported grade, or the one given."
+    )
+    def overrule_hazard_clause(self, info: Info, input: OverruleHazardClauseInput) -> HazardPayload:
+        user = current_user(info)
+        return _step(
+            info,
+            input.id,
+            lambda h: clauses.overrule_clause(
+                h, by=user, reason=input.reason, grade=input.grade.value if input.grade else None
+            ),
+        )
 
     @mutation(description="The assignee asks for a later deadline, with a reason.")
     def request_deadline_extension(

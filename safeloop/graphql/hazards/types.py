@@ -22,6 +22,7 @@ from safeloop.graphql.facilities.types import AreaType, EquipmentNode, Equipment
 from safeloop.graphql.hazards.enums import (
     AcceptanceDecision,
     AcceptanceLevel,
+    ClauseStatus,
     ExtensionState,
     HazardAction,
     HazardGrade,
@@ -252,6 +253,57 @@ _OPEN = ["state", "deadline"]
 _ACCEPTANCE = ["state", "accepted_count", "acceptance_levels"]
 
 
+@strawberry.type(
+    name="CriteriaClause",
+    description="A clause of a 重大事故隐患判定标准 (the criteria data shipped with SafeLoop).",
+)
+class CriteriaClauseType:
+    id: str = strawberry.field(description='Stable id, e.g. "gm2023-12-3".')
+    number: str = strawberry.field(description="第十二条第（三）项 and the like.")
+    text: str
+    criteria: str = strawberry.field(description="The criteria's name and reference.")
+    verified: bool = strawberry.field(
+        description="False where the text is not yet checked word for word against the source."
+    )
+
+    @classmethod
+    def of(cls, clause) -> CriteriaClauseType:
+        return cls(
+            id=clause.id,
+            number=clause.number,
+            text=clause.text,
+            criteria=f"{clause.criteria_name}（{clause.criteria_ref}）",
+            verified=clause.verified,
+        )
+
+
+@strawberry.type(
+    name="HazardClause",
+    description="The clause that made a hazard 重大, as recorded when it was proposed.",
+)
+class HazardClauseType:
+    id: str
+    number: str
+    text: str
+    criteria: str
+    version: str = strawberry.field(description="The criteria data's version at the time.")
+    status: ClauseStatus
+    reason: str = strawberry.field(description="The manager's reason, once decided.")
+    decided_at: datetime | None
+
+
+_CLAUSE = [
+    "clause_id",
+    "clause_number",
+    "clause_text",
+    "clause_criteria",
+    "clause_version",
+    "clause_status",
+    "clause_reason",
+    "clause_decided_at",
+]
+
+
 @strawberry_django.type(
     models.Hazard,
     name="Hazard",
@@ -304,6 +356,37 @@ class HazardType(TenantNode):
     extensions: list[DeadlineExtensionType] = strawberry_django.field(
         description="Requests for more time."
     )
+
+    @strawberry_django.field(only=_CLAUSE)
+    def clause(self, root: models.Hazard) -> HazardClauseType | None:
+        """The 判定标准 clause on record (proposed, confirmed or overruled); null if none."""
+        if not root.clause_id:
+            return None
+        return HazardClauseType(
+            id=root.clause_id,
+            number=root.clause_number,
+            text=root.clause_text,
+            criteria=root.clause_criteria,
+            version=root.clause_version,
+            status=ClauseStatus(root.clause_status),
+            reason=root.clause_reason,
+            decided_at=root.clause_decided_at,
+        )
+
+    @strawberry_django.field(only=["clause_status"])
+    def clause_status(self, root: models.Hazard) -> ClauseStatus | None:
+        """Where the clause on record stands; null when there is none."""
+        return ClauseStatus(root.clause_status) if root.clause_status else None
+
+    @strawberry_django.field(
+        only=["title", "description", "library_entry__code"], select_related=["library_entry"]
+    )
+    def proposed_clauses(self, root: models.Hazard) -> list[CriteriaClauseType]:
+        """What the clause check finds for this hazard now, best first (the criteria of the
+        enterprise's industry)."""
+        from safeloop.tenants.hazards.clauses import proposed_clauses
+
+        return [CriteriaClauseType.of(m.clause) for m in proposed_clauses(root)]
 
     @strawberry_django.field(only=["shift"])
     def shift(self, root: models.Hazard) -> Shift | None:

@@ -27,12 +27,13 @@ STORIES = [
     ("HGT-001", "W1-A3", None, "S4001", 30, 2, "extend"),
     ("ELEC-004", "W1-A1", None, "E5001", 24, 1, "awaiting:0"),
     ("MECH-001", "W1-A1", "PR-001", "E5001", 40, 3, "awaiting:1"),
-    ("LIFT-002", "W1-A2", "CR-001", "T3001", 20, 2, "awaiting:2"),
+    ("LIFT-002", "W1-A2", "CR-001", "T3001", 20, 2, "awaiting:1"),
+    ("PROC-002", "W1-A2", None, "T3001", 22, 2, "awaiting:2"),  # major: 3 levels
     ("LIFT-004", "W1-A2", "CR-001", "S4001", 144, 1, "closed"),
     ("ELEC-002", "W1-A1", None, "T3001", 120, 2, "rejected-closed"),
     ("HSK-001", "W1-A3", None, "E5001", 72, 1, "dismissed"),
     ("CHEM-001", "W1-A2", None, "D2001", 40, 1, "extended"),
-    ("FIRE-004", "W4-A2", None, "S4001", 50, 2, "assigned"),  # major, overdue
+    ("FIRE-005", "W4-A2", None, "S4001", 50, 2, "assigned"),  # major, overdue
     ("FIRE-001", "W3-A2", None, "S4001", 20, 2, "start"),
     ("MECH-003", "W2-A2", None, "D2001", 80, 1, "assigned"),  # overdue
     ("VEH-004", "W5-A1", None, "D2001", 6, 1, "assigned"),
@@ -75,11 +76,17 @@ def _fix_text(hazard) -> str:
 
 MAJOR_PLAN = {
     "goal": "消除隐患，恢复设备设施安全状态，经评估合格后销号",
-    "measures": "停用相关设备，委托有资质单位维修并检验；同类设备全面排查",
     "funds": "专项维修费 3 万元，列入本月安全生产费用",
     "people": "主要负责人黄建牵头，设备部组织实施，安全员孙浩全程监督",
     "interim_measures": "现场设警戒并挂牌停用，每班巡查；制定现场处置方案，应急器材到位",
 }
+
+
+def _plan_measures(hazard) -> str:
+    """The library's remedy for this hazard, then the same check across the works."""
+    hint = hazard.library_entry.rectification_hint if hazard.library_entry else ""
+    same_check = "举一反三，全厂同类部位全面排查"
+    return f"{hint.rstrip('。')}；{same_check}" if hint else same_check
 
 
 def plan_major(hazard, cast: Cast, at: datetime, *, approve: bool = True) -> None:
@@ -91,7 +98,11 @@ def plan_major(hazard, cast: Cast, at: datetime, *, approve: bool = True) -> Non
     if case is None or case.plan_approved:
         return
     major.save_plan(
-        hazard, by=cast.users["S4001"], deadline=cast.now + timedelta(days=7), **MAJOR_PLAN
+        hazard,
+        by=cast.users["S4001"],
+        deadline=cast.now + timedelta(days=7),
+        measures=_plan_measures(hazard),
+        **MAJOR_PLAN,
     )
     moments = {"plan_at": at}
     if approve:

@@ -311,7 +311,13 @@ def record_assessment(
 
 def on_closed(hazard: Hazard, *, by) -> None:
     """The principal's sign-off (销号) lifts the stop-work order."""
-    case = case_of(hazard)
+    lift_stop(hazard, by=by)
+
+
+def lift_stop(hazard: Hazard, *, by) -> None:
+    """Lift a stop-work order in force: at the sign-off, or when a manager overrules the
+    clause that made the hazard major (it leaves the legal path)."""
+    case = MajorCase.objects.filter(hazard=hazard).first()
     if case is not None and case.is_stopped:
         case.stop_lifted_at = timezone.now()
         case.save(update_fields=["stop_lifted_at"])

@@ -36,10 +36,9 @@ def _who(user) -> str:
 def clause_of(hazard: Hazard) -> str:
     """The clause the hazard was judged major by: the hazard's own record when there is
     one, else the library entry's basis."""
-    recorded = getattr(hazard, "clause_text", "") or ""
-    number = getattr(hazard, "clause_number", "") or ""
-    if recorded or number:
-        return f"{number} {recorded}".strip()
+    if hazard.clause_number:
+        head = f"{hazard.clause_criteria}{hazard.clause_number}".strip()
+        return f"{head}：{hazard.clause_text}" if hazard.clause_text else head
     if hazard.library_entry is not None and hazard.library_entry.basis:
         return hazard.library_entry.basis
     return "—"

@@ -32,6 +32,14 @@ class State(models.TextChoices):
 OPEN_STATES = (State.REPORTED, State.ASSIGNED, State.RECTIFYING, State.AWAITING_ACCEPTANCE)
 
 
+class ClauseStatus(models.TextChoices):
+    """Where a 判定标准 clause proposed for a hazard stands (clauses.py)."""
+
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    OVERRULED = "overruled", _("Overruled")
+
+
 class AcceptanceLevel(models.TextChoices):
     TEAM_LEADER = "team_leader", _("Team leader")
     SAFETY_OFFICER = "safety_officer", _("Safety officer")
@@ -196,6 +204,26 @@ class Hazard(models.Model):
     # services.submission_key): a phone that sends the same report again after a
     # timeout gets the hazard it filed the first time instead of a second one.
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # The 重大事故隐患判定标准 clause that made this hazard 重大 (clauses.py): a
+    # snapshot, so a later edit of the criteria data does not rewrite the record.
+    clause_id = models.CharField(max_length=40, blank=True)
+    clause_number = models.CharField(max_length=60, blank=True)
+    clause_text = models.TextField(blank=True)
+    clause_criteria = models.CharField(max_length=160, blank=True)
+    clause_version = models.CharField(max_length=20, blank=True)
+    clause_status = models.CharField(max_length=10, choices=ClauseStatus.choices, blank=True)
+    clause_reason = models.TextField(blank=True)
+    clause_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    clause_decided_at = models.DateTimeField(null=True, blank=True)
+    # The grade the reporter or the library entry gave before the clause made it
+    # major: what an overruled clause goes back to.
+    grade_before_clause = models.CharField(max_length=10, choices=Grade.choices, blank=True)
 
     class Meta:
         ordering = ["-reported_at", "-id"]

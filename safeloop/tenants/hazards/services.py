@@ -30,7 +30,7 @@ from safeloop.tenants.facilities.photos import (
     store_photo,
 )
 from safeloop.tenants.facilities.selectors import workshop_of
-from safeloop.tenants.hazards import acceptance, major, notices
+from safeloop.tenants.hazards import acceptance, clauses, major, notices
 from safeloop.tenants.hazards.models import (
     Acceptance,
     DeadlineExtension,
@@ -206,6 +206,7 @@ def report_hazard(
         submission_key=key,
     )
     hazard.workshop = workshop_of(area)
+    proposal = clauses.apply_proposal(hazard)  # a 判定标准 clause makes it 重大
     policy = policy_for(hazard.grade)
     hazard.acceptance_levels = list(policy.acceptance_levels)
     try:
@@ -232,6 +233,16 @@ def report_hazard(
         near_miss=is_near_miss,
         photos=len(photos),
     )
+    if proposal is not None:
+        record_event(
+            hazard,
+            "hazard.clause_proposed",
+            by=None,
+            clause=proposal.clause.id,
+            number=proposal.clause.number,
+            via=proposal.via,
+            grade_before=hazard.grade_before_clause,
+        )
     _assign(hazard, resolve_assignee(hazard), by=None, policy=policy, reason="routing rule")
     if hazard.grade == Grade.MAJOR:
         major.open_case(hazard)

@@ -43,6 +43,12 @@ DEFAULT_GRADE_POLICIES = [
 
 @section("hazards", order=20)
 def apply_hazards(enterprise: Any, data: dict[str, Any]) -> None:
+    for row in data.get("library", []):
+        # 重大 is reserved for the items a 重大事故隐患判定标准 names: such an entry cites it.
+        if row.get("grade") == Grade.MAJOR and not (row.get("basis") or "").strip():
+            raise TemplateError(
+                f"hazards: library entry {row['code']!r} is major but cites no basis"
+            )
     GradePolicy.objects.bulk_create(GradePolicy(**row) for row in DEFAULT_GRADE_POLICIES)
     categories = {
         c.code: c

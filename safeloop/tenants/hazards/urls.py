@@ -13,6 +13,7 @@ urlpatterns = [
     path("export.<str:fmt>", views_board.export, name="export"),
     path("<int:pk>/", views_detail.detail, name="detail"),
     path("<int:pk>/major-report.pdf", views_files.major_report, name="major_report"),
+    path("<int:pk>/clause/", views_detail.decide_clause, name="clause"),
     path("<int:pk>/<str:action>/", views_detail.act, name="act"),
     path("v/<str:token>/", views_detail.verify, name="verify"),
     path("photo/<int:pk>/", views_files.photo, name="photo"),

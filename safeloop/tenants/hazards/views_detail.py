@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,12 +17,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from safeloop.access import can
 from safeloop.tenants.audit.models import AuditEvent
 from safeloop.tenants.facilities.models import Person
-from safeloop.tenants.hazards import major, services
+from safeloop.tenants.hazards import clauses, major, services
 from safeloop.tenants.hazards.forms_detail import ACTION_FORMS, ActionForm
 from safeloop.tenants.hazards.models import (
     AcceptanceLevel,
+    ClauseStatus,
     DeadlineSignal,
     Decision,
     ExtensionState,
@@ -30,6 +32,7 @@ from safeloop.tenants.hazards.models import (
     PhotoStage,
     State,
 )
+from safeloop.tenants.hazards.permissions import HazardPerm
 from safeloop.tenants.hazards.selectors import hazards_open_to, visible_hazards
 from safeloop.tenants.hazards.services import HazardAction
 from safeloop.tenants.hazards.views_board import countdown, countdown_labels
@@ -119,6 +122,13 @@ def _event_text(event: AuditEvent, names: dict[str, str]) -> tuple[str, str]:
         return text, ""
     if verb in DeadlineSignal.values:
         return str(DeadlineSignal(verb).label), ""
+    if verb in ("clause_proposed", "clause_confirmed", "clause_overruled"):
+        text = {
+            "clause_proposed": _("Graded major by the clause check: %(number)s"),
+            "clause_confirmed": _("Clause confirmed: %(number)s"),
+            "clause_overruled": _("Clause overruled: %(number)s"),
+        }[verb] % {"number": data.get("number", "")}
+        return text, data.get("reason", "")
     fixed = {
         "reported": _("Reported"),
         "unrouted": _("No routing rule matched: waiting to be assigned"),
@@ -242,7 +252,29 @@ def _decision(hazard: Hazard, forms: list[ActionForm]) -> dict | None:
     }
 
 
-def _render_detail(request: HttpRequest, hazard: Hazard, bound: ActionForm | None = None):
+def _clause_context(user, hazard: Hazard, errors: dict | None = None, reason: str = "") -> dict:
+    """The 判定标准 panel: the clause on record, or what the check finds now; a manager
+    (hazards.configure) decides a proposed one, or grades an open hazard major under a
+    clause the check finds."""
+    proposals = [] if hazard.clause_id else clauses.proposed_clauses(hazard)
+    decidable = can(user, HazardPerm.HAZARD_CONFIGURE) and (
+        hazard.clause_status == ClauseStatus.PROPOSED
+        or (not hazard.clause_id and proposals and hazard.is_open)
+    )
+    return {
+        "clause_proposals": proposals,
+        "clause_decidable": decidable,
+        "clause_errors": errors or {},
+        "clause_reason_value": reason,
+    }
+
+
+def _render_detail(
+    request: HttpRequest,
+    hazard: Hazard,
+    bound: ActionForm | None = None,
+    clause_state: dict | None = None,
+):
     allowed = services.allowed_actions(request.user, hazard)
     forms = [
         bound
@@ -262,6 +294,7 @@ def _render_detail(request: HttpRequest, hazard: Hazard, bound: ActionForm | Non
             "opened": bound,
         }
     )
+    context.update(clause_state or _clause_context(request.user, hazard))
     return render(request, "hazards/detail.html", context)
 
 
@@ -286,6 +319,38 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     messages.success(request, message)
     if not services.can_view(request.user, hazard):
         return redirect("hazards:board")
+    return redirect("hazards:detail", pk=hazard.pk)
+
+
+@login_required
+@require_POST
+def decide_clause(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm or overrule the clause on record (clauses.py decides who may)."""
+    hazard = _visible_hazard(request.user, pk)
+    decision = request.POST.get("decision", "")
+    reason = request.POST.get("reason", "")
+    try:
+        if decision == "confirm":
+            clauses.confirm_clause(
+                hazard, by=request.user, reason=reason, clause_id=request.POST.get("clause") or None
+            )
+            message = _("Clause confirmed: the hazard is major.")
+        elif decision == "overrule":
+            grade = request.POST.get("grade") or None
+            hazard = clauses.overrule_clause(hazard, by=request.user, reason=reason, grade=grade)
+            message = _("Clause overruled: the hazard is now %(grade)s.") % {
+                "grade": hazard.get_grade_display()
+            }
+        else:
+            raise Http404
+    except PermissionDenied:
+        return forbidden(request)
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"general": exc.messages}
+        hazard.refresh_from_db()
+        state = _clause_context(request.user, hazard, errors, reason)
+        return _render_detail(request, hazard, clause_state=state)
+    messages.success(request, message)
     return redirect("hazards:detail", pk=hazard.pk)
 
 
