@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from enum import Enum
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -48,6 +49,8 @@ def nul_message() -> str:
 
 
 def _has_nul(value: Any) -> bool:
+    if isinstance(value, Enum) and not isinstance(value, str):
+        return False  # a GraphQL enum value: its class carries a definition, not fields
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, list | tuple):

@@ -59,6 +59,22 @@ CASES = {
     "dismissHazard": _not_found("id", "Hazard", reason="不是隐患"),
     "confirmHazardClause": _not_found("id", "Hazard", reason="现场核实"),
     "overruleHazardClause": _not_found("id", "Hazard", reason="不适用"),
+    "orderStopWork": _not_found("id", "Hazard", scope="停止作业"),
+    "saveMajorPlan": _not_found(
+        "id",
+        "Hazard",
+        goal="目标",
+        measures="措施",
+        funds="经费",
+        people="人员",
+        deadline="2030-01-01T08:00:00+08:00",
+        interimMeasures="警戒",
+    ),
+    "approveMajorPlan": _not_found("id", "Hazard"),
+    "recordMajorAssessment": _not_found(
+        "id", "Hazard", assessors="专家组", conclusion="有效", passed=True
+    ),
+    "recordMajorReport": _not_found("id", "Hazard", recipient="REGULATOR"),
     "requestDeadlineExtension": _not_found(
         "id", "Hazard", newDeadline="2030-01-01T08:00:00+08:00", reason="等备件"
     ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from enum import Enum
 
 import strawberry
 from strawberry import UNSET, Info, relay
@@ -121,6 +122,49 @@ class ConfirmHazardClauseInput:
         description="Another clause id of the enterprise's criteria to confirm instead of "
         "the proposed one (e.g. when the check proposed none).",
     )
+
+
+@strawberry.input
+class OrderStopWorkInput:
+    id: relay.GlobalID
+    scope: str = strawberry.field(description="What stops: a line, a machine, an area.")
+
+
+@strawberry.input
+class SaveMajorPlanInput:
+    """The 治理方案 (16号令 Art. 15): every part is required; a change after the principal
+    approved it withdraws the approval."""
+
+    id: relay.GlobalID
+    goal: str = strawberry.field(description="治理的目标和任务.")
+    measures: str = strawberry.field(description="采取的方法和措施.")
+    funds: str = strawberry.field(description="经费和物资的落实.")
+    people: str = strawberry.field(description="负责治理的机构和人员.")
+    deadline: datetime = strawberry.field(description="治理的时限, in the future.")
+    interim_measures: str = strawberry.field(description="安全措施和应急预案 meanwhile.")
+
+
+@strawberry.input
+class RecordMajorAssessmentInput:
+    id: relay.GlobalID
+    assessors: str = strawberry.field(description="Who assessed the fix (评估).")
+    conclusion: str
+    passed: bool = strawberry.field(
+        description="A failed assessment sends the fix back to the assignee."
+    )
+
+
+@strawberry.enum(description="Who a major hazard was reported to.")
+class MajorReportRecipient(Enum):
+    REGULATOR = "regulator"
+    CONGRESS = "congress"
+
+
+@strawberry.input
+class RecordMajorReportInput:
+    id: relay.GlobalID
+    recipient: MajorReportRecipient
+    at: datetime | None = strawberry.field(default=None, description="Default: now.")
 
 
 @strawberry.input

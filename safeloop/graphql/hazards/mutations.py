@@ -23,17 +23,21 @@ from safeloop.graphql.hazards.inputs import (
     DismissHazardInput,
     HazardIdInput,
     HazardPayload,
+    OrderStopWorkInput,
     OverruleHazardClauseInput,
     ReassignHazardInput,
+    RecordMajorAssessmentInput,
+    RecordMajorReportInput,
     RejectHazardInput,
     ReportHazardInput,
     ReportHazardPayload,
     RequestDeadlineExtensionInput,
+    SaveMajorPlanInput,
     SubmitRectificationInput,
 )
 from safeloop.graphql.hazards.types import DeadlineExtensionType, HazardType, LibraryEntryType
 from safeloop.graphql.permissions import current_user
-from safeloop.tenants.hazards import clauses, services
+from safeloop.tenants.hazards import clauses, major, services
 from safeloop.tenants.hazards.models import Hazard
 
 
@@ -46,6 +50,16 @@ def _step(info: Info, hazard_id: relay.GlobalID, step: Callable[[Hazard], Hazard
     hazard = find(HazardType, hazard_id, info, field="id")
     hazard = step(hazard)
     return HazardPayload(hazard_pk=hazard.pk)
+
+
+def _major_step(info: Info, hazard_id: relay.GlobalID, step: Callable[[Hazard], object]):
+    """A step of the legal path (major.py): the hazard comes back with its case."""
+
+    def take(hazard: Hazard) -> Hazard:
+        step(hazard)
+        return hazard
+
+    return _step(info, hazard_id, take)
 
 
 def _after_photo_errors(exc: Exception) -> list[MutationError]:
@@ -171,6 +185,77 @@ class HazardsMutation:
             lambda h: clauses.overrule_clause(
                 h, by=user, reason=input.reason, grade=input.grade.value if input.grade else None
             ),
+        )
+
+    @mutation(
+        description="Stop the work or the area of a 重大 hazard until its sign-off (needs "
+        "hazards.manage_major)."
+    )
+    def order_stop_work(self, info: Info, input: OrderStopWorkInput) -> HazardPayload:
+        user = current_user(info)
+        return _major_step(
+            info, input.id, lambda h: major.order_stop_work(h, by=user, scope=input.scope)
+        )
+
+    @mutation(
+        description="Save the 治理方案 of a 重大 hazard (needs hazards.manage_major); the "
+        "principal approves it before any fix counts."
+    )
+    def save_major_plan(self, info: Info, input: SaveMajorPlanInput) -> HazardPayload:
+        user = current_user(info)
+        return _major_step(
+            info,
+            input.id,
+            lambda h: major.save_plan(
+                h,
+                by=user,
+                goal=input.goal,
+                measures=input.measures,
+                funds=input.funds,
+                people=input.people,
+                deadline=input.deadline,
+                interim_measures=input.interim_measures,
+            ),
+        )
+
+    @mutation(
+        description="The principal (主要负责人) approves the plan; its deadline becomes the "
+        "hazard's (needs hazards.approve_major_plan)."
+    )
+    def approve_major_plan(self, info: Info, input: HazardIdInput) -> HazardPayload:
+        user = current_user(info)
+        return _major_step(info, input.id, lambda h: major.approve_plan(h, by=user))
+
+    @mutation(
+        description="Record the assessment (评估) of the fix once every level below the "
+        "principal accepted it (needs hazards.manage_major)."
+    )
+    def record_major_assessment(
+        self, info: Info, input: RecordMajorAssessmentInput
+    ) -> HazardPayload:
+        user = current_user(info)
+        return _major_step(
+            info,
+            input.id,
+            lambda h: major.record_assessment(
+                h,
+                by=user,
+                assessors=input.assessors,
+                conclusion=input.conclusion,
+                passed=input.passed,
+            ),
+        )
+
+    @mutation(
+        description="Record when the 重大 hazard was reported to the regulator or to the "
+        "workers' congress (needs hazards.manage_major)."
+    )
+    def record_major_report(self, info: Info, input: RecordMajorReportInput) -> HazardPayload:
+        user = current_user(info)
+        return _major_step(
+            info,
+            input.id,
+            lambda h: major.record_report(h, by=user, recipient=input.recipient.value, at=input.at),
         )
 
     @mutation(description="The assignee asks for a later deadline, with a reason.")

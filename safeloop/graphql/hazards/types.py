@@ -200,6 +200,56 @@ class AcceptanceType(HazardPartNode):
 
 
 @strawberry_django.type(
+    models.MajorCase,
+    name="MajorCase",
+    description="A 重大事故隐患's legal path (16号令 Art. 15, 18; 安全生产法 Art. 41): the "
+    "stop-work order, the remediation plan the principal approves, the assessment "
+    "before the sign-off, and the reports to the regulator and the workers' congress.",
+)
+class MajorCaseType(HazardPartNode):
+    opened_at: auto
+    stop_scope: auto = strawberry_django.field(description="What is stopped; empty if nothing.")
+    stop_ordered_at: auto
+    stop_lifted_at: auto = strawberry_django.field(description="When the stop was lifted.")
+    goal: auto = strawberry_django.field(description="治理的目标和任务.")
+    measures: auto = strawberry_django.field(description="采取的方法和措施.")
+    funds: auto = strawberry_django.field(description="经费和物资的落实.")
+    people: auto = strawberry_django.field(description="负责治理的机构和人员.")
+    plan_deadline: auto = strawberry_django.field(description="治理的时限和要求.")
+    interim_measures: auto = strawberry_django.field(description="安全措施和应急预案.")
+    plan_at: auto = strawberry_django.field(description="When the plan was last saved.")
+    plan_approved_at: auto = strawberry_django.field(
+        description="When the principal approved the plan; null until then (and after a change)."
+    )
+    assessors: auto
+    assessment: auto = strawberry_django.field(description="The assessment's conclusion.")
+    assessment_passed: auto = strawberry_django.field(
+        description="Null until the fix is assessed; a fresh fix is assessed afresh."
+    )
+    assessed_at: auto
+    reported_to_regulator_at: auto
+    reported_to_congress_at: auto
+
+    @strawberry_django.field(only=["stop_ordered_at", "stop_lifted_at"])
+    def is_stopped(self, root: models.MajorCase) -> bool:
+        """A stop-work order is in force."""
+        return root.is_stopped
+
+    @strawberry_django.field(
+        only=[
+            "plan_approved_by_id",
+            "plan_approved_by__first_name",
+            "plan_approved_by__last_name",
+            "plan_approved_by__email",
+        ],
+        select_related=["plan_approved_by"],
+    )
+    def plan_approved_by_name(self, root: models.MajorCase) -> str | None:
+        """The principal who approved the plan."""
+        return _name_of(root.plan_approved_by)
+
+
+@strawberry_django.type(
     models.DeadlineExtension,
     name="DeadlineExtension",
     description="A request for more time to fix a hazard, and its decision.",
@@ -355,6 +405,9 @@ class HazardType(TenantNode):
     )
     extensions: list[DeadlineExtensionType] = strawberry_django.field(
         description="Requests for more time."
+    )
+    major_case: MajorCaseType | None = strawberry_django.field(
+        description="The legal path of a 重大 hazard; null for other grades."
     )
 
     @strawberry_django.field(only=_CLAUSE)
