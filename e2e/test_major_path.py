@@ -57,6 +57,7 @@ def _major_hazard() -> dict:
         )
         return {
             "path": f"/h/{hazard.pk}/",
+            "point": f"/q/{area.qr_token}/",
             "pk": hazard.pk,
             "fixer": hazard.assignee.employee_no,
         }
@@ -87,6 +88,15 @@ def test_a_major_hazard_is_stopped_planned_fixed_assessed_and_signed_off_by_the_
     sun.fill("textarea[name=stop_work-scope]", "3号地坑停止作业，下方区域设警戒")
     sun.get_by_test_id("stop_work-submit").click()
     expect(sun.get_by_test_id("stop-work")).to_contain_text("3号地坑停止作业")
+    # Whoever scans the place's QR code sees the order first, above the report form.
+    worker = _signed_in(browser, args, tenant_url, "E1002", hazard["point"])
+    banner = worker.get_by_test_id("point-stop-work")
+    expect(banner).to_contain_text("3号地坑停止作业")
+    box, form = banner.bounding_box(), worker.get_by_test_id("pane-report").bounding_box()
+    assert box["y"] + box["height"] <= form["y"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    worker.screenshot(path=str(ARTIFACTS / f"major-point-stop-{viewport_name}.png"))
+    worker.context.close()
     sun.get_by_test_id("action-plan").click()
     deadline = timezone.localtime(timezone.now() + timedelta(days=7))
     for name, value in {

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from safeloop.tenants.facilities.models import Area
 from safeloop.tenants.hazards import major, services
 from safeloop.tenants.hazards.models import Hazard, MajorCase
 from tests.hazards.conftest import make_photo, make_signature
@@ -154,3 +155,28 @@ def test_the_report_is_not_for_an_operator_nor_for_an_ordinary_hazard(
         by=zhang, area=w1_area, library_entry=library("general"), photos=[make_photo()]
     )
     assert as_sun.get(reverse("hazards:major_report", args=[ordinary.pk])).status_code == 404
+
+
+def test_everyone_who_scans_the_place_sees_the_stop_work_order_until_the_sign_off(
+    sun, zhang, acme_client, major_hazard, w1_area
+):
+    acme_client.force_login(zhang)
+    workshop = major_hazard.area.parent
+    places = [major_hazard.area, workshop]  # the area's label and its workshop's
+    for place in places:
+        assert (
+            'data-testid="point-stop-work"'
+            not in acme_client.get(f"/q/{place.qr_token}/").content.decode()
+        )
+
+    major.order_stop_work(major_hazard, by=sun, scope="3号地坑停止作业，入口上锁")
+    for place in places:
+        body = acme_client.get(f"/q/{place.qr_token}/").content.decode()
+        assert 'data-testid="point-stop-work"' in body
+        assert "3号地坑停止作业，入口上锁" in body and major_hazard.number in body
+    elsewhere = Area.objects.filter(kind="workshop").exclude(pk=workshop.pk).first()
+    assert "point-stop-work" not in acme_client.get(f"/q/{elsewhere.qr_token}/").content.decode()
+
+    major.lift_stop(major_hazard, by=sun)
+    body = acme_client.get(f"/q/{major_hazard.area.qr_token}/").content.decode()
+    assert 'data-testid="point-stop-work"' not in body

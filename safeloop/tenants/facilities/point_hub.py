@@ -59,12 +59,28 @@ class PointPanel(ABC):
         """A GET this panel answers with a page of its own (a confirmation), else None."""
         return None
 
+    def warnings(self, area: Area, equipment: Equipment | None) -> list[PointWarning]:
+        """What everyone who opens this place's page must see first (a stop-work order),
+        whatever panel they may use."""
+        return []
+
     def post(
         self, request: HttpRequest, area: Area, equipment: Equipment | None
     ) -> HttpResponse | Pane | None:
         """Handle this panel's POST: a response (a redirect), the pane again with its
         errors, or None when nothing applies here (any more). May raise PermissionDenied."""
         return None
+
+
+@dataclass(frozen=True)
+class PointWarning:
+    """A red banner at the top of the place's page: what is forbidden here, and why."""
+
+    title: str
+    text: str
+    detail: str = ""
+    link: str = ""
+    testid: str = "point-warning"
 
 
 @dataclass

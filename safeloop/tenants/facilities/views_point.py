@@ -120,10 +120,12 @@ def _page(
     for pane in panes:
         styles += [href for href in pane.panel.styles if href not in styles]
         scripts += [src for src in pane.panel.scripts if src not in scripts]
+    warnings = [w for panel in point_panels() for w in panel.warnings(area, equipment)]
     return render(
         request,
         "facilities/point.html",
         {
+            "warnings": warnings,
             "area": area,
             "equipment": equipment,
             "panes": panes,

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import get_tenant_model
 
 from safeloop.access import ensure_can
 from safeloop.platform.errors import field_error
@@ -143,10 +144,9 @@ def tenant_industry() -> str:
     """The current enterprise's industry template key ("metal", "food" ...)."""
     industry = getattr(getattr(connection, "tenant", None), "industry", None)
     if industry is None:  # schema_context() sets a schema, not the enterprise
-        from safeloop.platform.models import Enterprise
-
         industry = (
-            Enterprise.objects.filter(schema_name=connection.schema_name)
+            get_tenant_model()
+            .objects.filter(schema_name=connection.schema_name)
             .values_list("industry", flat=True)
             .first()
         )

@@ -24,6 +24,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,7 @@ from safeloop.access import Role, ensure_can
 from safeloop.platform.errors import field_error
 from safeloop.tenants.alerts.services import Message, notify
 from safeloop.tenants.audit.services import record_event
+from safeloop.tenants.facilities.models import Area
 from safeloop.tenants.facilities.selectors import people_with_role
 from safeloop.tenants.hazards.models import (
     OPEN_STATES,
@@ -80,6 +82,25 @@ def case_of(hazard: Hazard) -> MajorCase | None:
     if hazard.grade != Grade.MAJOR:
         return None
     return MajorCase.objects.filter(hazard=hazard).first()
+
+
+def stops_here(area: Area) -> list[MajorCase]:
+    """Stop-work orders in force at this place: on the area itself, on its workshop, or
+    (at a workshop's QR code) on any of its areas. One query; the QR page asks it."""
+    place = Q(hazard__area_id=area.pk) | Q(hazard__area__parent_id=area.pk)
+    if area.parent_id:
+        place |= Q(hazard__area_id=area.parent_id)
+    return list(
+        MajorCase.objects.filter(
+            place,
+            stop_ordered_at__isnull=False,
+            stop_lifted_at__isnull=True,
+            hazard__grade=Grade.MAJOR,
+            hazard__state__in=OPEN_STATES,
+        )
+        .select_related("hazard__area")
+        .order_by("stop_ordered_at")
+    )
 
 
 def open_case(hazard: Hazard, *, by=None) -> MajorCase:

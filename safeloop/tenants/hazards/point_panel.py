@@ -23,13 +23,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.access import can
 from safeloop.tenants.facilities.models import Area, Equipment
-from safeloop.tenants.facilities.point_hub import Pane, PointPanel, template_digest
+from safeloop.tenants.facilities.point_hub import (
+    Pane,
+    PointPanel,
+    PointWarning,
+    template_digest,
+)
+from safeloop.tenants.hazards import major
 from safeloop.tenants.hazards.forms_report import (
     ReportForm,
     library_sections,
@@ -119,6 +127,23 @@ class ReportPanel(PointPanel):
         picked = form["library_entry"].value() if form.is_bound else None
         html = library_html(equipment, picked=str(picked or ""))
         return Pane(self, ReportPane(form, html, list(photo_errors), photos_lost), status=status)
+
+    def warnings(self, area: Area, equipment: Equipment | None) -> list[PointWarning]:
+        """A 重大 hazard's stop-work order in force here, for everyone who scans."""
+        return [
+            PointWarning(
+                title=_("Work stopped here"),
+                text=case.stop_scope,
+                detail=_("Major hazard %(number)s at %(area)s, ordered %(when)s")
+                % {
+                    "number": case.hazard.number,
+                    "area": case.hazard.area.display_name,
+                    "when": date_format(localtime(case.stop_ordered_at), "SHORT_DATETIME_FORMAT"),
+                },
+                testid="point-stop-work",
+            )
+            for case in major.stops_here(area)
+        ]
 
     def respond(
         self, request: HttpRequest, area: Area, equipment: Equipment | None
