@@ -278,6 +278,17 @@ def test_every_risk_point_and_control_measure_has_an_owner(in_demo):
     assert red.responsible.user.email == "zheng@demo.test"  # red risks: company level
 
 
+def test_the_confined_space_and_dust_inventories_have_owners_and_one_missing_sign(in_demo):
+    from safeloop.tenants.risks.models import ConfinedSpace, DustSite
+
+    assert ConfinedSpace.objects.count() >= 5 and DustSite.objects.filter(explosive=True).exists()
+    assert not ConfinedSpace.objects.filter(responsible__isnull=True).exists()
+    assert not DustSite.objects.filter(responsible__isnull=True).exists()
+    assert list(ConfinedSpace.objects.filter(sign_posted=False).values_list("code", flat=True)) == [
+        "CS-M05"
+    ]
+
+
 def test_welder_and_forklift_driver_have_their_job_packs_one_course_done_one_overdue(in_demo):
     """Gao Feng, the welder, failed the welding course's final quiz once, passed it the
     second time and holds its certificate; Chen Gang, the forklift driver, is past due

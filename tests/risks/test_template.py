@@ -21,7 +21,9 @@ from safeloop.platform.industry import TemplateError, get_template
 from safeloop.platform.services import SignupData, provision_enterprise
 from safeloop.tenants.risks.models import (
     ACCIDENT_TYPE_CHINESE,
+    ConfinedSpace,
     ControlMeasure,
+    DustSite,
     RiskPoint,
     RiskSettings,
 )
@@ -149,6 +151,8 @@ def test_risks_section_is_a_handful_of_bulk_inserts_after_the_clone():
     data = get_template("mining").sections["risks"]
 
     with tenant_context(enterprise):
+        ConfinedSpace.objects.all().delete()
+        DustSite.objects.all().delete()
         RiskPoint.objects.all().delete()
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as captured:
@@ -157,11 +161,48 @@ def test_risks_section_is_a_handful_of_bulk_inserts_after_the_clone():
         per_point = RiskPoint.objects.annotate(n=Count("measures")).filter(n__gte=2).count()
 
     statements = [q for q in captured.captured_queries if not q["sql"].startswith("SET ")]
-    # areas, machines, job roles, the settings row, then one insert per table
-    assert len(statements) <= 9, [q["sql"][:80] for q in statements]
+    # areas, machines, job roles, the settings row, then one insert per table (the
+    # confined-space and dust inventories included)
+    assert len(statements) <= 11, [q["sql"][:80] for q in statements]
     assert per_point == len(data["points"])
     assert elapsed < 2.0
     # The base schema new tenants are cloned from stays empty: the template is applied
     # to each clone, never baked into the base.
     with schema_context(get_tenant_base_schema()):
         assert not RiskPoint.objects.exists()
+
+
+def test_each_industry_delivers_its_confined_space_and_dust_inventories(industry_enterprise):
+    """有限空间管理台账 (应急管理部令第13号) and 粉尘 台账 come with the template, each line
+    tied to the risk point that assesses it; a quarry's 矽尘 is not explosive dust."""
+    industry, enterprise = industry_enterprise
+    with tenant_context(enterprise):
+        spaces = list(ConfinedSpace.objects.select_related("risk_point", "area"))
+        sites = list(DustSite.objects.select_related("risk_point"))
+    assert len(spaces) >= 4 and len(sites) >= 1
+    for space in spaces:
+        assert space.hazards, space.code
+        assert space.risk_point is not None and "有限空间" in space.risk_point.name, space.code
+    assert all(s.risk_point is not None for s in sites)
+    explosive = {s.explosive for s in sites}
+    assert explosive == ({False} if industry == "mining" else explosive | {True})
+    if industry == "mining":
+        assert all("矽尘" in s.dust for s in sites)
+
+
+def test_an_inventory_line_in_a_place_the_template_lacks_is_refused_by_name(acme):
+    from safeloop.tenants.risks.template_section import _inventories
+
+    bad = {
+        "confined_spaces": [
+            {
+                "code": "CS-X",
+                "name": "x",
+                "kind": "underground",
+                "area": "NOWHERE",
+                "hazards": ["oxygen"],
+            }
+        ]
+    }
+    with tenant_context(acme), pytest.raises(TemplateError, match="CS-X"):
+        _inventories(bad, {}, {})

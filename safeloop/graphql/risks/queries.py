@@ -21,8 +21,8 @@ from safeloop.graphql.risks.reference import (
     accident_types,
     value_tables,
 )
-from safeloop.graphql.risks.types import RiskPointType
-from safeloop.tenants.risks.models import RiskPoint, RiskSettings
+from safeloop.graphql.risks.types import ConfinedSpaceType, DustSiteType, RiskPointType
+from safeloop.tenants.risks.models import ConfinedSpace, DustSite, RiskPoint, RiskSettings
 from safeloop.tenants.risks.permissions import RiskPerm
 from safeloop.tenants.risks.selectors import current_site_plan
 
@@ -41,6 +41,18 @@ class RisksQuery:
     )
     def risk_points(self) -> QuerySet[RiskPoint]:
         return RiskPoint.objects.filter(is_active=True)
+
+    @strawberry_django.field(
+        description="The 有限空间管理台账: active confined spaces by code. Needs risks.view."
+    )
+    def confined_spaces(self) -> list[ConfinedSpaceType]:
+        return ConfinedSpace.objects.filter(is_active=True)
+
+    @strawberry_django.field(
+        description="The 粉尘作业场所台账: active dust sites by code. Needs risks.view."
+    )
+    def dust_sites(self) -> list[DustSiteType]:
+        return DustSite.objects.filter(is_active=True)
 
     @strawberry.field(
         description="One risk point, switched-off ones included; null when it does not exist "

@@ -309,3 +309,55 @@ class SitePlanType(RisksNode):
     )
     def image_url(self, root: models.SitePlan) -> str:
         return reverse("risks:map_plan_image", args=[root.pk])
+
+
+ConfinedSpaceKind = strawberry.enum(models.ConfinedSpaceKind, name="ConfinedSpaceKind")
+ConfinedHazard = strawberry.enum(models.ConfinedHazard, name="ConfinedHazard")
+DustCollector = strawberry.enum(models.DustCollector, name="DustCollector")
+
+
+@strawberry_django.type(
+    models.ConfinedSpace,
+    name="ConfinedSpace",
+    description="One line of the 有限空间管理台账 (应急管理部令第13号).",
+)
+class ConfinedSpaceType(RisksNode):
+    code: auto
+    name: auto = strawberry_django.field(description=_NAME)
+    name_en: auto = strawberry_django.field(description=_NAME_EN)
+    display_name: str = strawberry_django.field(only=_BILINGUAL, description=_DISPLAY)
+    kind: ConfinedSpaceKind
+    area: AreaType
+    risk_point: RiskPointType | None
+    media: auto = strawberry_django.field(description="Harmful substances that may be present.")
+    work: auto = strawberry_django.field(description="The work done inside.")
+    sign_posted: auto = strawberry_django.field(description="The warning sign is posted.")
+    responsible: PersonType | None = strawberry_django.field(
+        description="Who answers for it; null when nobody is named or you may not see people."
+    )
+
+    @strawberry_django.field(only=["hazards"])
+    def hazards(self, root: models.ConfinedSpace) -> list[ConfinedHazard]:
+        """What can go wrong inside."""
+        return [models.ConfinedHazard(h) for h in root.hazards]
+
+
+@strawberry_django.type(
+    models.DustSite,
+    name="DustSite",
+    description="One line of the 粉尘作业场所台账 (涉爆粉尘: 应急管理部令第6号).",
+)
+class DustSiteType(RisksNode):
+    code: auto
+    name: auto = strawberry_django.field(description=_NAME)
+    name_en: auto = strawberry_django.field(description=_NAME_EN)
+    display_name: str = strawberry_django.field(only=_BILINGUAL, description=_DISPLAY)
+    area: AreaType
+    risk_point: RiskPointType | None
+    dust: auto
+    explosive: auto = strawberry_django.field(description="Explosive dust (粉尘涉爆).")
+    collector: DustCollector
+    workers: auto = strawberry_django.field(description="Workers exposed.")
+    responsible: PersonType | None = strawberry_django.field(
+        description="Who answers for it; null when nobody is named or you may not see people."
+    )

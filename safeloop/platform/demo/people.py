@@ -89,6 +89,25 @@ def set_risk_owners(admin, people: dict) -> None:
             POST_OWNER if job else OWNER_BY_LEVEL.get(measure.level, "T3001")
         )
         update_control_measure(measure, by=admin.user, owner=people[number])
+    _set_inventory_owners(admin)
+
+
+# The septic tank's sign was knocked down last week: the 台账 shows it missing.
+SIGN_MISSING = "CS-M05"
+
+
+def _set_inventory_owners(admin) -> None:
+    """Each line of the 有限空间 and 粉尘 台账 is answered for by its risk point's owner."""
+    from safeloop.tenants.risks import inventories
+
+    for line in [*inventories.confined_spaces(), *inventories.dust_sites()]:
+        if line.responsible_id is None and line.risk_point is not None:
+            inventories.update_line(
+                line,
+                by=admin.user,
+                responsible=line.risk_point.responsible,
+                sign_posted=False if line.code == SIGN_MISSING else None,
+            )
 
 
 def reassess_with_a_control_down(admin) -> None:

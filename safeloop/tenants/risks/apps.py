@@ -19,5 +19,12 @@ class RisksConfig(AppConfig):
         answer_reported.connect(flags.on_answer_reported, dispatch_uid="risks.flag_answer")
         register_nav("risks", _("Risks"), "risks:register", perm=RiskPerm.RISKS_VIEW, order=14)
         register_nav(
+            "inventories",
+            _("Confined spaces and dust"),
+            "risks:inventories",
+            perm=RiskPerm.RISKS_VIEW,
+            order=16,
+        )
+        register_nav(
             "risk_map", _("Four-colour risk map"), "risks:map", perm=RiskPerm.RISKS_VIEW, order=15
         )

@@ -196,3 +196,21 @@ class SettingsForm(ShellForm):
         help_text=_("The site's 24-hour emergency number, printed on every notification card."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
+
+
+class InventoryLineForm(ShellForm):
+    """One line of the 有限空间 or 粉尘 台账: who answers for it, its sign or head count."""
+
+    responsible = PersonChoiceField(
+        label=_("person in charge"),
+        queryset=Person.objects.filter(user__is_active=True)
+        .select_related("user")
+        .order_by("employee_no"),
+        required=False,
+    )
+    sign_posted = forms.BooleanField(label=_("warning sign posted"), required=False)
+    workers = forms.IntegerField(label=_("workers exposed"), min_value=0, max_value=5000)
+
+    def __init__(self, *args, confined: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["workers" if confined else "sign_posted"]

@@ -393,3 +393,112 @@ class Zone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site_plan_id}: {self.area_id}"
+
+
+# --- Inventories (台账) the regulations ask for by name -------------------------------
+# 有限空间: 《工贸企业有限空间作业安全规定》(应急管理部令第13号) Art. 8 asks for a 管理台账 of
+# every confined space (where, what can go wrong there, who answers for it, 警示标志).
+# 粉尘: 《工贸企业粉尘防爆安全规定》(应急管理部令第6号) asks for the places where explosive
+# dust is handled, its collector and the people exposed.
+
+
+class ConfinedSpaceKind(models.TextChoices):
+    EQUIPMENT = "equipment", _("Closed or semi-closed equipment")
+    UNDERGROUND = "underground", _("Underground confined space")
+    ABOVEGROUND = "aboveground", _("Above-ground confined space")
+
+
+class ConfinedHazard(models.TextChoices):
+    OXYGEN = "oxygen", _("Oxygen deficiency / asphyxiation")
+    TOXIC = "toxic", _("Poisoning")
+    FLAMMABLE = "flammable", _("Fire or explosion")
+    DROWNING = "drowning", _("Drowning")
+    ENGULFMENT = "engulfment", _("Engulfment / burial")
+    MECHANICAL = "mechanical", _("Moving machinery")
+    ELECTRIC = "electric", _("Electric shock")
+    HEAT = "heat", _("Heat / scalding")
+
+
+class DustCollector(models.TextChoices):
+    DRY = "dry", _("Dry collector")
+    WET = "wet", _("Wet collector")
+    NONE = "none", _("No collector")
+
+
+class ConfinedSpace(BilingualName):
+    """One line of the 有限空间管理台账."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
+    kind = models.CharField(_("kind"), max_length=12, choices=ConfinedSpaceKind.choices)
+    area = models.ForeignKey(
+        "facilities.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    risk_point = models.ForeignKey(
+        RiskPoint,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="confined_spaces",
+        verbose_name=_("risk point"),
+    )
+    hazards = ArrayField(
+        models.CharField(max_length=12, choices=ConfinedHazard.choices),
+        default=list,
+        verbose_name=_("what can go wrong"),
+    )
+    media = models.CharField(_("harmful substances"), max_length=200, blank=True)
+    work = models.CharField(_("work done inside"), max_length=200, blank=True)
+    sign_posted = models.BooleanField(_("warning sign posted"), default=False)
+    responsible = models.ForeignKey(
+        "facilities.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("person in charge"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("confined space")
+        verbose_name_plural = _("confined spaces")
+
+    @property
+    def hazard_labels(self) -> list[str]:
+        return [str(ConfinedHazard(h).label) for h in self.hazards if h in ConfinedHazard.values]
+
+
+class DustSite(BilingualName):
+    """One line of the 粉尘涉爆场所台账 (or of other dust workplaces)."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
+    area = models.ForeignKey(
+        "facilities.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    risk_point = models.ForeignKey(
+        RiskPoint,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dust_sites",
+        verbose_name=_("risk point"),
+    )
+    dust = models.CharField(_("dust"), max_length=80)
+    explosive = models.BooleanField(_("explosive dust"), default=True)
+    collector = models.CharField(_("dust collector"), max_length=6, choices=DustCollector.choices)
+    workers = models.PositiveSmallIntegerField(_("workers exposed"), default=0)
+    responsible = models.ForeignKey(
+        "facilities.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("person in charge"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("dust site")
+        verbose_name_plural = _("dust sites")

@@ -35,7 +35,12 @@ from safeloop.platform.industry import TemplateError, section
 from safeloop.tenants.facilities.models import Area, Equipment, JobRole, code_validator
 from safeloop.tenants.risks.models import (
     Assessment,
+    ConfinedHazard,
+    ConfinedSpace,
+    ConfinedSpaceKind,
     ControlMeasure,
+    DustCollector,
+    DustSite,
     HazardSource,
     RiskPoint,
     RiskPointKind,
@@ -192,3 +197,60 @@ def apply_risks(enterprise: Any, data: dict[str, Any]) -> None:
         for measure in p.measures:
             measure.risk_point = p.point
     ControlMeasure.objects.bulk_create([m for p in planned for m in p.measures])
+    _inventories(data, areas, {p.point.code: p.point for p in planned})
+
+
+def _inventories(data: dict[str, Any], areas: dict, points: dict) -> None:
+    """The 有限空间 and 粉尘 台账 the template delivers, tied to its risk points."""
+
+    def place(row: dict, what: str):
+        area = areas.get(row.get("area", ""))
+        if area is None:
+            raise _fail(row.get("code", "?"), f"{what} area", row.get("area"))
+        point_code = row.get("risk_point", "")
+        if point_code and point_code not in points:
+            raise _fail(row["code"], f"{what} risk point", point_code)
+        return area, points.get(point_code)
+
+    spaces = []
+    for row in data.get("confined_spaces", []):
+        area, point = place(row, "confined space")
+        if row.get("kind") not in ConfinedSpaceKind.values:
+            raise _fail(row["code"], "confined space kind", row.get("kind"))
+        unknown = [h for h in row.get("hazards", []) if h not in ConfinedHazard.values]
+        if unknown or not row.get("hazards"):
+            raise _fail(row["code"], "confined space hazards", unknown or "none")
+        spaces.append(
+            ConfinedSpace(
+                code=row["code"],
+                name=row["name"],
+                name_en=row.get("name_en", ""),
+                kind=row["kind"],
+                area=area,
+                risk_point=point,
+                hazards=row["hazards"],
+                media=row.get("media", ""),
+                work=row.get("work", ""),
+                sign_posted=row.get("sign_posted", True),
+            )
+        )
+    ConfinedSpace.objects.bulk_create(spaces)
+    sites = []
+    for row in data.get("dust_sites", []):
+        area, point = place(row, "dust site")
+        if row.get("collector") not in DustCollector.values:
+            raise _fail(row["code"], "dust collector", row.get("collector"))
+        sites.append(
+            DustSite(
+                code=row["code"],
+                name=row["name"],
+                name_en=row.get("name_en", ""),
+                area=area,
+                risk_point=point,
+                dust=row["dust"],
+                explosive=row.get("explosive", True),
+                collector=row["collector"],
+                workers=row.get("workers", 0),
+            )
+        )
+    DustSite.objects.bulk_create(sites)

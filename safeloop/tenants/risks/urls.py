@@ -1,12 +1,20 @@
 from django.urls import path
 
-from safeloop.tenants.risks import views, views_export, views_map
+from safeloop.tenants.risks import views, views_export, views_inventories, views_map
 
 app_name = "risks"
 urlpatterns = [
     path("", views.register, name="register"),
     path("new/", views.point_create, name="point_create"),
     path("settings/", views.settings_page, name="settings"),
+    # 有限空间 and 粉尘 台账.
+    path("inventories/", views_inventories.inventories_page, name="inventories"),
+    path("inventories.xlsx", views_inventories.inventories_xlsx, name="inventories_xlsx"),
+    path(
+        "inventories/<str:kind>/<int:pk>/",
+        views_inventories.inventory_edit,
+        name="inventory_edit",
+    ),
     path("<int:pk>/", views.point_detail, name="point"),
     path("<int:pk>/edit/", views.point_edit, name="point_edit"),
     path("<int:pk>/sources/", views.point_sources, name="point_sources"),
