@@ -1,0 +1,67 @@
+"""The hazard library (隐患库) of each industry template reads like a consultant wrote it.
+
+A chemical plant and a quarry start with a first delivery of about a hundred
+findings; every entry is written one way (units with a space, the terms the
+issue fixes); the quarry template carries nothing from a coal mine. Which
+entries are 重大 is test_clause_check's: here it is the wording.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from safeloop.platform.industry import get_template
+
+INDUSTRIES = ["metal", "food", "chemical", "mining"]
+# A number glued to its unit ("5km/h", "1m", "25℃") instead of "5 km/h", "1 m", "25 ℃".
+GLUED_UNIT = re.compile(r"\d(?:km/h|m/s|mm|m|℃|h|s|kV|V|%LEL)(?![A-Za-z])")
+# Colloquial or wrong terms, and the one the library uses instead.
+WORDING = {
+    "无票": "未办理安全作业票",
+    "无动火证": "未办理安全作业票",
+    "回火阻止器": "回火防止器",
+}
+COAL_MINE = ("瓦斯", "煤尘", "透水", "老空水", "冒顶", "片帮", "储煤")
+
+
+def _library(industry: str) -> list[dict]:
+    return get_template(industry).sections["hazards"]["library"]
+
+
+def _text(row: dict) -> str:
+    return " ".join(str(value) for value in row.values())
+
+
+@pytest.mark.parametrize("industry", ["chemical", "mining"])
+def test_chemical_and_quarry_libraries_are_a_first_delivery(industry):
+    library = _library(industry)
+    codes = [row["code"] for row in library]
+    titles = [row["title"] for row in library]
+    assert 95 <= len(library) <= 110
+    assert len(set(codes)) == len(codes) and len(set(titles)) == len(titles)
+    # A finding a consultant would defend cites its standard more often than not.
+    assert sum(bool(row.get("basis")) for row in library) >= len(library) * 2 // 3
+
+
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_every_entry_writes_units_and_terms_one_way(industry):
+    wrong = []
+    for row in _library(industry):
+        text = _text(row)
+        wrong += [f"{row['code']}: {m.group(0)}" for m in GLUED_UNIT.finditer(text)]
+        wrong += [f"{row['code']}: {bad} → {good}" for bad, good in WORDING.items() if bad in text]
+        if "空气呼吸器" in text and "正压式空气呼吸器" not in text:
+            wrong.append(f"{row['code']}: 正压式空气呼吸器")
+    assert wrong == []
+
+
+def test_the_quarry_library_has_no_coal_mine_hazards():
+    found = [
+        f"{row['code']} {word}"
+        for row in _library("mining")
+        for word in COAL_MINE
+        if word in _text(row)
+    ]
+    assert found == []
