@@ -289,7 +289,7 @@ def test_a_source_is_read_in_its_own_edition(as_wang, wang, qc_area):
     # given a 1986 row the migration left, and a point Wang rewrites today
     [old, new] = make_points(2, qc_area)
     old.sources.update(accident_edition="1986", accident_types=["poisoning", "vehicle"])
-    new_id = str(relay.to_base64("RiskPoint", new.pk))
+    new_id = gid("RiskPoint", new)
     sources = [{"description": "粉尘", "accidentTypeCodes": ["dust_explosion", "中毒和窒息"]}]
     # and an old client still sending the 1986 enum
     sources.append({"description": "叉车", "accidentTypes": ["VEHICLE"]})
@@ -297,7 +297,7 @@ def test_a_source_is_read_in_its_own_edition(as_wang, wang, qc_area):
     errors = run(as_wang, SET_SOURCES, {"input": {"id": new_id, "sources": sources}})
     assert errors["setHazardSources"]["errors"] == []
 
-    old_id = str(relay.to_base64("RiskPoint", old.pk))
+    old_id = gid("RiskPoint", old)
     was = run(as_wang, SOURCES, {"id": old_id})["riskPoint"]["sources"][0]
     assert was["accidentEdition"] == "GB_6441_1986"
     assert was["accidentTypes"] == ["POISONING", "VEHICLE"]
