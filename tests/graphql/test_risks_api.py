@@ -232,7 +232,7 @@ def test_value_tables_and_accident_types_feed_the_pickers(as_zhang):
         as_zhang,
         """query {
           riskValueTables { lecL { value meaning } bands { band colour lecFrom controlLevel } }
-          accidentTypes { value chineseName }
+          accidentTypes(edition: GB_6441_1986) { value chineseName }
         }""",
     )
 
@@ -247,3 +247,65 @@ def test_value_tables_and_accident_types_feed_the_pickers(as_zhang):
     )
     assert len(data["accidentTypes"]) == 20
     assert {"value": "MACHINERY", "chineseName": "机械伤害"} in data["accidentTypes"]
+
+
+ACCIDENT_TYPES = """query ($edition: AccidentEdition) {
+  accidentTypes(edition: $edition) { code edition chineseName value }
+}"""
+
+
+def test_accident_types_default_to_the_edition_in_force(as_zhang):
+    # given today is after 2026-07-01, when GB 6441-2025 took effect
+    data = run(as_zhang, ACCIDENT_TYPES)
+
+    types = data["accidentTypes"]
+    assert len(types) == 27
+    assert {t["edition"] for t in types} == {"GB_6441_2025"}
+    assert types[1] == {
+        "code": "in_plant_vehicle",
+        "edition": "GB_6441_2025",
+        "chineseName": "厂（场）内车辆致害",
+        "value": "VEHICLE",  # the deprecated 1986 enum: the type it falls under
+    }
+    assert {"code": "dust_explosion", "chineseName": "粉尘爆炸"}.items() <= types[17].items()
+    old = run(as_zhang, ACCIDENT_TYPES, {"edition": "GB_6441_1986"})["accidentTypes"]
+    assert [t["chineseName"] for t in old][10:13] == ["冒顶片帮", "透水", "放炮"]
+
+
+SOURCES = """query ($id: ID!) {
+  riskPoint(id: $id) {
+    sources {
+      accidentEdition accidentTypeCodes accidentTypes accidentTypeNames
+      accidents { code chineseName edition }
+    }
+  }
+}"""
+SET_SOURCES = """mutation ($input: SetHazardSourcesInput!) {
+  setHazardSources(input: $input) { errors { field code message } }
+}"""
+
+
+def test_a_source_is_read_in_its_own_edition(as_wang, wang, qc_area):
+    # given a 1986 row the migration left, and a point Wang rewrites today
+    [old, new] = make_points(2, qc_area)
+    old.sources.update(accident_edition="1986", accident_types=["poisoning", "vehicle"])
+    new_id = gid("RiskPoint", new)
+    sources = [{"description": "粉尘", "accidentTypeCodes": ["dust_explosion", "中毒和窒息"]}]
+    # and an old client still sending the 1986 enum
+    sources.append({"description": "叉车", "accidentTypes": ["VEHICLE"]})
+
+    errors = run(as_wang, SET_SOURCES, {"input": {"id": new_id, "sources": sources}})
+    assert errors["setHazardSources"]["errors"] == []
+
+    old_id = gid("RiskPoint", old)
+    was = run(as_wang, SOURCES, {"id": old_id})["riskPoint"]["sources"][0]
+    assert was["accidentEdition"] == "GB_6441_1986"
+    assert was["accidentTypes"] == ["POISONING", "VEHICLE"]
+    assert [a["chineseName"] for a in was["accidents"]] == ["中毒和窒息", "车辆伤害"]
+    dust, truck = run(as_wang, SOURCES, {"id": new_id})["riskPoint"]["sources"]
+    assert dust["accidentEdition"] == "GB_6441_2025"
+    assert dust["accidentTypeCodes"] == ["dust_explosion", "poisoning"]
+    assert dust["accidentTypes"] == ["OTHER_EXPLOSION", "POISONING"]
+    assert truck["accidents"] == [
+        {"code": "in_plant_vehicle", "chineseName": "厂（场）内车辆致害", "edition": "GB_6441_2025"}
+    ]

@@ -51,17 +51,23 @@ def _recorded(schema: str, app: str, name: str) -> bool:
 
 
 def _lose_newest_risks_migration(schema: str) -> None:
-    """The tenant as it was before risks 0002 (and the 0003 that depends on it):
-    no columns, no record of either."""
+    """The tenant as it was before risks 0002 (and the 0003 to 0005 that follow
+    it): no columns, no record of any."""
 
     def undo() -> None:
         with connection.cursor() as cursor:
             cursor.execute(f'ALTER TABLE "{schema}".risks_risksettings DROP COLUMN emergency_phone')
             cursor.execute(f'ALTER TABLE "{schema}".risks_riskpoint DROP COLUMN basis')
             cursor.execute(
+                f'ALTER TABLE "{schema}".risks_hazardsource DROP COLUMN accident_edition'
+            )
+            cursor.execute(f'DROP TABLE "{schema}".risks_confinedspace')
+            cursor.execute(f'DROP TABLE "{schema}".risks_dustsite')
+            cursor.execute(
                 f'DELETE FROM "{schema}".django_migrations '
                 "WHERE app = 'risks' "
-                "AND name IN ('0002_risksettings_emergency_phone', '0003_basis')"
+                "AND name IN ('0002_risksettings_emergency_phone', '0003_basis', "
+                "'0004_accident_edition', '0005_inventories')"
             )
 
     committed(undo)

@@ -84,7 +84,8 @@ def test_card_shows_the_point_its_colour_accidents_and_measures(as_zhang, red_pr
         "重大风险",
         "D = 540",
         "滑块下行时手进入模区",
-        "机械伤害",
+        # written as 机械伤害 (1986) today, so stored and printed in GB 6441-2025
+        "可能导致（GB 6441-2025）：机械致害",
         "光电保护装置与双手按钮联锁",
         "操作时佩戴防护手套",
         "立即按下急停按钮并报告班长",

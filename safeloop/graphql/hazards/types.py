@@ -32,6 +32,8 @@ from safeloop.graphql.hazards.enums import (
 )
 from safeloop.graphql.nodes import TenantNode
 from safeloop.graphql.permissions import current_user, visible_if
+from safeloop.graphql.risks.enums import AccidentEdition
+from safeloop.platform.gb6441 import Edition
 from safeloop.tenants.audit.models import AuditEvent
 from safeloop.tenants.hazards import models, services
 from safeloop.tenants.hazards.permissions import HazardPerm
@@ -94,8 +96,18 @@ class LibraryEntryType(LibraryNode):
         description="The kind of equipment this entry is about, if any."
     )
     accident_type: auto = strawberry_django.field(
-        description="The accident it could lead to (GB 6441 code), if recorded."
+        description="The accident it could lead to, if recorded: the Chinese name of a "
+        "GB 6441 type of accidentEdition's list."
     )
+
+    @strawberry_django.field(
+        only=["accident_edition"],
+        description="The edition of GB 6441 accidentType is named in: the one in force when "
+        "the entry was written.",
+    )
+    def accident_edition(self, root: models.LibraryEntry) -> AccidentEdition:
+        return Edition(root.accident_edition)
+
     rectification_hint: auto = strawberry_django.field(description="How it is usually fixed.")
     rectification_hint_en: auto
     is_active: auto = strawberry_django.field(description="False: no longer offered.")

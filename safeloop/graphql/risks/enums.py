@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from safeloop.platform.gb6441 import Edition
 from safeloop.tenants.risks import models, scoring
 
 RiskBand = strawberry.enum(
@@ -21,8 +22,17 @@ AssessmentMethod = strawberry.enum(
 AccidentType = strawberry.enum(
     models.AccidentType,
     name="AccidentType",
-    description="The 20 accident categories of GB 6441 (企业职工伤亡事故分类); "
-    "`accidentTypes` gives each one's Chinese and English name.",
+    description="The 20 accident categories of GB/T 6441-1986 (企业职工伤亡事故分类). "
+    "Kept for existing clients and deprecated: records written from 2026-07-01 follow "
+    "GB 6441-2025, whose 27 types this enum cannot name. Use the `code` strings and "
+    "`AccidentEdition` instead (`accidentTypes(edition:)` lists both editions).",
+)
+AccidentEdition = strawberry.enum(
+    Edition,
+    name="AccidentEdition",
+    description="An edition of GB 6441: GB_6441_1986 (GB/T 6441-1986 企业职工伤亡事故分类, "
+    "20 types) or GB_6441_2025 (GB 6441-2025 生产安全事故分类与编码, 27 types, in force "
+    "from 2026-07-01). A record keeps the edition it was written in.",
 )
 RiskPointKind = strawberry.enum(
     models.RiskPointKind,

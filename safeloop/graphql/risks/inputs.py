@@ -70,7 +70,17 @@ class UpdateRiskPointInput:
 class HazardSourceInput:
     description: str = strawberry.field(description="In Chinese.")
     description_en: str = ""
-    accident_types: list[AccidentType] = strawberry.field(description="At least one.")
+    accident_types: list[AccidentType] | None = strawberry.field(
+        default=None,
+        description="GB/T 6441-1986 types; mapped to the edition in force.",
+        deprecation_reason="Use accidentTypeCodes, which can name GB 6441-2025 types.",
+    )
+    accident_type_codes: list[str] | None = strawberry.field(
+        default=None,
+        description="Codes (or Chinese names) of the edition in force (the `accidentTypes` query "
+        "lists them); 1986 codes and names are mapped to it. At least one type, "
+        "between this and accidentTypes.",
+    )
 
 
 @strawberry.input

@@ -95,7 +95,8 @@ class RisksMutation:
                 services.SourceSpec(
                     description=source.description,
                     description_en=source.description_en,
-                    accident_types=[kind.value for kind in source.accident_types],
+                    accident_types=[kind.value for kind in source.accident_types or []]
+                    + list(source.accident_type_codes or []),
                 )
                 for source in input.sources
             ],

@@ -12,6 +12,7 @@ from strawberry_django.relay import DjangoListConnection
 from safeloop.access import can
 from safeloop.graphql.nodes import lookup
 from safeloop.graphql.permissions import current_user
+from safeloop.graphql.risks.enums import AccidentEdition
 from safeloop.graphql.risks.filters import RiskPointFilter
 from safeloop.graphql.risks.maps import RiskMap, risk_map
 from safeloop.graphql.risks.reference import (
@@ -73,9 +74,13 @@ class RisksQuery:
     def risk_settings(self, info: Info) -> RiskSettingsType | None:
         return RiskSettingsType.of(RiskSettings.current()) if _may_view(info) else None
 
-    @strawberry.field(description="The 20 accident types of GB 6441, in the standard's order.")
-    def accident_types(self) -> list[AccidentTypeInfo]:
-        return accident_types()
+    @strawberry.field(
+        description="The accident types of an edition of GB 6441, in the standard's order: "
+        "by default the edition in force today, which new hazard sources use (GB 6441-2025, "
+        "27 types, from 2026-07-01; before that GB/T 6441-1986, 20 types)."
+    )
+    def accident_types(self, edition: AccidentEdition | None = None) -> list[AccidentTypeInfo]:
+        return accident_types(edition)
 
     @strawberry.field(
         description="The standard LEC and matrix value tables and the four bands, to build "

@@ -9,7 +9,14 @@ from decimal import Decimal
 
 import strawberry
 
-from safeloop.graphql.risks.enums import AccidentType, AssessmentMethod, ControlLevel, RiskBand
+from safeloop.graphql.risks.enums import (
+    AccidentEdition,
+    AccidentType,
+    AssessmentMethod,
+    ControlLevel,
+    RiskBand,
+)
+from safeloop.platform import gb6441
 from safeloop.tenants.risks import models, scoring
 
 
@@ -67,11 +74,34 @@ class RiskValueTables:
     bands: list[BandInfo] = strawberry.field(description="Red first.")
 
 
-@strawberry.type(description="An accident category of GB 6441.")
+@strawberry.type(description="An accident type of one edition of GB 6441.")
 class AccidentTypeInfo:
-    value: AccidentType
+    code: str = strawberry.field(
+        description="The type's code in its edition, e.g. `in_plant_vehicle`: what "
+        "`accidentTypeCodes` gives and takes."
+    )
+    edition: AccidentEdition
     name: str = strawberry.field(description="In the request's language.")
-    chinese_name: str = strawberry.field(description="The standard's own name, e.g. 机械伤害.")
+    chinese_name: str = strawberry.field(description="The standard's own name, e.g. 机械致害.")
+    value: AccidentType = strawberry.field(
+        description="The GB/T 6441-1986 type this one is, or (a 2025 type) falls under.",
+        deprecation_reason="The 1986 enum cannot name the 2025 types: use code and edition.",
+    )
+
+    @classmethod
+    def of(cls, edition: str, code: str) -> AccidentTypeInfo:
+        edition = gb6441.Edition(edition)
+        if edition == gb6441.Edition.GB_6441_1986:
+            old = gb6441.Accident1986(code)
+        else:
+            old = gb6441.BACKWARD[gb6441.Accident2025(code)]
+        return cls(
+            code=code,
+            edition=edition,
+            name=gb6441.english_name(edition, code),
+            chinese_name=gb6441.chinese_name(edition, code),
+            value=old,
+        )
 
 
 def _values(table: dict) -> list[FactorValue]:
@@ -106,9 +136,6 @@ def value_tables() -> RiskValueTables:
     )
 
 
-def accident_types() -> list[AccidentTypeInfo]:
-    chinese = {code: name for name, code in models.ACCIDENT_TYPE_CHINESE.items()}
-    return [
-        AccidentTypeInfo(value=kind, name=str(kind.label), chinese_name=chinese[kind])
-        for kind in models.AccidentType
-    ]
+def accident_types(edition: str | None = None) -> list[AccidentTypeInfo]:
+    edition = gb6441.Edition(edition or gb6441.edition_in_force())
+    return [AccidentTypeInfo.of(edition, kind.value) for kind in gb6441.EDITIONS[edition].types]

@@ -23,6 +23,7 @@ from safeloop.graphql.hazards.types import HazardType
 from safeloop.graphql.nodes import TenantNode
 from safeloop.graphql.permissions import visible_if
 from safeloop.graphql.risks.enums import (
+    AccidentEdition,
     AccidentType,
     AssessmentMethod,
     ControlLevel,
@@ -31,6 +32,8 @@ from safeloop.graphql.risks.enums import (
     RiskFlagReason,
     RiskPointKind,
 )
+from safeloop.graphql.risks.reference import AccidentTypeInfo
+from safeloop.platform.gb6441 import BACKWARD, Accident2025, Edition
 from safeloop.tenants.risks import models
 from safeloop.tenants.risks.permissions import RiskPerm
 from safeloop.tenants.risks.scoring import BAND_COLOURS, Band
@@ -41,6 +44,7 @@ _NAME_EN = "Name in English; empty when nobody entered one."
 _DISPLAY = "In the request's language: English when asked for and present, else Chinese."
 _BILINGUAL = ["name", "name_en"]
 _DESCRIPTIONS = ["description", "description_en"]
+_ACCIDENTS = ["accident_types", "accident_edition"]
 
 
 def _name_of(user) -> str | None:
@@ -106,13 +110,41 @@ class HazardSourceType(RisksNode):
     display_description: str = strawberry_django.field(only=_DESCRIPTIONS, description=_DISPLAY)
 
     @strawberry_django.field(
-        only=["accident_types"], description="The accidents it can cause (GB 6441)."
+        only=["accident_edition"],
+        description="The edition of GB 6441 its accident types follow: the one in force when "
+        "it was written.",
     )
-    def accident_types(self, root: models.HazardSource) -> list[AccidentType]:
-        return [models.AccidentType(code) for code in root.accident_types]
+    def accident_edition(self, root: models.HazardSource) -> AccidentEdition:
+        return Edition(root.accident_edition)
 
     @strawberry_django.field(
-        only=["accident_types"], description="The same, named in the request's language."
+        only=_ACCIDENTS, description="The accidents it can cause, as codes of its edition."
+    )
+    def accident_type_codes(self, root: models.HazardSource) -> list[str]:
+        return list(root.accident_types)
+
+    @strawberry_django.field(
+        only=_ACCIDENTS, description="The accidents it can cause, with their names and edition."
+    )
+    def accidents(self, root: models.HazardSource) -> list[AccidentTypeInfo]:
+        return [AccidentTypeInfo.of(root.accident_edition, code) for code in root.accident_types]
+
+    @strawberry_django.field(
+        only=_ACCIDENTS,
+        description="The accidents it can cause as GB/T 6441-1986 types; a 2025 type is given "
+        "as the 1986 type it falls under.",
+        deprecation_reason="Use accidentTypeCodes or accidents, which name 2025 types.",
+    )
+    def accident_types(self, root: models.HazardSource) -> list[AccidentType]:
+        if root.accident_edition == Edition.GB_6441_1986:
+            return [models.AccidentType(code) for code in root.accident_types]
+        old = [BACKWARD[Accident2025(code)] for code in root.accident_types]
+        return list(dict.fromkeys(old))
+
+    @strawberry_django.field(
+        only=_ACCIDENTS,
+        description="The accidents it can cause, named in the request's language as in its "
+        "edition.",
     )
     def accident_type_names(self, root: models.HazardSource) -> list[str]:
         return root.accident_type_labels

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.platform.gb6441 import Edition, edition_in_force
 from safeloop.tenants.facilities.models import BilingualName, Shift
 
 
@@ -72,7 +73,12 @@ class LibraryEntry(models.Model):
     equipment_type = models.ForeignKey(
         "facilities.EquipmentType", null=True, blank=True, on_delete=models.SET_NULL
     )
+    # The Chinese name of a GB 6441 accident type, in ``accident_edition``'s list
+    # (safeloop.platform.gb6441): entries keep the edition they were written in.
     accident_type = models.CharField(max_length=20, blank=True)
+    accident_edition = models.CharField(
+        _("GB 6441 edition"), max_length=4, choices=Edition.choices, default=edition_in_force
+    )
     # The job whose holder commits what the entry describes ("叉车无证驾驶": the forklift
     # driver): routing never gives such a hazard to a person with this job.
     violator_job_role = models.ForeignKey(

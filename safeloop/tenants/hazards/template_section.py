@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from safeloop.platform.gb6441 import Edition, chinese_name, edition_in_force, to_edition
 from safeloop.platform.industry import TemplateError, section
 from safeloop.tenants.facilities.models import EquipmentType, JobRole
 from safeloop.tenants.hazards.acceptance import DEFAULT_PATHS
@@ -41,8 +42,27 @@ DEFAULT_GRADE_POLICIES = [
 ]
 
 
+def _accident_type(row: dict, edition: Edition) -> str:
+    """The entry's accident type as ``edition``'s Chinese name. Templates may name it
+    in either edition (1986 names are mapped) or by code; anything else is refused."""
+    raw = (row.get("accident_type") or "").strip()
+    if not raw:
+        return ""
+    code = to_edition(raw, edition)
+    if code is None:
+        raise TemplateError(
+            f"hazards: library entry {row.get('code')!r}: {raw!r} is not an accident type "
+            "of GB 6441 (1986 or 2025)"
+        )
+    return chinese_name(edition, code)
+
+
 @section("hazards", order=20)
 def apply_hazards(enterprise: Any, data: dict[str, Any]) -> None:
+    edition = edition_in_force()
+    accident_types = {
+        row.get("code"): _accident_type(row, edition) for row in data.get("library", [])
+    }
     for row in data.get("library", []):
         # 重大 is reserved for the items a 重大事故隐患判定标准 names: such an entry cites it.
         if row.get("grade") == Grade.MAJOR and not (row.get("basis") or "").strip():
@@ -76,7 +96,8 @@ def apply_hazards(enterprise: Any, data: dict[str, Any]) -> None:
             category=lookup(categories, row["category"], "category"),
             grade=row.get("grade", Grade.GENERAL),
             equipment_type=lookup(types, row.get("equipment_type"), "equipment type"),
-            accident_type=row.get("accident_type", ""),
+            accident_type=accident_types[row["code"]],
+            accident_edition=edition,
             violator_job_role=lookup(roles, row.get("violator_job_role"), "job role"),
             rectification_hint=row.get("rectification_hint", ""),
             rectification_hint_en=row.get("rectification_hint_en", ""),

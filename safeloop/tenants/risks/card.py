@@ -34,7 +34,6 @@ from safeloop.tenants.facilities.labels import (
 from safeloop.tenants.facilities.qr import point_url
 from safeloop.tenants.risks.checks import check_target
 from safeloop.tenants.risks.export import (
-    ACCIDENT_ZH,
     BAND_ZH,
     LEVEL_ZH,
     MEASURE_KIND_ZH,
@@ -42,7 +41,6 @@ from safeloop.tenants.risks.export import (
     UNASSESSED_ZH,
 )
 from safeloop.tenants.risks.models import (
-    AccidentType,
     ControlLevel,
     MeasureKind,
     RiskPoint,
@@ -122,14 +120,16 @@ def _area_names(point: RiskPoint) -> tuple[str, str]:
 
 def _paras(point: RiskPoint) -> list[Para]:
     paras = [Para("危险源及可能导致的事故 · Hazard sources and possible accidents", "section")]
-    labels = dict(AccidentType.choices)
     sources = list(point.sources.all())
     for n, source in enumerate(sources, start=1):
-        types_zh = "、".join(ACCIDENT_ZH.get(c, c) for c in source.accident_types)
-        types_en = ", ".join(_english(labels.get(c, c)) for c in source.accident_types)
-        paras.append(Para(f"{n}. {source.description} — 可能导致：{types_zh}", "item"))
+        # Named as in the edition the source was written in, which the card cites.
+        edition = source.accident_edition_label
+        types_zh = "、".join(source.accident_type_chinese)
+        with translation.override("en"):
+            types_en = ", ".join(source.accident_type_labels)
+        paras.append(Para(f"{n}. {source.description} — 可能导致（{edition}）：{types_zh}", "item"))
         en = f"{source.description_en} — " if source.description_en else ""
-        paras.append(Para(f"{en}may cause: {types_en}", "en", indent=1))
+        paras.append(Para(f"{en}may cause ({edition}): {types_en}", "en", indent=1))
     if not sources:
         paras.append(Para("—", "item"))
     measures = active_measures(point)

@@ -6,8 +6,9 @@ its colour (the cell filled with it), the control measures of the five kinds
 and the level that controls it. Sheet two counts the colours per area.
 
 A Chinese workbook uses the standard's own terms (``Words``), which are fixed
-Chinese like ``ACCIDENT_TYPE_CHINESE``; any other language goes through
-gettext. The notification cards (``risks.card``) print the same terms.
+Chinese like the GB 6441 names; any other language goes through gettext.
+Accident types are named in the edition each hazard source was written in,
+and the cell cites that edition. The notification cards (``risks.card``) print the same terms.
 """
 
 from __future__ import annotations
@@ -24,8 +25,6 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from safeloop.tenants.risks.models import (
-    ACCIDENT_TYPE_CHINESE,
-    AccidentType,
     Assessment,
     ControlLevel,
     MeasureKind,
@@ -82,7 +81,6 @@ POINT_KIND_ZH = {
 }
 METHOD_ZH = {Method.LEC: "LEC法", Method.MATRIX: "风险矩阵法"}
 METHOD_EN = {Method.LEC: gettext_lazy("LEC"), Method.MATRIX: gettext_lazy("Risk matrix")}
-ACCIDENT_ZH = {code.value: name for name, code in ACCIDENT_TYPE_CHINESE.items()}
 UNASSESSED_ZH = "未评估"
 
 
@@ -116,9 +114,12 @@ class Words:
     def method(self, method: str) -> str:
         return self.pick(METHOD_ZH.get(method, method), METHOD_EN.get(method, method))
 
-    def accident(self, code: str) -> str:
-        labels = dict(AccidentType.choices)
-        return self.pick(ACCIDENT_ZH.get(code, code), labels.get(code, code))
+    def accidents(self, source) -> str:
+        """A hazard source's accident types, in its own edition, citing it."""
+        names = source.accident_type_chinese if self.zh else source.accident_type_labels
+        sep = "、" if self.zh else ", "
+        brackets = "（%s）" if self.zh else " (%s)"
+        return sep.join(names) + brackets % source.accident_edition_label
 
     def text(self, zh: str, en: str) -> str:
         """A bilingual field: the Chinese one in Chinese, else English when there is one."""
@@ -182,9 +183,7 @@ def _sources(row: Row) -> str:
 
 
 def _accidents(row: Row) -> str:
-    sources = list(row.point.sources.all())
-    sep = "、" if row.words.zh else ", "
-    return _numbered([sep.join(row.words.accident(c) for c in s.accident_types) for s in sources])
+    return _numbered([row.words.accidents(s) for s in row.point.sources.all()])
 
 
 def _measures(kind: str) -> Callable[[Row], str]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.platform.gb6441 import Accident2025, chinese_name, edition_in_force
 from safeloop.tenants.facilities.fields import AreaChoiceField, PersonChoiceField
 from safeloop.tenants.facilities.models import Area, Equipment, JobRole, Person
 from safeloop.tenants.risks.models import (
-    ACCIDENT_TYPE_CHINESE,
-    AccidentType,
     ControlLevel,
     MeasureKind,
     RiskPointKind,
@@ -72,14 +71,19 @@ class RiskPointForm(ShellForm):
 class SourcesForm(ShellForm):
     """Hazard sources, one per line: ``description | accident type, accident type``."""
 
-    sources = forms.CharField(
-        label=_("hazard sources"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_(
-            "One per line: the hazard source, a vertical bar, then its accident types "
-            "separated by commas, e.g. “滑块下行时手进入模区 | 机械伤害”."
-        ),
-    )
+    sources = forms.CharField(label=_("hazard sources"), widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        edition = edition_in_force()
+        self.fields["sources"].help_text = _(
+            "One per line: the hazard source, a vertical bar, then its accident types of "
+            "%(edition)s separated by commas, e.g. “滑块下行时手进入模区 | %(example)s”. "
+            "Names of the 1986 edition are mapped to it."
+        ) % {
+            "edition": edition.label,
+            "example": chinese_name(edition, Accident2025.MACHINERY),
+        }
 
     def specs(self) -> list[dict]:
         rows = []
@@ -99,13 +103,12 @@ class SourcesForm(ShellForm):
 
 
 def sources_text(point) -> str:
-    labels = dict(AccidentType.choices)
-    chinese = {code: name for name, code in ACCIDENT_TYPE_CHINESE.items()}
-    lines = []
-    for source in point.sources.all():
-        names = [chinese.get(code) or str(labels.get(code, code)) for code in source.accident_types]
-        lines.append(f"{source.description} | {', '.join(names)}")
-    return "\n".join(lines)
+    """The sources as the form edits them, each in its own edition's Chinese names
+    (saving maps 1986 names to the edition in force)."""
+    return "\n".join(
+        f"{source.description} | {', '.join(source.accident_type_chinese)}"
+        for source in point.sources.all()
+    )
 
 
 class AssessmentForm(ShellForm):

@@ -15,6 +15,15 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.platform.gb6441 import (
+    CHINESE_1986,
+    Accident1986,
+    Edition,
+    chinese_name,
+    edition_in_force,
+    edition_label,
+    english_name,
+)
 from safeloop.tenants.facilities.models import BilingualName, code_validator
 from safeloop.tenants.risks.scoring import BAND_COLOURS, BAND_RANK, Band, Method
 
@@ -23,55 +32,10 @@ def _english() -> bool:
     return (get_language() or "").startswith("en")
 
 
-class AccidentType(models.TextChoices):
-    """The 20 accident categories of GB 6441-1986 (企业职工伤亡事故分类)."""
-
-    STRUCK_BY_OBJECT = "struck_by_object", _("Struck by object")
-    VEHICLE = "vehicle", _("Vehicle injury")
-    MACHINERY = "machinery", _("Mechanical injury")
-    LIFTING = "lifting", _("Lifting injury")
-    ELECTRIC_SHOCK = "electric_shock", _("Electric shock")
-    DROWNING = "drowning", _("Drowning")
-    BURN = "burn", _("Burns and scalds")
-    FIRE = "fire", _("Fire")
-    FALL_FROM_HEIGHT = "fall_from_height", _("Fall from height")
-    COLLAPSE = "collapse", _("Collapse")
-    ROOF_FALL = "roof_fall", _("Roof and rib fall")
-    WATER_INRUSH = "water_inrush", _("Water inrush")
-    BLASTING = "blasting", _("Blasting")
-    EXPLOSIVE = "explosive", _("Explosive (gunpowder) explosion")
-    GAS_EXPLOSION = "gas_explosion", _("Firedamp (gas) explosion")
-    BOILER_EXPLOSION = "boiler_explosion", _("Boiler explosion")
-    VESSEL_EXPLOSION = "vessel_explosion", _("Pressure vessel explosion")
-    OTHER_EXPLOSION = "other_explosion", _("Other explosion")
-    POISONING = "poisoning", _("Poisoning and asphyxiation")
-    OTHER = "other", _("Other injury")
-
-
-# The standard's own Chinese names, as safety officers write them in templates
-# and spreadsheets; they map onto the codes above.
-ACCIDENT_TYPE_CHINESE = {
-    "物体打击": AccidentType.STRUCK_BY_OBJECT,
-    "车辆伤害": AccidentType.VEHICLE,
-    "机械伤害": AccidentType.MACHINERY,
-    "起重伤害": AccidentType.LIFTING,
-    "触电": AccidentType.ELECTRIC_SHOCK,
-    "淹溺": AccidentType.DROWNING,
-    "灼烫": AccidentType.BURN,
-    "火灾": AccidentType.FIRE,
-    "高处坠落": AccidentType.FALL_FROM_HEIGHT,
-    "坍塌": AccidentType.COLLAPSE,
-    "冒顶片帮": AccidentType.ROOF_FALL,
-    "透水": AccidentType.WATER_INRUSH,
-    "放炮": AccidentType.BLASTING,
-    "火药爆炸": AccidentType.EXPLOSIVE,
-    "瓦斯爆炸": AccidentType.GAS_EXPLOSION,
-    "锅炉爆炸": AccidentType.BOILER_EXPLOSION,
-    "容器爆炸": AccidentType.VESSEL_EXPLOSION,
-    "其他爆炸": AccidentType.OTHER_EXPLOSION,
-    "中毒和窒息": AccidentType.POISONING,
-    "其他伤害": AccidentType.OTHER,
-}
+# GB 6441 lives in safeloop.platform.gb6441, both editions; these names stay for
+# the code that predates the 2025 edition (they are the 1986 edition's).
+AccidentType = Accident1986
+ACCIDENT_TYPE_CHINESE = {name: code for code, name in CHINESE_1986.items()}
 
 
 class RiskPointKind(models.TextChoices):
@@ -208,8 +172,11 @@ class HazardSource(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     description = models.CharField(_("hazard source (Chinese)"), max_length=300)
     description_en = models.CharField(_("hazard source (English)"), max_length=300, blank=True)
-    accident_types = ArrayField(
-        models.CharField(max_length=20, choices=AccidentType.choices), default=list
+    # Codes of ``accident_edition``'s list (safeloop.platform.gb6441). A row keeps
+    # the edition it was written in; new rows get the one in force.
+    accident_types = ArrayField(models.CharField(max_length=30), default=list)
+    accident_edition = models.CharField(
+        _("GB 6441 edition"), max_length=4, choices=Edition.choices, default=edition_in_force
     )
 
     class Meta:
@@ -224,8 +191,17 @@ class HazardSource(models.Model):
 
     @property
     def accident_type_labels(self) -> list[str]:
-        labels = dict(AccidentType.choices)
-        return [str(labels.get(code, code)) for code in self.accident_types]
+        """The accident types in the request's language, named as in the row's edition."""
+        return [english_name(self.accident_edition, code) for code in self.accident_types]
+
+    @property
+    def accident_type_chinese(self) -> list[str]:
+        return [chinese_name(self.accident_edition, code) for code in self.accident_types]
+
+    @property
+    def accident_edition_label(self) -> str:
+        """How the edition is cited: "GB 6441-2025"."""
+        return edition_label(self.accident_edition)
 
 
 class Assessment(models.Model):

@@ -26,12 +26,11 @@ from django.utils.translation import gettext as _
 
 from safeloop.access import ensure_can
 from safeloop.platform.errors import create_unique, field_error
+from safeloop.platform.gb6441 import Edition, edition_in_force, to_edition
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Area, Equipment, JobRole, Person, code_validator
 from safeloop.tenants.risks.errors import RiskErrorCode as Code
 from safeloop.tenants.risks.models import (
-    ACCIDENT_TYPE_CHINESE,
-    AccidentType,
     Assessment,
     ControlLevel,
     ControlMeasure,
@@ -189,16 +188,18 @@ class SourceSpec:
         )
 
 
-def accident_type_code(value: str) -> str | None:
-    """A GB 6441 accident type from its code or Chinese name; None if neither."""
-    value = (value or "").strip()
-    if value in AccidentType.values:
-        return value
-    found = ACCIDENT_TYPE_CHINESE.get(value)
-    return found.value if found else None
+def accident_type_code(value: str, edition: Edition) -> str | None:
+    """A GB 6441 accident type of ``edition`` from a code or Chinese name of either
+    edition (a 1986 name is mapped to its 2025 type); None if it is neither."""
+    return to_edition(value, edition)
 
 
-def clean_sources(sources: Iterable[SourceSpec | dict]) -> list[SourceSpec]:
+def clean_sources(
+    sources: Iterable[SourceSpec | dict], *, edition: Edition | None = None
+) -> list[SourceSpec]:
+    """Check the sources and turn their accident types into ``edition``'s codes
+    (the edition in force by default)."""
+    edition = edition or edition_in_force()
     specs = [SourceSpec.of(s) for s in sources]
     if len(specs) > MAX_SOURCES:
         raise field_error(
@@ -212,7 +213,7 @@ def clean_sources(sources: Iterable[SourceSpec | dict]) -> list[SourceSpec]:
             )
         codes = []
         for raw in spec.accident_types:
-            code = accident_type_code(raw)
+            code = accident_type_code(raw, edition)
             if code is None:
                 raise field_error(
                     "sources",
@@ -238,7 +239,10 @@ def set_hazard_sources(
 ) -> list[HazardSource]:
     """Replace the hazard sources identified at ``point``."""
     ensure_can(by, RiskPerm.RISKS_MANAGE)
-    specs = clean_sources(sources)
+    # Rewriting a point's sources is writing a new record: it follows the edition
+    # in force, so 1986 types read back from an old row are mapped to 2025 here.
+    edition = edition_in_force()
+    specs = clean_sources(sources, edition=edition)
     point.sources.all().delete()
     rows = HazardSource.objects.bulk_create(
         HazardSource(
@@ -247,6 +251,7 @@ def set_hazard_sources(
             description=spec.description[:300],
             description_en=(spec.description_en or "").strip()[:300],
             accident_types=spec.accident_types,
+            accident_edition=edition,
         )
         for n, spec in enumerate(specs, start=1)
     )
@@ -254,6 +259,7 @@ def set_hazard_sources(
         point,
         "risk_point.sources_set",
         by=by,
+        edition=edition.value,
         sources=[{"description": s.description, "types": s.accident_types} for s in specs],
     )
     return rows

@@ -12,7 +12,9 @@ Data shape (see ``safeloop/platform/industry/data/*.toml``)::
                                  basis (依据: standards and clauses),
                                  inherent = {l, e, c}, residual = {l, e, c}
     [[risks.points.sources]]     description, description_en, accident_types (GB 6441
-                                 Chinese names or codes)
+                                 Chinese names or codes, of the 1986 or the 2025
+                                 edition: they are stored in the edition in force
+                                 when the template is applied, 1986 names mapped)
     [[risks.points.measures]]    kind, level, description, description_en, owner_role (a
                                  job role code), check_label, check_label_en
 
@@ -31,6 +33,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from safeloop.platform.gb6441 import Edition, edition_in_force
 from safeloop.platform.industry import TemplateError, section
 from safeloop.tenants.facilities.models import Area, Equipment, JobRole, code_validator
 from safeloop.tenants.risks.models import (
@@ -105,7 +108,9 @@ def _measures(rows: list[dict], code: str, roles: dict) -> list[ControlMeasure]:
     return measures
 
 
-def _point(row: dict, method: str, areas: dict, machines: dict, roles: dict) -> _Point:
+def _point(
+    row: dict, method: str, areas: dict, machines: dict, roles: dict, edition: Edition
+) -> _Point:
     code = str(row.get("code", "")).strip()
     try:
         code_validator(code)
@@ -123,7 +128,7 @@ def _point(row: dict, method: str, areas: dict, machines: dict, roles: dict) -> 
     else:
         area = _lookup(areas, row.get("area"), code, "area")
     try:
-        sources = clean_sources(row.get("sources", []))
+        sources = clean_sources(row.get("sources", []), edition=edition)
     except ValidationError as exc:
         raise _fail(code, "sources", exc) from None
     inherent = _score(method, row.get("inherent"), code, "inherent")
@@ -154,7 +159,10 @@ def apply_risks(enterprise: Any, data: dict[str, Any]) -> None:
     areas = {a.code: a for a in Area.objects.all()}
     machines = {e.code: e for e in Equipment.objects.select_related("area")}
     roles = {r.code: r for r in JobRole.objects.all()}
-    planned = [_point(row, method, areas, machines, roles) for row in data.get("points", [])]
+    edition = edition_in_force()
+    planned = [
+        _point(row, method, areas, machines, roles, edition) for row in data.get("points", [])
+    ]
     codes = [p.point.code for p in planned]
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
     if duplicates:
@@ -175,6 +183,7 @@ def apply_risks(enterprise: Any, data: dict[str, Any]) -> None:
             description=spec.description[:300],
             description_en=(spec.description_en or "").strip()[:300],
             accident_types=spec.accident_types,
+            accident_edition=edition,
         )
         for p in planned
         for n, spec in enumerate(p.sources, start=1)

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('facilities', '0004_person_role_principal'),
-        ('risks', '0003_basis'),
+        ('risks', '0004_accident_edition'),
     ]
 
     operations = [
