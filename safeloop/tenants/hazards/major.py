@@ -43,6 +43,7 @@ from safeloop.tenants.hazards.models import (
     State,
 )
 from safeloop.tenants.hazards.permissions import HazardPerm
+from safeloop.tenants.hazards.transitions import require_state
 
 PLAN_FIELDS = ("goal", "measures", "funds", "people", "interim_measures")
 REPORT_RECIPIENTS = {
@@ -70,12 +71,7 @@ def _locked(hazard: Hazard) -> tuple[Hazard, MajorCase]:
 
 
 def _require_open(hazard: Hazard) -> None:
-    if hazard.state not in OPEN_STATES:
-        raise ValidationError(
-            _("This hazard is %(state)s; that step is not possible now.")
-            % {"state": hazard.get_state_display()},
-            code=MajorErrorCode.ILLEGAL_TRANSITION,
-        )
+    require_state(hazard, *OPEN_STATES)
 
 
 def case_of(hazard: Hazard) -> MajorCase | None:

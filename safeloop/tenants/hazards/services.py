@@ -49,6 +49,7 @@ from safeloop.tenants.hazards.models import (
 from safeloop.tenants.hazards.permissions import HazardPerm
 from safeloop.tenants.hazards.routing import resolve_assignee
 from safeloop.tenants.hazards.signals import hazard_reported
+from safeloop.tenants.hazards.transitions import require_state
 
 MAX_REPORT_PHOTOS = 3
 MAX_AFTER_PHOTOS = 6
@@ -63,15 +64,6 @@ class HazardErrorCode:
     TOO_MANY_PHOTOS = "too_many_photos"
     NOT_ASSIGNEE = "not_assignee"
     NOT_YOUR_LEVEL = "not_your_level"
-
-
-def _require_state(hazard: Hazard, *allowed: str) -> None:
-    if hazard.state not in allowed:
-        raise ValidationError(
-            _("This hazard is %(state)s; that step is not possible now.")
-            % {"state": hazard.get_state_display()},
-            code=HazardErrorCode.ILLEGAL_TRANSITION,
-        )
 
 
 def _lock(hazard: Hazard) -> Hazard:
@@ -299,7 +291,7 @@ def _assign(hazard: Hazard, person: Person | None, *, by, policy: GradePolicy, r
 def reassign(hazard: Hazard, *, by, assignee: Person, reason: str) -> Hazard:
     ensure_can(by, HazardPerm.HAZARD_REASSIGN)
     hazard = _lock(hazard)
-    _require_state(hazard, State.REPORTED, State.ASSIGNED, State.RECTIFYING)
+    require_state(hazard, State.REPORTED, State.ASSIGNED, State.RECTIFYING)
     if not (reason or "").strip():
         raise field_error("reason", _("Say why it is reassigned."), HazardErrorCode.REQUIRED)
     if not assignee.user.is_active:
@@ -321,7 +313,7 @@ def _ensure_assignee(hazard: Hazard, by) -> None:
 def start_rectification(hazard: Hazard, *, by) -> Hazard:
     hazard = _lock(hazard)
     _ensure_assignee(hazard, by)
-    _require_state(hazard, State.ASSIGNED)
+    require_state(hazard, State.ASSIGNED)
     hazard.state = State.RECTIFYING
     hazard.save(update_fields=["state"])
     record_event(hazard, "hazard.rectifying", by=by)
@@ -342,7 +334,7 @@ def submit_rectification(
     """The fix with its proof: after-photos, what was done, the fixer's signature."""
     hazard = _lock(hazard)
     _ensure_assignee(hazard, by)
-    _require_state(hazard, State.ASSIGNED, State.RECTIFYING)
+    require_state(hazard, State.ASSIGNED, State.RECTIFYING)
     major.before_fix(hazard)
     description = (description or "").strip()
     errors = {}
@@ -388,7 +380,7 @@ def submit_rectification(
 
 
 def _ensure_acceptor(hazard: Hazard, by) -> str:
-    _require_state(hazard, State.AWAITING_ACCEPTANCE)
+    require_state(hazard, State.AWAITING_ACCEPTANCE)
     return acceptance.ensure_acceptor(hazard, by)
 
 
@@ -457,7 +449,7 @@ def dismiss(hazard: Hazard, *, by, reason: str) -> Hazard:
     """A report that is not a hazard is closed by a safety officer, with a reason."""
     ensure_can(by, HazardPerm.HAZARD_DISMISS)
     hazard = _lock(hazard)
-    _require_state(hazard, State.REPORTED, State.ASSIGNED)
+    require_state(hazard, State.REPORTED, State.ASSIGNED)
     reason = (reason or "").strip()
     if not reason:
         raise field_error("reason", _("Say why this is not a hazard."), HazardErrorCode.REQUIRED)
@@ -475,7 +467,7 @@ def request_extension(
 ) -> DeadlineExtension:
     hazard = _lock(hazard)
     _ensure_assignee(hazard, by)
-    _require_state(hazard, State.ASSIGNED, State.RECTIFYING)
+    require_state(hazard, State.ASSIGNED, State.RECTIFYING)
     if not (reason or "").strip():
         raise field_error("reason", _("Say why more time is needed."), HazardErrorCode.REQUIRED)
     if hazard.deadline and new_deadline <= hazard.deadline:
