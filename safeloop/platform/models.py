@@ -99,3 +99,23 @@ class AuditSeal(models.Model):
 
     def __str__(self) -> str:
         return f"seal of {self.schema_name}: #{self.last_id} ({self.count} events)"
+
+
+class SiteKpis(models.Model):
+    """A copy of each enterprise's daily KPI snapshot in the public schema, so group
+    HQ and regulator pages read one table across tenants (aggregates only: no
+    names, no records). Written by platform.kpis when a tenant stores a snapshot."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="kpis")
+    day = models.DateField()
+    values = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["enterprise", "-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "day"], name="site_kpis_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} KPIs {self.day}"

@@ -12,6 +12,7 @@ import hmac
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -117,6 +118,7 @@ TENANT_APPS = [
     "safeloop.tenants.hazards",
     "safeloop.tenants.inspections",
     "safeloop.tenants.risks",
+    "safeloop.tenants.reports",
     "safeloop.learning",
     "safeloop.contractors",
     "safeloop.portal",
@@ -337,6 +339,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "safeloop.platform.tasks.fan_out_to_tenants",
         "schedule": env_int("SAFELOOP_PASS_SCAN_SECONDS", 60 * 60),
         "args": ["safeloop.contractors.tasks.scan_site_passes"],
+    },
+    # The daily safety-health table: yesterday's KPIs of every tenant, after midnight.
+    "kpi-snapshots": {
+        "task": "safeloop.platform.tasks.fan_out_to_tenants",
+        "schedule": crontab(hour=0, minute=20),
+        "args": ["safeloop.tenants.reports.tasks.snapshot_kpis"],
     },
     # Suppliers' self-inspection reports: SMS before and after the due date, the overdue digest.
     "supplier-deadlines": {

@@ -30,6 +30,7 @@ PLATFORM_BASE = {
     "industry",
     "throttle",
     "background",
+    "gb6441",
 }
 
 
