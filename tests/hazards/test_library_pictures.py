@@ -16,7 +16,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from safeloop.platform.industry import TemplateError, get_template, list_templates
-from safeloop.tenants.hazards import template_section
+from safeloop.tenants.hazards import services, template_section
 from safeloop.tenants.hazards.models import PICTURE_DIR, LibraryEntry
 from safeloop.tenants.hazards.template_section import apply_hazards, library_pictures
 
@@ -138,3 +138,44 @@ def test_a_template_without_pictures_has_none(monkeypatch):
 
     assert library_pictures("metal", _codes("metal")) == {}
     assert library_pictures("quarry", ["Q-1"]) == {}
+
+
+# --- the pages ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_picker_shows_the_picture_next_to_the_title(as_zhang, w1_area):
+    html = as_zhang.get(f"/q/{w1_area.qr_token}/").content.decode()
+
+    grinder = html.split('data-testid="library-entry-MECH-003"')[1].split("</label>")[0]
+    press = html.split('data-testid="library-entry-MECH-001"')[1].split("</label>")[0]
+    assert 'src="/static/safeloop/hazards/pictures/grinder-guard.svg"' in grinder
+    assert 'data-testid="library-picture-MECH-003"' in grinder
+    assert grinder.index("<img") < grinder.index("rp-entry-title")
+    assert "<img" not in press  # no picture: the title alone, no empty tile
+
+
+@pytest.mark.django_db
+def test_a_changed_picture_shows_on_the_next_scan(as_zhang, w1_area):
+    as_zhang.get(f"/q/{w1_area.qr_token}/")  # the library is cached now
+
+    LibraryEntry.objects.filter(code="MECH-001").update(picture="guard-missing")
+
+    html = as_zhang.get(f"/q/{w1_area.qr_token}/").content.decode()
+    assert 'data-testid="library-picture-MECH-001"' in html
+
+
+@pytest.mark.django_db
+def test_the_hazard_page_shows_the_picked_pictures_small(as_zhang, zhang, w1_area):
+    picked = services.report_hazard(
+        by=zhang, area=w1_area, library_entry=LibraryEntry.objects.get(code="MECH-003")
+    )
+    described = services.report_hazard(by=zhang, area=w1_area, description="地上有一摊油")
+
+    with_picture = as_zhang.get(f"/h/{picked.pk}/").content.decode()
+    without = as_zhang.get(f"/h/{described.pk}/").content.decode()
+
+    assert 'data-testid="hazard-picture"' in with_picture
+    assert "pictures/grinder-guard.svg" in with_picture
+    assert 'data-testid="hazard-picture"' not in without
+    assert 'data-testid="page-title"' in without
