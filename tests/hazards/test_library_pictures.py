@@ -9,6 +9,7 @@ shows that picture beside the title.
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
@@ -179,3 +180,29 @@ def test_the_hazard_page_shows_the_picked_pictures_small(as_zhang, zhang, w1_are
     assert "pictures/grinder-guard.svg" in with_picture
     assert 'data-testid="hazard-picture"' not in without
     assert 'data-testid="page-title"' in without
+
+
+@pytest.mark.django_db
+def test_an_enterprise_from_before_the_pictures_gets_them_and_keeps_its_own(in_acme):
+    from django.core.management import call_command
+
+    LibraryEntry.objects.update(picture="")  # as provisioned before pictures existed
+    LibraryEntry.objects.filter(code="MECH-004").update(picture="belt-guard")  # Acme's pick
+    LibraryEntry.objects.filter(code="HSK-001").delete()  # Acme no longer uses this one
+
+    call_command("fill_library_pictures", "acme", stdout=io.StringIO())
+    again = io.StringIO()
+    call_command("fill_library_pictures", "acme", stdout=again)
+
+    assert LibraryEntry.objects.get(code="MECH-003").picture == "grinder-guard"
+    assert LibraryEntry.objects.get(code="MECH-004").picture == "belt-guard"
+    assert LibraryEntry.objects.exclude(picture="").count() >= PICTURES_PER_TEMPLATE
+    assert "acme: 0 library entries" in again.getvalue()
+
+
+@pytest.mark.django_db
+def test_filling_pictures_for_an_unknown_enterprise_is_refused():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="nowhere"):
+        call_command("fill_library_pictures", "nowhere")

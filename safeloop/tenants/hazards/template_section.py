@@ -68,11 +68,18 @@ def library_pictures(template_key: str, codes: Iterable[str]) -> dict[str, str]:
     Refuses a code the library does not have (a renamed entry would silently lose
     its picture) and a drawing that is not in PICTURE_DIR.
     """
-    mapping = _picture_table().get(template_key, {})
-    where = f"hazards: {PICTURES_FILE.name} [{template_key}]"
+    mapping = _drawings_of(template_key)
     unknown = sorted(set(mapping) - set(codes))
     if unknown:
-        raise TemplateError(f"{where} names entry code(s) the library lacks: {unknown}")
+        raise TemplateError(
+            f"hazards: {PICTURES_FILE.name} [{template_key}] names entry code(s) "
+            f"the library lacks: {unknown}"
+        )
+    return mapping
+
+
+def _drawings_of(template_key: str) -> dict[str, str]:
+    mapping = _picture_table().get(template_key, {})
     missing = sorted(
         {
             name
@@ -81,8 +88,21 @@ def library_pictures(template_key: str, codes: Iterable[str]) -> dict[str, str]:
         }
     )
     if missing:
-        raise TemplateError(f"{where} names drawing(s) not in {PICTURE_DIR}: {missing}")
+        raise TemplateError(
+            f"hazards: {PICTURES_FILE.name} [{template_key}] names drawing(s) "
+            f"not in {PICTURE_DIR}: {missing}"
+        )
     return dict(mapping)
+
+
+def fill_library_pictures(enterprise: Any) -> int:
+    """Give an enterprise provisioned before its template had pictures the template's
+    pictures; call inside its schema. Only entries without a picture get one, so an
+    enterprise's own choice stays; entries it removed are no error. Returns how many."""
+    filled = 0
+    for code, name in _drawings_of(enterprise.industry).items():
+        filled += LibraryEntry.objects.filter(code=code, picture="").update(picture=name)
+    return filled
 
 
 @section("hazards", order=20)
