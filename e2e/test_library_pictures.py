@@ -23,6 +23,11 @@ def viewport_name(request):
     return request.param
 
 
+def _drawn(img) -> bool:
+    """The picture is loaded and decoded (the library's are lazy: this waits for it)."""
+    return img.evaluate("img => img.decode().then(() => img.naturalWidth > 0)")
+
+
 def _no_sideways_scroll(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], width
@@ -39,7 +44,7 @@ def test_zhang_picks_the_hazard_by_its_picture_on_his_phone(page, tenant_url, tm
     # The drawing is there and drawn (an SVG the server serves as an image), at the left
     # of a row a thumb can hit, and the page does not scroll sideways.
     expect(picture).to_be_visible()
-    assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert _drawn(picture)
     row, tile = entry.bounding_box(), picture.bounding_box()
     assert row["height"] >= MIN_TAP and tile["height"] >= MIN_TAP
     assert tile["x"] >= 0 and row["x"] + row["width"] <= page.viewport_size["width"]
@@ -62,7 +67,7 @@ def test_zhang_picks_the_hazard_by_its_picture_on_his_phone(page, tenant_url, tm
     page.goto(tenant_url("acme", f"/h/{hazard.pk}/"))
     small = page.get_by_test_id("hazard-picture")
     expect(small).to_be_visible()
-    assert small.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert _drawn(small)
     assert "grinder-guard.svg" in small.get_attribute("src")
     _no_sideways_scroll(page)
     screenshot("hazard-page")
