@@ -110,6 +110,11 @@ class LibraryEntryType(LibraryNode):
 
     rectification_hint: auto = strawberry_django.field(description="How it is usually fixed.")
     rectification_hint_en: auto
+    picture_url: str | None = strawberry_django.field(
+        only=["picture"],
+        description="Path of the entry's pictogram (SVG, 4:3) on this host, or null: "
+        "the picture a worker taps instead of reading the title.",
+    )
     is_active: auto = strawberry_django.field(description="False: no longer offered.")
 
 

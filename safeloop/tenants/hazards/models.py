@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.platform.gb6441 import Edition, edition_in_force
 from safeloop.tenants.facilities.models import BilingualName, Shift
+
+# Where the library's pictograms live, as a static path and on disk.
+PICTURE_STATIC_PREFIX = "safeloop/hazards/pictures/"
+PICTURE_DIR = Path(__file__).resolve().parents[2] / "static" / PICTURE_STATIC_PREFIX
 
 
 class Grade(models.TextChoices):
@@ -89,6 +95,10 @@ class LibraryEntry(models.Model):
     # 依据: the standard and clause the entry rests on, e.g.
     # "工贸行业重大事故隐患判定标准（2023）第十三条第（一）项". A major entry always has one.
     basis = models.CharField(max_length=200, blank=True)
+    # The key of a pictogram in PICTURE_DIR (图库: seed 004's "1 pick" is a tap on a
+    # picture). The drawings are shared, immutable static files of our own, so an
+    # enterprise stores only the key, never a copy.
+    picture = models.CharField(max_length=40, blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -103,6 +113,13 @@ class LibraryEntry(models.Model):
         if (get_language() or "").startswith("en") and self.title_en:
             return self.title_en
         return self.title
+
+    @property
+    def picture_url(self) -> str | None:
+        """The pictogram's static URL, or None for an entry without one."""
+        if not self.picture:
+            return None
+        return static(f"{PICTURE_STATIC_PREFIX}{self.picture}.svg")
 
 
 class GradePolicy(models.Model):

@@ -70,6 +70,7 @@ LIBRARY_SHOWN = [
     "title",
     "title_en",
     "grade",
+    "picture",
     "equipment_type_id",
     "category_id",
     "category__code",

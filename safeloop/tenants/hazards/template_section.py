@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from safeloop.platform import industry
 from safeloop.platform.gb6441 import Edition, chinese_name, edition_in_force, to_edition
 from safeloop.platform.industry import TemplateError, section
 from safeloop.tenants.facilities.models import EquipmentType, JobRole
 from safeloop.tenants.hazards.acceptance import DEFAULT_PATHS
 from safeloop.tenants.hazards.models import (
+    PICTURE_DIR,
     Grade,
     GradePolicy,
     HazardCategory,
     LibraryEntry,
     RoutingRule,
 )
+
+# Which library entries have a picture, per template: apart from the template files,
+# which grow while these codes stay (see the file's header).
+PICTURES_FILE = Path(industry.__file__).resolve().parent / "pictures.toml"
+# A drawing's name is a file name under PICTURE_DIR, nothing that could leave it.
+_PICTURE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,38}")
 
 # Defaults every enterprise starts with; each is editable afterwards. The
 # acceptance paths are the acceptance rule's (hazards/acceptance.py).
@@ -57,6 +70,57 @@ def _accident_type(row: dict, edition: Edition) -> str:
     return chinese_name(edition, code)
 
 
+@cache
+def _picture_table() -> dict[str, dict[str, str]]:
+    try:
+        return tomllib.loads(PICTURES_FILE.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(f"{PICTURES_FILE.name}: {exc}") from exc
+
+
+def library_pictures(template_key: str, codes: Iterable[str]) -> dict[str, str]:
+    """The picture of each entry of a template's library that has one, by code.
+
+    Refuses a code the library does not have (a renamed entry would silently lose
+    its picture) and a drawing that is not in PICTURE_DIR.
+    """
+    mapping = _drawings_of(template_key)
+    unknown = sorted(set(mapping) - set(codes))
+    if unknown:
+        raise TemplateError(
+            f"hazards: {PICTURES_FILE.name} [{template_key}] names entry code(s) "
+            f"the library lacks: {unknown}"
+        )
+    return mapping
+
+
+def _drawings_of(template_key: str) -> dict[str, str]:
+    mapping = _picture_table().get(template_key, {})
+    missing = sorted(
+        {
+            name
+            for name in mapping.values()
+            if not (_PICTURE_NAME.fullmatch(name) and (PICTURE_DIR / f"{name}.svg").is_file())
+        }
+    )
+    if missing:
+        raise TemplateError(
+            f"hazards: {PICTURES_FILE.name} [{template_key}] names drawing(s) "
+            f"not in {PICTURE_DIR}: {missing}"
+        )
+    return dict(mapping)
+
+
+def fill_library_pictures(enterprise: Any) -> int:
+    """Give an enterprise provisioned before its template had pictures the template's
+    pictures; call inside its schema. Only entries without a picture get one, so an
+    enterprise's own choice stays; entries it removed are no error. Returns how many."""
+    filled = 0
+    for code, name in _drawings_of(enterprise.industry).items():
+        filled += LibraryEntry.objects.filter(code=code, picture="").update(picture=name)
+    return filled
+
+
 @section("hazards", order=20)
 def apply_hazards(enterprise: Any, data: dict[str, Any]) -> None:
     edition = edition_in_force()
@@ -69,6 +133,10 @@ def apply_hazards(enterprise: Any, data: dict[str, Any]) -> None:
             raise TemplateError(
                 f"hazards: library entry {row['code']!r} is major but cites no basis"
             )
+    # Only the name is stored: the drawings are shared static files, nothing to copy.
+    pictures = library_pictures(
+        enterprise.industry, (row["code"] for row in data.get("library", []))
+    )
     GradePolicy.objects.bulk_create(GradePolicy(**row) for row in DEFAULT_GRADE_POLICIES)
     categories = {
         c.code: c
@@ -102,6 +170,7 @@ def apply_hazards(enterprise: Any, data: dict[str, Any]) -> None:
             rectification_hint=row.get("rectification_hint", ""),
             rectification_hint_en=row.get("rectification_hint_en", ""),
             basis=row.get("basis", ""),
+            picture=pictures.get(row["code"], ""),
         )
         for row in data.get("library", [])
     )

@@ -10,10 +10,8 @@ class Migration(migrations.Migration):
     not rewritten); the default afterwards is the edition in force.
     """
 
-    # Numbered 0009: hazards 0008 is being added on another branch; the merge
-    # re-chains this one after it.
     dependencies = [
-        ("hazards", "0007_clause"),
+        ("hazards", "0008_library_picture"),
     ]
 
     operations = [
