@@ -278,6 +278,15 @@ def test_every_risk_point_and_control_measure_has_an_owner(in_demo):
     assert red.responsible.user.email == "zheng@demo.test"  # red risks: company level
 
 
+def test_the_daily_safety_health_table_has_a_fortnight_of_snapshots(in_demo):
+    from safeloop.tenants.reports.models import KpiSnapshot
+
+    days = list(KpiSnapshot.objects.order_by("day").values_list("day", flat=True))
+    assert len(days) == 14 and days[-1] == timezone.localdate() - timedelta(days=1)
+    measured = [s.values["closure_24h"]["denominator"] for s in KpiSnapshot.objects.all()]
+    assert any(measured)  # hazards were reported on some of those days
+
+
 def test_the_confined_space_and_dust_inventories_have_owners_and_one_missing_sign(in_demo):
     from safeloop.tenants.risks.models import ConfinedSpace, DustSite
 

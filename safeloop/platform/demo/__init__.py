@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -82,6 +83,7 @@ def ensure_demo() -> tuple[Enterprise, list[DemoLogin]]:
         else:
             scheduling.tick()  # what beat does every 15 minutes: today's windows
             _catch_up_contractors()
+            _snapshot_kpis(timezone.now())  # nightly beat's job, in case it did not run
     logins = [DemoLogin(p[0], ", ".join(p[3]), p[1], p[2]) for p in DEMO_PEOPLE]
     return enterprise, logins
 
@@ -117,6 +119,21 @@ def _seed(now) -> None:
     _read_past_task_notices(now)
     seed_learning(people, now)
     seed_contractors(admin, now)
+    _snapshot_kpis(now)
+
+
+# The daily safety-health table shows a fortnight, so its trend arrows mean something.
+KPI_DAYS = 14
+
+
+def _snapshot_kpis(now) -> None:
+    """The nightly KPI snapshots of the last fortnight, as beat would have taken them
+    (from the same data: every KPI reads timestamps, so a past day computes the same)."""
+    from safeloop.tenants.reports.services import take_snapshot
+
+    today = timezone.localdate(now)
+    for days_ago in range(KPI_DAYS, 0, -1):
+        take_snapshot(today - timedelta(days=days_ago))
 
 
 def _catch_up_contractors() -> None:

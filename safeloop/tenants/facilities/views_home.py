@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.access import can, permission
+from safeloop.tenants.facilities.home_hub import home_panels
 from safeloop.tenants.facilities.models import Area, AreaKind
 from safeloop.tenants.facilities.permissions import FacilityPerm
 from safeloop.tenants.facilities.qr import point_path
@@ -83,6 +84,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "facilities/home.html",
         {
             "entries": _entries(user),
+            "panels": home_panels(user),
             "due": due_for(user),
             # The counts are for whoever sets the workspace up, not for the floor.
             "summary": summary() if any(manages.values()) else None,
