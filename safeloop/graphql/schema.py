@@ -34,6 +34,7 @@ from safeloop.graphql.learning.courses import CoursesMutation, CoursesQuery
 from safeloop.graphql.learning.quiz import QuizMutation, QuizQuery
 from safeloop.graphql.learning.training import TrainingMutation, TrainingQuery
 from safeloop.graphql.masking import SafeLoopSchema
+from safeloop.graphql.reports.queries import ReportsQuery
 from safeloop.graphql.risks.mutations import RisksMutation
 from safeloop.graphql.risks.queries import RisksQuery
 
@@ -48,6 +49,7 @@ Query = merge_types(
         HazardsConfigQuery,
         InspectionsQuery,
         RisksQuery,
+        ReportsQuery,
         AlertsQuery,
         CoursesQuery,
         QuizQuery,
