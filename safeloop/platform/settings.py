@@ -346,6 +346,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=20),
         "args": ["safeloop.tenants.reports.tasks.snapshot_kpis"],
     },
+    # The monthly closed-loop health report of last month, e-mailed, on the 1st.
+    "monthly-report": {
+        "task": "safeloop.platform.tasks.fan_out_to_tenants",
+        "schedule": crontab(day_of_month="1", hour=6, minute=0),
+        "args": ["safeloop.tenants.reports.tasks.monthly_report"],
+    },
     # Suppliers' self-inspection reports: SMS before and after the due date, the overdue digest.
     "supplier-deadlines": {
         "task": "safeloop.platform.tasks.fan_out_to_tenants",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("i/", include("safeloop.tenants.inspections.urls")),
     path("q/", include((qr_urlpatterns, "qr"))),
     path("r/", include("safeloop.tenants.risks.urls")),
+    path("reports/", include("safeloop.tenants.reports.urls")),
     path("inbox/", include("safeloop.tenants.alerts.urls")),
     path("l/", include("safeloop.learning.urls")),
     path("k/", include("safeloop.contractors.urls")),

@@ -20,3 +20,20 @@ class KpiSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"KPIs {self.day}"
+
+
+class MonthlyReport(models.Model):
+    """One month's closed-loop health report: its figures, PDF and XLSX (the archive)."""
+
+    month = models.DateField(unique=True)  # the first day of the month
+    figures = models.JSONField(default=dict)
+    pdf = models.FileField(upload_to="reports/monthly/")
+    xlsx = models.FileField(upload_to="reports/monthly/")
+    generated_at = models.DateTimeField(default=timezone.now)
+    sent_to = models.JSONField(default=list)  # the e-mail addresses it went to
+
+    class Meta:
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"Monthly report {self.month:%Y-%m}"

@@ -26,3 +26,67 @@ def take_snapshot(day: date | None = None) -> KpiSnapshot:
     )
     kpis_snapshotted.send(sender=KpiSnapshot, snapshot=snapshot, schema_name=connection.schema_name)
     return snapshot
+
+
+def _recipients() -> list[str]:
+    """Who gets the monthly report by e-mail: the safety managers and the principal."""
+    from safeloop.access import Role
+    from safeloop.tenants.facilities.selectors import people_with_role
+
+    emails = []
+    for role in (Role.SAFETY_MANAGER, Role.PRINCIPAL):
+        for person in people_with_role(role):
+            if person.user.email and person.user.email not in emails:
+                emails.append(person.user.email)
+    return emails
+
+
+@transaction.atomic
+def generate_monthly_report(first: date | None = None, *, by=None, send: bool = True):
+    """Build (or rebuild) the report of the month starting ``first`` (default: last
+    month), store its PDF and XLSX in the archive, and e-mail the PDF. A month that has
+    not ended yet is refused: its figures would change."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.base import ContentFile
+    from django.core.mail import EmailMessage
+    from django.db import connection as db
+    from django.utils.translation import gettext as _
+
+    from safeloop.access import ensure_can, permission
+    from safeloop.tenants.audit.services import record_event
+    from safeloop.tenants.reports import monthly
+    from safeloop.tenants.reports.models import MonthlyReport
+
+    if by is not None:
+        ensure_can(by, permission("risks.manage"))
+    first = (first or monthly.previous_month()).replace(day=1)
+    if first > monthly.previous_month():
+        raise ValidationError(_("A month is reported once it is over."), code="month_not_over")
+    figures = monthly.monthly_figures(first)
+    name = getattr(db.tenant, "name", "") or db.schema_name
+    pdf = monthly.report_pdf(name, figures)
+    report, _created = MonthlyReport.objects.get_or_create(month=first)
+    for old in (report.pdf, report.xlsx):
+        if old:
+            old.delete(save=False)
+    stem = f"closed-loop-{first:%Y-%m}"
+    report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+    report.xlsx.save(f"{stem}.xlsx", ContentFile(monthly.report_xlsx(figures)), save=False)
+    report.figures = figures.as_dict()
+    report.generated_at = timezone.now()
+    report.sent_to = []
+    if send and (to := _recipients()):
+        message = EmailMessage(
+            subject=f"隐患闭环健康度报告 {figures.month} — {name}",
+            body=_("The closed-loop health report of %(month)s is attached.")
+            % {"month": figures.month},
+            to=to,
+        )
+        message.attach(f"{stem}.pdf", pdf, "application/pdf")
+        message.send()
+        report.sent_to = to
+    report.save()
+    record_event(
+        report, "reports.monthly_generated", by=by, month=figures.month, sent_to=report.sent_to
+    )
+    return report

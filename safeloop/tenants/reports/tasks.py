@@ -10,3 +10,11 @@ def snapshot_kpis(day: str | None = None) -> str:
 
     snapshot = take_snapshot(date.fromisoformat(day) if day else None)
     return snapshot.day.isoformat()
+
+
+@shared_task
+def monthly_report() -> str:
+    """Beat, on the 1st (through the per-tenant fan-out): last month's report, e-mailed."""
+    from safeloop.tenants.reports.services import generate_monthly_report
+
+    return generate_monthly_report().month.isoformat()
