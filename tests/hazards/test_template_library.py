@@ -37,7 +37,7 @@ def _text(row: dict) -> str:
     return " ".join(str(value) for value in row.values())
 
 
-@pytest.mark.parametrize("industry", ["chemical", "mining"])
+@pytest.mark.parametrize("industry", INDUSTRIES)
 def test_every_library_is_a_first_delivery(industry):
     library = _library(industry)
     codes = [row["code"] for row in library]
