@@ -1,9 +1,11 @@
 """The hazard library (隐患库) of each industry template reads like a consultant wrote it.
 
-A chemical plant and a quarry start with a first delivery of about a hundred
-findings; every entry is written one way (units with a space, the terms the
-issue fixes); the quarry template carries nothing from a coal mine. Which
-entries are 重大 is test_clause_check's: here it is the wording.
+Every template starts with a first delivery of about a hundred findings, each
+within the categories, equipment types and job roles its template defines and
+with a GB 6441 accident type the risk register knows; every entry is written
+one way (units with a space, the terms the issue fixes); the quarry template
+carries nothing from a coal mine. Which entries are 重大 is test_clause_check's:
+here it is the wording.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 import pytest
 
 from safeloop.platform.industry import get_template
+from safeloop.tenants.risks.models import ACCIDENT_TYPE_CHINESE
 
 INDUSTRIES = ["metal", "food", "chemical", "mining"]
 # A number glued to its unit ("5km/h", "1m", "25℃") instead of "5 km/h", "1 m", "25 ℃".
@@ -34,8 +37,8 @@ def _text(row: dict) -> str:
     return " ".join(str(value) for value in row.values())
 
 
-@pytest.mark.parametrize("industry", ["chemical", "mining"])
-def test_chemical_and_quarry_libraries_are_a_first_delivery(industry):
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_every_library_is_a_first_delivery(industry):
     library = _library(industry)
     codes = [row["code"] for row in library]
     titles = [row["title"] for row in library]
@@ -43,6 +46,27 @@ def test_chemical_and_quarry_libraries_are_a_first_delivery(industry):
     assert len(set(codes)) == len(codes) and len(set(titles)) == len(titles)
     # A finding a consultant would defend cites its standard more often than not.
     assert sum(bool(row.get("basis")) for row in library) >= len(library) * 2 // 3
+
+
+@pytest.mark.parametrize("industry", INDUSTRIES)
+def test_every_entry_uses_what_its_template_defines(industry):
+    sections = get_template(industry).sections
+    categories = {row["code"] for row in sections["hazards"]["categories"]}
+    types = {row["code"] for row in sections["facilities"].get("equipment_types", [])}
+    roles = {row["code"] for row in sections["facilities"].get("job_roles", [])}
+    wrong = []
+    for row in _library(industry):
+        if row["category"] not in categories:
+            wrong.append(f"{row['code']}: category {row['category']}")
+        if row.get("equipment_type") and row["equipment_type"] not in types:
+            wrong.append(f"{row['code']}: equipment type {row['equipment_type']}")
+        if row.get("violator_job_role") and row["violator_job_role"] not in roles:
+            wrong.append(f"{row['code']}: job role {row['violator_job_role']}")
+        if row.get("accident_type") not in ACCIDENT_TYPE_CHINESE:
+            wrong.append(f"{row['code']}: accident type {row.get('accident_type')!r}")
+        if not (row.get("title_en") and row.get("rectification_hint")):
+            wrong.append(f"{row['code']}: no English title or no hint")
+    assert wrong == []
 
 
 @pytest.mark.parametrize("industry", INDUSTRIES)

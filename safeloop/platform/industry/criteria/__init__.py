@@ -20,7 +20,7 @@ DATA_DIR = Path(__file__).resolve().parent
 
 # Bump when a clause's text, keywords or coverage changes: a hazard keeps the
 # version its clause was proposed under.
-VERSION = "2026.2"
+VERSION = "2026.3"
 
 # Which criteria sets apply to each industry template, first the specific one.
 TEMPLATE_CRITERIA: dict[str, tuple[str, ...]] = {
