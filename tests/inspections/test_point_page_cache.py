@@ -33,8 +33,9 @@ pytestmark = pytest.mark.django_db
 # `SET search_path` of the request is not counted): the user with their person (1);
 # the QR token (machine or area, with the area's parents: 1); hazard settings; the
 # point, the person's open task point, the bindings that could apply there (the area
-# chain came with the token), the point's history; the library digest.
-POINT_PAGE_QUERIES = 8
+# chain came with the token), the point's history; the library digest; the stop-work
+# orders in force at the place (hazards.major.stops_here: never cached, one query).
+POINT_PAGE_QUERIES = 9
 # A team leader sees her workshop's history: her area, once (the database walks
 # the workshop's subtree inside the history query; no area table is read).
 WORKSHOP_RULE_QUERIES = 1
