@@ -181,6 +181,7 @@ def _create_person(
     password: str | None,
     pin: str | None,
     actor,
+    password_hash: str | None = None,
     **extra: Any,
 ) -> Person:
     email = (email or "").strip().lower()
@@ -196,7 +197,11 @@ def _create_person(
     user = User(username=email, email=email, first_name=first[:150], last_name=last[:150])
     if password:
         validate_password(password, user)
-        user.set_password(password)
+        if password_hash:
+            # make_password(password), worked out beside the schema clone (provisioning)
+            user.password = password_hash
+        else:
+            user.set_password(password)
     else:
         user.set_unusable_password()
     person = Person(user=user, employee_no=(employee_no or "").strip())
@@ -216,7 +221,13 @@ def _create_person(
 
 
 def create_first_admin(
-    *, email: str, full_name: str, password: str, employee_no: str = "A0001", language: str = ""
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    employee_no: str = "A0001",
+    language: str = "",
+    password_hash: str | None = None,
 ) -> Person:
     """The enterprise's first admin, made by provisioning (no actor exists yet)."""
     person = _create_person(
@@ -224,6 +235,7 @@ def create_first_admin(
         full_name=full_name,
         employee_no=employee_no,
         password=password,
+        password_hash=password_hash,
         pin=None,
         actor=None,
         roles=[Role.ADMIN.value, Role.SAFETY_MANAGER.value],
