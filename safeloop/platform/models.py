@@ -119,3 +119,75 @@ class SiteKpis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} KPIs {self.day}"
+
+
+class OversightKind(models.TextChoices):
+    GROUP = "group", _("Group HQ")
+    DISTRICT = "district", _("District authority")
+
+
+class Oversight(models.Model):
+    """A group HQ or a district authority: sees the KPI aggregates of the enterprises
+    that joined it (by an invitation code their admin accepted), never their records."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(max_length=20, choices=OversightKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """An enterprise in a group or registered with a district, from joining until it
+    leaves (a left membership is kept, ended, so a rejoin is a new row)."""
+
+    oversight = models.ForeignKey(Oversight, on_delete=models.CASCADE, related_name="memberships")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="memberships")
+    joined_at = models.DateTimeField()
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["oversight", "enterprise"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["oversight", "enterprise"],
+                condition=models.Q(left_at__isnull=True),
+                name="membership_once_while_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} in {self.oversight_id}"
+
+
+class Invitation(models.Model):
+    """A one-use code an HQ or authority gives an enterprise's admin to join."""
+
+    oversight = models.ForeignKey(Oversight, on_delete=models.CASCADE, related_name="invitations")
+    code = models.CharField(max_length=20, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        Enterprise, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"invitation to {self.oversight_id}"
+
+
+class OversightAccount(models.Model):
+    """A person at a group HQ or an authority: a user of the public schema (never an
+    enterprise's), signing in on the public host, tied to one oversight."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oversight_account"
+    )
+    oversight = models.ForeignKey(Oversight, on_delete=models.CASCADE, related_name="accounts")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} at {self.oversight_id}"

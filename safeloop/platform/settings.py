@@ -90,6 +90,9 @@ SHARED_APPS = [
     "django.contrib.humanize",
     "django_celery_beat",
     "strawberry_django",
+    # Group HQ and authority accounts sign in on the public host (platform.oversight).
+    "allauth",
+    "allauth.account",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",

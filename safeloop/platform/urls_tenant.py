@@ -8,7 +8,7 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 from safeloop.learning import views_cms
 from safeloop.learning.cms import cms_gate
 from safeloop.learning.views_training import certificate_verify
-from safeloop.platform import webapp
+from safeloop.platform import views_oversight, webapp
 from safeloop.tenants.facilities import views_home
 from safeloop.tenants.facilities.urls import qr_urlpatterns
 
@@ -26,6 +26,8 @@ urlpatterns = [
     path("q/", include((qr_urlpatterns, "qr"))),
     path("r/", include("safeloop.tenants.risks.urls")),
     path("reports/", include("safeloop.tenants.reports.urls")),
+    # Sharing the KPI aggregates with a group HQ or a district authority.
+    path("sharing/", views_oversight.sharing, name="sharing"),
     path("inbox/", include("safeloop.tenants.alerts.urls")),
     path("l/", include("safeloop.learning.urls")),
     path("k/", include("safeloop.contractors.urls")),

@@ -84,6 +84,9 @@ def ensure_demo() -> tuple[Enterprise, list[DemoLogin]]:
             scheduling.tick()  # what beat does every 15 minutes: today's windows
             _catch_up_contractors()
             _snapshot_kpis(timezone.now())  # nightly beat's job, in case it did not run
+    from safeloop.platform.demo.group import ensure_demo_group
+
+    ensure_demo_group(enterprise, DEMO_PASSWORD)
     logins = [DemoLogin(p[0], ", ".join(p[3]), p[1], p[2]) for p in DEMO_PEOPLE]
     return enterprise, logins
 
@@ -186,6 +189,12 @@ def demo_banner(enterprise: Enterprise, logins: list[DemoLogin], port: int) -> s
         for login in logins
     ]
     from safeloop.platform.demo.contractors import CREW_LEAD_PHONE
+    from safeloop.platform.demo.group import GROUP_NAME, HQ_EMAIL
+
+    lines += [
+        f"  Group HQ ({GROUP_NAME}, three sites ranked): {site}/hq/ "
+        f"{HQ_EMAIL}, password {DEMO_PASSWORD}",
+    ]
 
     lines += [
         f"  Contractor crew lead 周志强: {workspace}/p/crew/login/?mode=password "

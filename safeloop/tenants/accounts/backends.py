@@ -21,12 +21,16 @@ class _UserWithPerson:
         user_model = get_user_model()
         users = user_model._default_manager.all()
         # People are enterprise rows; the public schema's accounts (HQ) have none.
-        if connection.schema_name != get_public_schema_name():
+        public = connection.schema_name == get_public_schema_name()
+        if not public:
             users = users.select_related("person")
         try:
             user = users.get(pk=user_id)
         except user_model.DoesNotExist:
             return None
+        if public:
+            # No person table there: ``user.person`` must answer "none" without a query.
+            user._state.fields_cache["person"] = None
         return user if self.user_can_authenticate(user) else None
 
 

@@ -12,6 +12,7 @@ class ReportsConfig(AppConfig):
         from safeloop.access import permission
         from safeloop.tenants.facilities.home_hub import HomePanel, register_home_panel
         from safeloop.tenants.reports.home import panel_context
+        from safeloop.tenants.reports.permissions import ReportPerm  # noqa: F401 — declares
         from safeloop.web.nav import register_nav
 
         register_home_panel(HomePanel("kpis", "reports/_home_kpis.html", panel_context, order=10))

@@ -1,0 +1,158 @@
+"""The score and grade of an enterprise over a period — the one place of the formula.
+
+Group HQ ranks its sites by it; a district authority grades the enterprises
+registered with it by their last three months (seed 002: "7.86 points, grade C");
+each enterprise sees its own on its home page. It reads only the daily KPI
+snapshots copied to the public schema (``SiteKpis``): aggregates, no records.
+
+Score, 0–10:
+1. For each KPI, pool the period's daily snapshots: Σ numerators ÷ Σ denominators
+   (a day with a zero denominator adds nothing). A KPI that is not measured, or
+   has no denominator in the whole period, is left out — never counted as 0 or 100 %.
+2. Its achievement is the pooled value ÷ its target (the KPI's threshold), capped
+   at 1: beating a target earns nothing extra, so one strong KPI cannot hide a
+   weak one.
+3. The score is 10 × the weighted mean of the achievements, with ``WEIGHTS``
+   renormalised over the KPIs that are in. With none in, there is no score ("—").
+
+Grade: A from 9.0, B from 8.0, C from 6.0, D below (``GRADES``).
+Advice: the (at most) two KPIs below target that cost the most points
+(weight × shortfall), each with its sentence from ``ADVICE``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safeloop.tenants.reports.kpis import KPIS
+
+# How much each KPI weighs in the score (renormalised over the KPIs with data).
+WEIGHTS: dict[str, int] = {
+    "closure_24h": 30,
+    "inspection_completion": 25,
+    "training_completion": 20,
+    "near_miss_ratio": 15,
+    "permits_on_time": 10,
+    "ppe_compliance": 10,
+    "drill_pass_rate": 10,
+}
+# (lowest score, grade), best first; below the last, "D".
+GRADES: tuple[tuple[float, str], ...] = ((9.0, "A"), (8.0, "B"), (6.0, "C"))
+LOW_GRADES = frozenset({"C", "D"})  # the authority's list for targeted inspection
+ADVICE = {
+    "closure_24h": _(
+        "Improve the timeliness of hazard rectification: close reported hazards within "
+        "24 hours, and assign them at once."
+    ),
+    "inspection_completion": _(
+        "Complete the scheduled inspections within their windows; reassign rounds that are missed."
+    ),
+    "training_completion": _(
+        "Finish the assigned safety training before its due date; follow up on who is late."
+    ),
+    "near_miss_ratio": _(
+        "Encourage near-miss reporting: report what almost happened, not only hazards "
+        "that were found."
+    ),
+    "permits_on_time": _("Approve high-risk work permits before the work starts."),
+    "ppe_compliance": _("Check the use of personal protective equipment on every shift."),
+    "drill_pass_rate": _("Run the emergency drills again until they pass."),
+}
+ADVICE_COUNT = 2
+
+
+@dataclass(frozen=True)
+class Figure:
+    code: str
+    title: str
+    threshold: float
+    weight: int
+    value: float | None  # pooled over the period; None: no data
+    numerator: int
+    denominator: int
+    measured: bool
+
+    @property
+    def achievement(self) -> float | None:
+        if self.value is None:
+            return None
+        return min(self.value / self.threshold, 1.0) if self.threshold else 1.0
+
+
+@dataclass(frozen=True)
+class Score:
+    points: float | None  # 0–10, two decimals; None: no KPI had data
+    grade: str  # "A"–"D", or "" without a score
+    figures: tuple[Figure, ...]
+    days: int  # the days with a snapshot in the period
+    advice: tuple[str, ...]
+
+    @property
+    def low(self) -> bool:
+        return self.grade in LOW_GRADES
+
+
+def grade_of(points: float | None) -> str:
+    if points is None:
+        return ""
+    for lowest, grade in GRADES:
+        if points >= lowest:
+            return grade
+    return "D"
+
+
+def score(days: Iterable[dict]) -> Score:
+    """The score of the daily snapshot values ``days`` (each ``SiteKpis.values``)."""
+    numerators: dict[str, int] = defaultdict(int)
+    denominators: dict[str, int] = defaultdict(int)
+    measured: dict[str, bool] = defaultdict(bool)
+    count = 0
+    for values in days:
+        count += 1
+        for code, result in values.items():
+            if not result.get("measured", True):
+                continue
+            measured[code] = True
+            numerators[code] += int(result.get("numerator") or 0)
+            denominators[code] += int(result.get("denominator") or 0)
+    figures = []
+    for kpi in KPIS:
+        denominator = denominators[kpi.code]
+        value = numerators[kpi.code] / denominator if denominator else None
+        figures.append(
+            Figure(
+                code=kpi.code,
+                title=str(kpi.title),
+                threshold=kpi.threshold,
+                weight=WEIGHTS.get(kpi.code, 0),
+                value=value,
+                numerator=numerators[kpi.code],
+                denominator=denominator,
+                measured=measured[kpi.code],
+            )
+        )
+    counted = [f for f in figures if f.achievement is not None and f.weight]
+    points = None
+    if counted:
+        total = sum(f.weight for f in counted)
+        raw = 10 * sum(f.weight * f.achievement for f in counted) / total
+        points = float(Decimal(str(raw)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    shortfalls = sorted(
+        (f for f in counted if f.achievement < 1),
+        key=lambda f: (-(f.weight * (1 - f.achievement)), f.code),
+    )
+    advice = tuple(str(ADVICE[f.code]) for f in shortfalls[:ADVICE_COUNT] if f.code in ADVICE)
+    return Score(points, grade_of(points), tuple(figures), count, advice)
+
+
+def period(days: int, end: date | None = None) -> tuple[date, date]:
+    """The ``days`` whole days ending yesterday (or ``end``), first and last included."""
+    last = end or timezone.localdate() - timedelta(days=1)
+    return last - timedelta(days=days - 1), last

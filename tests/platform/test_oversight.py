@@ -1,0 +1,278 @@
+"""Group HQ and district authority: the score formula worked by hand, invitations
+(consent, refusals, leaving), and what an HQ account may see on the public host."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_tenants.utils import schema_context, tenant_context
+
+from conftest import PASSWORD
+from safeloop.platform import oversight, scoring
+from safeloop.platform.models import Invitation, Membership, OversightKind, SiteKpis
+
+pytestmark = pytest.mark.django_db
+HQ_PASSWORD = "Group-HQ-2026!"
+
+
+def kpi(numerator: int, denominator: int) -> dict:
+    value = numerator / denominator if denominator else None
+    return {"value": value, "numerator": numerator, "denominator": denominator, "measured": True}
+
+
+UNMEASURED = {"value": None, "numerator": 0, "denominator": 0, "measured": False}
+
+
+def day(**kpis) -> dict:
+    values = {"permits_on_time": UNMEASURED, "ppe_compliance": UNMEASURED}
+    values |= {"drill_pass_rate": UNMEASURED}
+    return values | kpis
+
+
+# --- The formula, by hand -----------------------------------------------------------------
+
+
+def test_no_figures_no_score_not_zero():
+    s = scoring.score([])
+
+    assert (s.points, s.grade, s.days, s.advice) == (None, "", 0, ())
+
+
+def test_targets_met_score_ten_and_beating_a_target_earns_nothing_extra():
+    s = scoring.score([day(closure_24h=kpi(20, 20), near_miss_ratio=kpi(9, 10))])
+
+    assert (s.points, s.grade, s.advice) == (10.0, "A", ())
+
+
+def test_all_overdue_counts_zero_for_closure_weighted_against_the_rest():
+    # closure 0/10 (weight 30), near misses 3/10 = target (weight 15): 10 × 15/45
+    s = scoring.score([day(closure_24h=kpi(0, 10), near_miss_ratio=kpi(3, 10))])
+
+    assert (s.points, s.grade) == (3.33, "D")
+    assert s.advice[0].startswith("Improve the timeliness of hazard rectification")
+
+
+def test_a_zero_denominator_is_left_out_not_counted_as_zero_or_full():
+    # Nothing to close all period: only the near-miss ratio counts, 0.1 / 0.3 of target.
+    s = scoring.score([day(closure_24h=kpi(0, 0), near_miss_ratio=kpi(1, 10))])
+
+    closure = next(f for f in s.figures if f.code == "closure_24h")
+    assert closure.value is None and closure.achievement is None
+    assert s.points == 3.33
+    assert len(s.advice) == 1 and "near-miss" in s.advice[0]
+
+
+def test_days_are_pooled_not_averaged():
+    # 1/1 then 0/3: pooled 1/4 = 25 % (a mean of days would say 50 %); 0.25/0.95 × 10.
+    s = scoring.score([day(closure_24h=kpi(1, 1)), day(closure_24h=kpi(0, 3))])
+
+    assert next(f for f in s.figures if f.code == "closure_24h").value == 0.25
+    assert s.points == 2.63 and s.days == 2
+
+
+def test_the_two_costliest_shortfalls_are_advised_first():
+    s = scoring.score(
+        [
+            day(
+                closure_24h=kpi(90, 100),  # 0.947 of target × 30 → shortfall 1.6
+                inspection_completion=kpi(50, 100),  # 0.526 × 25 → 11.8
+                training_completion=kpi(70, 100),  # 0.7 × 20 → 6
+                near_miss_ratio=kpi(3, 10),
+            )
+        ]
+    )
+
+    assert len(s.advice) == 2
+    assert s.advice[0].startswith("Complete the scheduled inspections")
+    assert s.advice[1].startswith("Finish the assigned safety training")
+
+
+@pytest.mark.parametrize(
+    ("points", "grade"),
+    [(10.0, "A"), (9.0, "A"), (8.99, "B"), (8.0, "B"), (7.86, "C"), (6.0, "C"), (5.99, "D")],
+)
+def test_grades(points, grade):
+    assert scoring.grade_of(points) == grade
+
+
+# --- Invitations, consent, leaving ---------------------------------------------------------
+
+
+@pytest.fixture
+def group(db):
+    return oversight.create_oversight("华东集团 East Group", OversightKind.GROUP)
+
+
+@pytest.fixture
+def hq(group):
+    return oversight.create_account(group, "hq@east.test", HQ_PASSWORD)
+
+
+def test_an_admin_joins_with_a_code_typed_loosely_and_it_is_audited(group, wang, acme):
+    from safeloop.tenants.audit.models import AuditEvent
+
+    code = oversight.issue_invitation(group).code
+
+    assert oversight.preview_invitation(code.lower().replace("-", " "), by=wang) == group
+    membership = oversight.accept_invitation(code.lower(), by=wang)
+
+    assert membership.enterprise == acme and membership.oversight == group
+    assert AuditEvent.objects.filter(verb="oversight.joined").count() == 1
+    with pytest.raises(ValidationError, match="already been used"):
+        oversight.accept_invitation(code, by=wang)
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [("WXYZ-WXYZ-WXYZ", "not valid"), ("", "not valid"), ("expired", "has expired")],
+)
+def test_a_wrong_or_expired_code_is_refused_with_a_message(group, wang, code, message):
+    if code == "expired":
+        invitation = oversight.issue_invitation(group)
+        with schema_context("public"):
+            Invitation.objects.filter(pk=invitation.pk).update(
+                expires_at=timezone.now() - timedelta(minutes=1)
+            )
+        code = invitation.code
+
+    with pytest.raises(ValidationError, match=message):
+        oversight.accept_invitation(code, by=wang)
+    with schema_context("public"):
+        assert not Membership.objects.exists()
+
+
+def test_only_the_admin_or_principal_may_share(group, li):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        oversight.accept_invitation(oversight.issue_invitation(group).code, by=li)
+
+
+def test_the_consent_page_says_who_asks_and_what_they_will_see(group, as_wang):
+    code = oversight.issue_invitation(group).code
+
+    html = as_wang.post(
+        "/sharing/", {"code": code, "action": "preview"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    assert "华东集团 East Group" in html and 'data-testid="join"' in html
+    assert "never names" in html or "It will not see" in html
+    as_wang.post("/sharing/", {"code": code, "action": "join"})
+    html = as_wang.get("/sharing/").content.decode()
+    assert html.count('data-testid="membership"') == 1
+
+
+# --- The HQ's pages ------------------------------------------------------------------------
+
+
+def _figures(enterprise, closed: int, reported: int, days: int = 10, since: int = 1) -> None:
+    today = timezone.localdate()
+    with schema_context("public"):
+        for n in range(since, since + days):
+            SiteKpis.objects.create(
+                enterprise=enterprise,
+                day=today - timedelta(days=n),
+                values=day(closure_24h=kpi(closed, reported)),
+                computed_at=timezone.now(),
+            )
+
+
+def _join(group, enterprise) -> Membership:
+    from safeloop.tenants.facilities.models import Person
+
+    code = oversight.issue_invitation(group).code
+    with tenant_context(enterprise):
+        admin = Person.objects.filter(roles__contains=["admin"]).first()
+        return oversight.accept_invitation(code, by=admin.user)
+
+
+@pytest.fixture
+def ranked(group, acme, globex):
+    _figures(acme, 19, 20)
+    _figures(globex, 10, 20)
+    _join(group, acme)
+    _join(group, globex)
+    connection.set_schema_to_public()
+    return group
+
+
+def test_hq_signs_in_on_the_public_host_and_sees_its_sites_ranked(ranked, hq, public_client):
+    response = public_client.post("/hq/login/", {"login": "hq@east.test", "password": HQ_PASSWORD})
+    assert response.status_code == 302
+
+    html = public_client.get("/hq/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert html.index("Acme") < html.index("Globex")
+    assert 'data-testid="rank-2"' in html and "10.00" in html
+    assert "How the score is worked out" in html
+
+
+def test_an_employee_cannot_sign_in_as_hq(ranked, public_client):
+    response = public_client.post("/hq/login/", {"login": "wang@acme.test", "password": PASSWORD})
+
+    assert response.status_code == 200
+    assert public_client.get("/hq/").status_code == 302
+
+
+def test_hq_sees_aggregates_of_its_sites_only_and_a_site_that_left_is_gone(
+    ranked, hq, public_client, acme, globex
+):
+    other = oversight.create_oversight("Other Group")
+    outsider = oversight.create_account(other, "hq@other.test", HQ_PASSWORD)
+    public_client.force_login(hq.user, backend="safeloop.tenants.accounts.backends.ModelBackend")
+
+    site = public_client.get(f"/hq/sites/{acme.pk}/").content.decode()
+    assert "Wang" not in site and "@acme.test" not in site  # no people
+    assert 'data-testid="figure-closure_24h"' in site
+
+    membership = Membership.objects.get(enterprise=globex, left_at__isnull=True)
+    with tenant_context(globex):
+        from safeloop.tenants.facilities.models import Person
+
+        admin = Person.objects.filter(roles__contains=["admin"]).first()
+        oversight.leave(membership.pk, by=admin.user)
+    connection.set_schema_to_public()
+    assert public_client.get(f"/hq/sites/{globex.pk}/").status_code == 404
+    assert "Globex" not in public_client.get("/hq/").content.decode()
+
+    public_client.force_login(
+        outsider.user, backend="safeloop.tenants.accounts.backends.ModelBackend"
+    )
+    assert public_client.get(f"/hq/sites/{acme.pk}/").status_code == 404
+
+
+def test_the_ranking_costs_the_same_queries_for_two_sites_or_ten_days_more(ranked, group, acme):
+    with CaptureQueriesContext(connection) as few:
+        oversight.ranking(group, 90)
+    _figures(acme, 1, 2, days=30, since=11)
+    with CaptureQueriesContext(connection) as more:
+        oversight.ranking(group, 90)
+
+    assert len(few) == len(more) <= 3  # the sites, their days (and the search path)
+
+
+def test_the_hq_api_answers_hq_accounts_only(ranked, hq, public_client):
+    query = {"query": "{ ranking(days: 30) { name rank score { points grade } } }"}
+
+    assert (
+        public_client.post("/hq/graphql/", query, content_type="application/json").status_code
+        == 401
+    )
+    public_client.force_login(hq.user, backend="safeloop.tenants.accounts.backends.ModelBackend")
+    data = public_client.post("/hq/graphql/", query, content_type="application/json").json()
+
+    assert [s["rank"] for s in data["data"]["ranking"]] == [1, 2]
+    assert data["data"]["ranking"][0]["score"]["grade"] == "A"
+
+
+def test_the_enterprise_sees_its_own_grade_on_its_home(as_wang, acme):
+    _figures(acme, 10, 20)
+
+    html = as_wang.get("/w/").content.decode()
+
+    assert 'data-testid="grade-panel"' in html and 'data-testid="own-advice"' in html
