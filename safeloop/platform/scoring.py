@@ -93,6 +93,7 @@ class Score:
     figures: tuple[Figure, ...]
     days: int  # the days with a snapshot in the period
     advice: tuple[str, ...]
+    weakest: tuple[str, ...] = ()  # the titles of the advised KPIs, costliest first
 
     @property
     def low(self) -> bool:
@@ -148,8 +149,15 @@ def score(days: Iterable[dict]) -> Score:
         (f for f in counted if f.achievement < 1),
         key=lambda f: (-(f.weight * (1 - f.achievement)), f.code),
     )
-    advice = tuple(str(ADVICE[f.code]) for f in shortfalls[:ADVICE_COUNT] if f.code in ADVICE)
-    return Score(points, grade_of(points), tuple(figures), count, advice)
+    advised = [f for f in shortfalls[:ADVICE_COUNT] if f.code in ADVICE]
+    advice = tuple(str(ADVICE[f.code]) for f in advised)
+    weakest = tuple(f.title for f in advised)
+    return Score(points, grade_of(points), tuple(figures), count, advice, weakest)
+
+
+def weights() -> list[tuple[str, int]]:
+    """(KPI title, weight) in the order of the daily table, for the page's formula."""
+    return [(str(kpi.title), WEIGHTS[kpi.code]) for kpi in KPIS if kpi.code in WEIGHTS]
 
 
 def period(days: int, end: date | None = None) -> tuple[date, date]:

@@ -138,9 +138,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "periods": PERIODS,
             "first": first,
             "last": last,
-            "weights": scoring.WEIGHTS,
+            "weights": scoring.weights(),
             "grades": scoring.GRADES,
-            "kpi_titles": [f.title for f in scoring.score([]).figures],
         },
     )
 

@@ -54,6 +54,24 @@ def demo(django_db_setup, django_db_blocker):
         yield enterprise, logins, seeded_at
         connection.set_schema_to_public()
         enterprise.delete()  # its schema is dropped with it
+        _remove_demo_group()
+
+
+def _remove_demo_group() -> None:
+    from django.contrib.auth import get_user_model
+
+    from safeloop.platform.demo.group import SISTERS
+    from safeloop.platform.models import Enterprise, Oversight
+
+    for sister in Enterprise.objects.filter(slug__in=[s.slug for s in SISTERS]):
+        sister.delete()
+    from allauth.account.models import EmailAddress
+
+    Oversight.objects.filter(accounts__user__email__endswith="@demo.test").distinct().delete()
+    EmailAddress.objects.filter(email__endswith="@demo.test").delete()
+    # Not .delete(): its cascade would look for Wagtail's profiles, a tenant-only table.
+    users = get_user_model().objects.filter(email__endswith="@demo.test")
+    users._raw_delete(users.db)
 
 
 @pytest.fixture
@@ -429,3 +447,30 @@ def test_a_supplier_whose_report_was_returned_for_one_item(in_demo):
     assert len(commented) == 1 and "危化品仓库照片" in commented[0].reviewer_comment
     page = client_of(WANG).get("/k/suppliers/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert 'data-status="returned"' in page.content.decode()
+
+
+def test_the_demo_group_ranks_three_different_sites_and_the_authority_grades_them(demo):
+    """The group HQ signs in on the public host and finds three sites with different
+    scores; the district authority sees the same three with their grades."""
+    from django.test import Client
+
+    from safeloop.platform import oversight
+    from safeloop.platform.demo import DEMO_PASSWORD
+    from safeloop.platform.demo.group import AUTHORITY_EMAIL, DISTRICT_NAME, GROUP_NAME, HQ_EMAIL
+    from safeloop.platform.models import Oversight
+
+    connection.set_schema_to_public()
+    ranks = oversight.ranking(Oversight.objects.get(name=GROUP_NAME), 90)
+    assert len(ranks) == 3
+    assert len({r.score.points for r in ranks}) == 3 and all(r.score.grade for r in ranks)
+    assert [r.score.points for r in ranks] == sorted((r.score.points for r in ranks), reverse=True)
+    graded = oversight.ranking(Oversight.objects.get(name=DISTRICT_NAME), 90)
+    assert {r.name for r in graded} == {r.name for r in ranks}
+    assert any(r.score.low for r in graded)  # the slow quarry is on the inspection list
+
+    for email in (HQ_EMAIL, AUTHORITY_EMAIL):
+        client = Client(HTTP_HOST="localhost")
+        client.post("/hq/login/", {"login": email, "password": DEMO_PASSWORD})
+        assert client.get("/hq/").content.decode().count('data-testid="site-link"') == 3
+    banner = demo_banner(demo[0], demo[1], 8000)
+    assert f"http://localhost:8000/hq/ {HQ_EMAIL}" in banner

@@ -20,6 +20,14 @@ pytestmark = pytest.mark.django_db
 HQ_PASSWORD = "Group-HQ-2026!"
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def kpi(numerator: int, denominator: int) -> dict:
     value = numerator / denominator if denominator else None
     return {"value": value, "numerator": numerator, "denominator": denominator, "measured": True}
@@ -161,7 +169,7 @@ def test_the_consent_page_says_who_asks_and_what_they_will_see(group, as_wang):
     ).content.decode()
 
     assert "华东集团 East Group" in html and 'data-testid="join"' in html
-    assert "never names" in html or "It will not see" in html
+    assert "对方看不到：人员信息、隐患记录、照片" in html  # Wang reads Chinese
     as_wang.post("/sharing/", {"code": code, "action": "join"})
     html = as_wang.get("/sharing/").content.decode()
     assert html.count('data-testid="membership"') == 1

@@ -189,11 +189,11 @@ def demo_banner(enterprise: Enterprise, logins: list[DemoLogin], port: int) -> s
         for login in logins
     ]
     from safeloop.platform.demo.contractors import CREW_LEAD_PHONE
-    from safeloop.platform.demo.group import GROUP_NAME, HQ_EMAIL
+    from safeloop.platform.demo.group import AUTHORITY_EMAIL, HQ_EMAIL
 
     lines += [
-        f"  Group HQ ({GROUP_NAME}, three sites ranked): {site}/hq/ "
-        f"{HQ_EMAIL}, password {DEMO_PASSWORD}",
+        f"  Group HQ (three sites ranked): {site}/hq/ {HQ_EMAIL}, password {DEMO_PASSWORD}",
+        f"  District authority (grades): {site}/hq/ {AUTHORITY_EMAIL}, password {DEMO_PASSWORD}",
     ]
 
     lines += [

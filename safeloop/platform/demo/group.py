@@ -1,5 +1,6 @@
 """The demo group: the demo enterprise and two sister sites under one group HQ, so the
-HQ's ranking means something on first sign-in (issue 16, item 7).
+HQ's ranking means something on first sign-in (issue 16, item 7); the same three are
+registered with a demo district authority, which grades them.
 
 The sister sites join the way any site does: the HQ issues an invitation code and
 the site's admin accepts it (``platform.oversight``). They have no people to sign
@@ -25,6 +26,8 @@ from safeloop.platform.services import SignupData, provision_enterprise
 
 GROUP_NAME = "示范集团 Demo Group"
 HQ_EMAIL = "hq@demo.test"
+DISTRICT_NAME = "示范区应急管理局 Demo District Authority"
+AUTHORITY_EMAIL = "authority@demo.test"
 HISTORY_DAYS = 90
 
 
@@ -53,9 +56,13 @@ def ensure_demo_group(demo: Enterprise, password: str) -> Oversight:
         with transaction.atomic():
             group = oversight.create_oversight(GROUP_NAME, OversightKind.GROUP)
             oversight.create_account(group, HQ_EMAIL, password)
+            district = oversight.create_oversight(DISTRICT_NAME, OversightKind.DISTRICT)
+            oversight.create_account(district, AUTHORITY_EMAIL, password)
         _join(group, demo)
+        _join(district, demo)
         with tenant_context(demo):
             _last_month_report()
+    district = Oversight.objects.get(name=DISTRICT_NAME)
     for sister in SISTERS:
         enterprise = Enterprise.objects.filter(slug=sister.slug).first()
         if enterprise is None:
@@ -73,6 +80,7 @@ def ensure_demo_group(demo: Enterprise, password: str) -> Oversight:
                 _history(sister, timezone.now())
                 _last_month_report()
             _join(group, enterprise)
+            _join(district, enterprise)
         with tenant_context(enterprise):
             _snapshots(HISTORY_DAYS)
     return group
@@ -105,7 +113,8 @@ def _history(sister: Sister, now: datetime) -> None:
             )
             near_miss = rng.random() < sister.near_misses
             fast = rng.random() < sister.closed_within_day
-            closed = reported + timedelta(hours=rng.uniform(2, 20) if fast else rng.uniform(30, 200))
+            hours = rng.uniform(2, 20) if fast else rng.uniform(30, 200)
+            closed = reported + timedelta(hours=hours)
             Hazard.objects.create(
                 number=f"YH-{day:%Y%m%d}-{number:04d}",
                 title="未遂事件 Near miss" if near_miss else "现场隐患 Hazard found on site",
