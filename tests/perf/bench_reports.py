@@ -28,8 +28,11 @@ import statistics
 import sys
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from tests.perf.bench_provisioning import _drop_database, _fresh_database, percentile
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script from anywhere
+
+from tests.perf.bench_provisioning import _drop_database, _fresh_database, percentile  # noqa: E402
 
 PASSWORD = "Bench-pass-2026!"
 
@@ -147,9 +150,10 @@ def main() -> None:
                 [Membership(oversight=group, enterprise=e, joined_at=now) for e in members]
             )
 
-        for label, members in (("50 sites", enterprises[:50]), ("every tenant", enterprises)):
+        groups = (("50 sites", enterprises[:50]), ("every tenant", enterprises))
+        for n, (label, members) in enumerate(groups):
             group = oversight.create_oversight(f"Bench group {label}")
-            account = oversight.create_account(group, f"hq-{len(members)}@bench.test", PASSWORD)
+            account = oversight.create_account(group, f"hq-{n}@bench.test", PASSWORD)
             join(group, members)
             client = Client(HTTP_HOST="localhost")
             client.force_login(account.user, backend="django.contrib.auth.backends.ModelBackend")
@@ -179,9 +183,9 @@ def main() -> None:
                 from django.contrib.auth import get_user_model
 
                 admin = get_user_model().objects.get(email="admin0@bench.test")
+                client = Client(HTTP_HOST=home.host)
+                client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
             connection.set_schema_to_public()
-            client = Client(HTTP_HOST=home.host)
-            client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
             client.get("/w/")  # warm caches (permissions, menu)
             with CaptureQueriesContext(connections["default"]) as queries:
                 response = client.get("/w/")
