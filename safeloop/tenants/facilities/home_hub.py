@@ -1,5 +1,5 @@
 """Panels other apps add to the workspace home (/w/), the way they add navigation
-entries and QR point panels: the daily KPI table today, more later."""
+entries and QR point panels: the daily KPI table, the hazard and risk counts, the charts."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 Floor staff (operators, team leaders, maintenance) get big entries and what is
 due today; people who set the workspace up also get its counts and quick links;
-overseers get the hazard board and inspection completion (the dashboard comes later).
+overseers get the hazard board and inspection completion, and the dashboard panels
+reports adds (safeloop/tenants/reports/dashboard.py).
 """
 
 from __future__ import annotations

@@ -11,11 +11,19 @@ class ReportsConfig(AppConfig):
 
         from safeloop.access import permission
         from safeloop.tenants.facilities.home_hub import HomePanel, register_home_panel
+        from safeloop.tenants.reports.dashboard import charts_panel, hazards_panel
         from safeloop.tenants.reports.home import panel_context
         from safeloop.tenants.reports.permissions import ReportPerm  # noqa: F401 — declares
         from safeloop.web.nav import register_nav
 
         register_home_panel(HomePanel("kpis", "reports/_home_kpis.html", panel_context, order=10))
+        # On a phone the daily table comes first, then the hazard counts, then the charts.
+        register_home_panel(
+            HomePanel("hazards", "reports/_home_hazards.html", hazards_panel, order=11)
+        )
+        register_home_panel(
+            HomePanel("charts", "reports/_home_charts.html", charts_panel, order=20)
+        )
         register_nav(
             "monthly_reports",
             _("Monthly reports"),
