@@ -44,7 +44,7 @@ class Sister:
 
 SISTERS = (
     Sister("demo-food", "示范食品有限公司 Demo Foods", "food", 2.0, 0.9, 0.34, 7),
-    Sister("demo-quarry", "示范石料矿 Demo Quarry", "mining", 1.5, 0.45, 0.08, 11),
+    Sister("demo-quarry", "示范石料矿 Demo Quarry", "mining", 1.5, 0.72, 0.2, 11),
 )
 
 
