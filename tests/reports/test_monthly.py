@@ -151,3 +151,28 @@ def test_the_archive_page_makes_and_serves_a_past_month(as_sun, october):
     report = MonthlyReport.objects.get()
     pdf = as_sun.get(reverse("reports:download", args=[report.pk, "pdf"]))
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+
+
+def test_named_recipients_also_get_the_report_and_a_bad_address_is_named(as_sun, sun, zhang):
+    from django.core.exceptions import PermissionDenied
+
+    from safeloop.tenants.audit.models import AuditEvent
+    from safeloop.tenants.reports.models import ReportSettings
+    from safeloop.tenants.reports.services import set_monthly_recipients
+
+    response = as_sun.post(
+        reverse("reports:recipients"), {"recipients": "hq@group.test, nope-at-all\nboard@acme.test"}
+    )
+    assert response.status_code == 302
+    assert ReportSettings.current().monthly_recipients == []  # nothing half-saved
+    body = as_sun.get(reverse("reports:archive")).content.decode()
+    assert "nope-at-all" in body
+
+    as_sun.post(reverse("reports:recipients"), {"recipients": "HQ@group.test，board@acme.test"})
+    assert ReportSettings.current().monthly_recipients == ["hq@group.test", "board@acme.test"]
+    assert AuditEvent.objects.filter(verb="reports.recipients_set").count() == 1
+    report = generate_monthly_report(MONTH, by=sun)
+    assert {"hq@group.test", "board@acme.test"} <= set(mail.outbox[0].to)
+    assert "hq@group.test" in report.sent_to
+    with pytest.raises(PermissionDenied):
+        set_monthly_recipients("x@y.test", by=zhang)

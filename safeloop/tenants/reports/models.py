@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
@@ -37,3 +38,20 @@ class MonthlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"Monthly report {self.month:%Y-%m}"
+
+
+class ReportSettings(models.Model):
+    """Who else gets the monthly report by e-mail (one row); the safety managers and the
+    principal always do."""
+
+    monthly_recipients = ArrayField(models.EmailField(), default=list, blank=True)
+
+    class Meta:
+        verbose_name_plural = "report settings"
+
+    def __str__(self) -> str:
+        return "report settings"
+
+    @classmethod
+    def current(cls) -> ReportSettings:
+        return cls.objects.first() or cls()

@@ -29,16 +29,60 @@ def take_snapshot(day: date | None = None) -> KpiSnapshot:
 
 
 def _recipients() -> list[str]:
-    """Who gets the monthly report by e-mail: the safety managers and the principal."""
+    """Who gets the monthly report by e-mail: the safety managers, the principal and
+    whoever else the enterprise named (``ReportSettings.monthly_recipients``)."""
     from safeloop.access import Role
     from safeloop.tenants.facilities.selectors import people_with_role
+    from safeloop.tenants.reports.models import ReportSettings
 
     emails = []
     for role in (Role.SAFETY_MANAGER, Role.PRINCIPAL):
         for person in people_with_role(role):
             if person.user.email and person.user.email not in emails:
                 emails.append(person.user.email)
+    for email in ReportSettings.current().monthly_recipients:
+        if email not in emails:
+            emails.append(email)
     return emails
+
+
+MAX_RECIPIENTS = 20
+
+
+@transaction.atomic
+def set_monthly_recipients(raw: str, *, by):
+    """Name who else gets the monthly report: e-mail addresses, one per line or
+    separated by commas or spaces. A bad address refuses the whole list, naming it."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+    from django.utils.translation import gettext as _
+
+    from safeloop.access import ensure_can, permission
+    from safeloop.tenants.audit.services import record_event
+    from safeloop.tenants.reports.models import ReportSettings
+
+    ensure_can(by, permission("risks.manage"))
+    emails: list[str] = []
+    for item in raw.replace(",", " ").replace("，", " ").replace(";", " ").split():
+        email = item.strip().lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError(
+                _("“%(email)s” is not an e-mail address.") % {"email": item}, code="bad_email"
+            ) from None
+        if email not in emails:
+            emails.append(email)
+    if len(emails) > MAX_RECIPIENTS:
+        raise ValidationError(
+            _("At most %(n)d addresses.") % {"n": MAX_RECIPIENTS}, code="too_many"
+        )
+    settings = ReportSettings.current()
+    before = list(settings.monthly_recipients)
+    settings.monthly_recipients = emails
+    settings.save()
+    record_event(settings, "reports.recipients_set", by=by, before=before, after=emails)
+    return settings
 
 
 @transaction.atomic

@@ -6,5 +6,6 @@ app_name = "reports"
 urlpatterns = [
     path("monthly/", views.archive, name="archive"),
     path("monthly/generate/", views.generate, name="generate"),
+    path("monthly/recipients/", views.recipients, name="recipients"),
     path("monthly/<int:pk>.<str:kind>", views.download, name="download"),
 ]

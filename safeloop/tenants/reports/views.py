@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from safeloop.access import can, permission
 from safeloop.platform.files import serve_tenant_file
-from safeloop.tenants.reports.models import MonthlyReport
+from safeloop.tenants.reports.models import MonthlyReport, ReportSettings
 from safeloop.tenants.reports.monthly import previous_month
-from safeloop.tenants.reports.services import generate_monthly_report
+from safeloop.tenants.reports.services import generate_monthly_report, set_monthly_recipients
 from safeloop.web.guards import guarded
 
 VIEW = permission("hazards.view_all")
@@ -31,8 +31,25 @@ def archive(request: HttpRequest) -> HttpResponse:
             "reports": MonthlyReport.objects.all(),
             "can_generate": can(request.user, MANAGE),
             "last_month": previous_month(),
+            "recipients": ReportSettings.current().monthly_recipients,
         },
     )
+
+
+@guarded(MANAGE)
+@require_POST
+def recipients(request: HttpRequest) -> HttpResponse:
+    try:
+        settings = set_monthly_recipients(request.POST.get("recipients", ""), by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The report will also be e-mailed to %(n)d more address(es).")
+            % {"n": len(settings.monthly_recipients)},
+        )
+    return redirect("reports:archive")
 
 
 @guarded(MANAGE)
