@@ -17,6 +17,7 @@ from safeloop.contractors.permissions import ContractorPerm
 from safeloop.contractors.privacy import notice
 from safeloop.contractors.services import crew_xlsx
 from safeloop.contractors.xlsx import CONTENT_TYPE
+from safeloop.platform.files import private_download
 from safeloop.web.guards import guarded
 
 VIEW = ContractorPerm.CONTRACTOR_VIEW
@@ -24,11 +25,8 @@ MANAGE = ContractorPerm.CONTRACTOR_MANAGE
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # Personal information: no shared or browser cache keeps a copy.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(content, CONTENT_TYPE, filename)
 
 
 @guarded(MANAGE)

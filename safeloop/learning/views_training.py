@@ -30,6 +30,7 @@ from safeloop.learning.certificate_services import (
 from safeloop.learning.forms_training import PackForm, RevokeForm
 from safeloop.learning.models import Certificate, CoursePack
 from safeloop.learning.permissions import LearningPerm
+from safeloop.platform.files import private_download
 from safeloop.tenants.facilities.models import Person
 from safeloop.web.forms import submit_form
 from safeloop.web.guards import forbidden, guarded
@@ -82,10 +83,9 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not can_read_certificate(request.user, certificate):
         raise Http404
-    response = HttpResponse(ensure_pdf(certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(
+        ensure_pdf(certificate), "application/pdf", f"{certificate.number}.pdf", attachment=False
+    )
 
 
 @require_POST
@@ -208,14 +208,12 @@ def person_archive(request: HttpRequest, person_id: int) -> HttpResponse:
 @guarded()
 def person_archive_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
     record = _archive_of(request, person_id)
-    response = HttpResponse(
-        archive_services.person_archive_pdf(record), content_type="application/pdf"
+    return private_download(
+        archive_services.person_archive_pdf(record),
+        "application/pdf",
+        f"training-record-{record.person.employee_no}.pdf",
+        attachment=False,
     )
-    response["Content-Disposition"] = (
-        f'inline; filename="training-record-{record.person.employee_no}.pdf"'
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @never_cache

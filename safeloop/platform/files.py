@@ -160,3 +160,15 @@ def serve_tenant_file(
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
     return response
+
+
+def private_download(
+    content: bytes, content_type: str, filename: str, *, attachment: bool = True
+) -> HttpResponse:
+    """A file made for this request (a PDF, a spreadsheet): inline or as an attachment,
+    and kept by no shared or browser cache (it holds an enterprise's data)."""
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -21,6 +21,7 @@ from django_tenants.utils import tenant_context
 
 from safeloop.access import permission
 from safeloop.platform import oversight, scoring
+from safeloop.platform.files import private_download
 from safeloop.platform.models import OversightKind
 from safeloop.web.guards import guarded
 
@@ -204,8 +205,5 @@ def site_report(request: HttpRequest, enterprise_id: int, year: int, month: int)
             raise Http404
         with report.pdf.open("rb") as handle:
             body = handle.read()
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="{enterprise.slug}-{first:%Y-%m}-closed-loop.pdf"'
-    )
-    return response
+    filename = f"{enterprise.slug}-{first:%Y-%m}-closed-loop.pdf"
+    return private_download(body, "application/pdf", filename, attachment=False)

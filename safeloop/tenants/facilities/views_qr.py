@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from safeloop.platform.files import private_download
 from safeloop.tenants.facilities.fields import AreaChoiceField
 from safeloop.tenants.facilities.labels import DEFAULT_LAYOUT, label_sheet_pdf, sign_pdf
 from safeloop.tenants.facilities.models import Area, Equipment, PointKind
@@ -225,8 +226,4 @@ def _labels_url(request: HttpRequest) -> str:
 
 
 def _pdf(content: bytes, filename: str, *, attachment: bool) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    disposition = "attachment" if attachment else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(content, "application/pdf", filename, attachment=attachment)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from safeloop.platform.files import private_download
 from safeloop.tenants.risks import export
 from safeloop.tenants.risks.card import cards_for, risk_card_pdf
 from safeloop.tenants.risks.filters import parse_filters
@@ -30,14 +31,6 @@ def _bad_request(messages: list[str]) -> HttpResponse:
     )
 
 
-def _download(content: bytes, content_type: str, filename: str, *, attachment: bool):
-    response = HttpResponse(content, content_type=content_type)
-    disposition = "attachment" if attachment else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def _register(request: HttpRequest):
     """The active points the query string's filters select, or the 400 to answer."""
     filters = parse_filters(request.GET)
@@ -52,7 +45,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     points, refusal = _register(request)
     if refusal is not None:
         return refusal
-    return _download(
+    return private_download(
         export.register_xlsx(points), export.CONTENT_TYPE, export.filename(), attachment=True
     )
 
@@ -61,7 +54,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 def card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """GET /r/<pk>/card.pdf — the point's notification card (岗位风险告知卡)."""
     point = get_object_or_404(register_queryset(RiskPoint.objects.all()), pk=pk)
-    return _download(
+    return private_download(
         risk_card_pdf([point]), "application/pdf", f"risk-card-{point.code}.pdf", attachment=False
     )
 
@@ -104,4 +97,6 @@ def cards_pdf(request: HttpRequest) -> HttpResponse:
         points = cards_for(selected)
     if not points:
         raise Http404
-    return _download(risk_card_pdf(points), "application/pdf", "risk-cards.pdf", attachment=False)
+    return private_download(
+        risk_card_pdf(points), "application/pdf", "risk-cards.pdf", attachment=False
+    )

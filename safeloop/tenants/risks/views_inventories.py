@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from safeloop.access import can
+from safeloop.platform.files import private_download
 from safeloop.tenants.risks import inventories
 from safeloop.tenants.risks.forms import InventoryLineForm
 from safeloop.tenants.risks.models import ConfinedSpace, DustSite
@@ -65,7 +66,6 @@ def inventory_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @guarded(RiskPerm.RISKS_VIEW)
 def inventories_xlsx(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(inventories.inventories_xlsx(), content_type=inventories.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{inventories.filename()}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(
+        inventories.inventories_xlsx(), inventories.CONTENT_TYPE, inventories.filename()
+    )
