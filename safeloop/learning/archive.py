@@ -16,12 +16,11 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -30,6 +29,7 @@ from safeloop.learning.assignment_services import assignments_with_progress, loc
 from safeloop.learning.certificate_services import status_label, status_of
 from safeloop.learning.models import Assignment, Attempt, Certificate
 from safeloop.learning.permissions import LearningPerm
+from safeloop.platform.localdays import day_start
 from safeloop.tenants.facilities.models import Area, Person
 from safeloop.tenants.facilities.selectors import subtree_ids, workshop_of
 
@@ -174,13 +174,9 @@ class ArchiveStats:
     overdue: list[OverduePerson]
 
 
-def _aware(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def _finished(rows: list[tuple], start: date, end: date, cutoff: datetime) -> bool:
     """All of the month's required courses done by ``cutoff``."""
-    begin = _aware(start)
+    begin = day_start(start)
     for due_on, completed_at, _title in rows:
         if due_on > end:
             continue
@@ -206,7 +202,7 @@ def completion_stats(*, by, month: date | None = None, today: date | None = None
         empty = Rate("all", _("All"))
         return ArchiveStats(month, empty, [], [], [], [])
     ids = [p.pk for p in people]
-    earliest = _aware(min(_months_back(month, MONTHS_SHOWN)))
+    earliest = day_start(min(_months_back(month, MONTHS_SHOWN)))
     per_person: dict[int, list[tuple]] = defaultdict(list)
     for person_id, due_on, completed_at, title in (
         Assignment.objects.filter(person_id__in=ids, cancelled_at__isnull=True)
@@ -226,7 +222,7 @@ def completion_stats(*, by, month: date | None = None, today: date | None = None
 
     def cutoff_of(start: date) -> datetime:
         end = month_end(start)
-        return _aware(min(end, today) + timedelta(days=1))
+        return day_start(min(end, today) + timedelta(days=1))
 
     end, cutoff = month_end(month), cutoff_of(month)
     total = Rate("all", _("All"))

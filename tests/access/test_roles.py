@@ -72,6 +72,10 @@ EXPECTED[Role.PRINCIPAL] = EXPECTED[Role.LEADER_IN_CHARGE] | {
     "hazards.manage_major",
     "hazards.approve_major_plan",
 }
+# Sharing the figures with a group HQ or a district authority is the enterprise's
+# consent: its admin's or its principal's (issue 16), not the safety manager's.
+EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {"reports.share"}
+EXPECTED[Role.PRINCIPAL] = EXPECTED[Role.PRINCIPAL] | {"reports.share"}
 
 # Learning came after the move: everyone on the roll takes courses; managers keep
 # them; officers and the leader in charge read every archive, workshops their own.

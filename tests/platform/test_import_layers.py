@@ -31,6 +31,7 @@ PLATFORM_BASE = {
     "throttle",
     "background",
     "gb6441",
+    "localdays",
 }
 
 

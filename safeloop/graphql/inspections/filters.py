@@ -6,11 +6,10 @@ both include their day.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import strawberry_django
 from django.db.models import Q
-from django.utils import timezone
 from strawberry import relay
 
 from safeloop.graphql.facilities.types import AreaType, PersonType
@@ -18,12 +17,9 @@ from safeloop.graphql.filters import matching_id, matching_words
 from safeloop.graphql.inspections.enums import InspectionResult, PointKind, TaskState
 from safeloop.graphql.inspections.types import InspectionPlanType, PatrolRouteType, PointType
 from safeloop.graphql.nodes import node_pk
+from safeloop.platform.localdays import day_start
 from safeloop.tenants.facilities.models import PointKind as DomainPointKind
 from safeloop.tenants.inspections import models
-
-
-def day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _in_area(prefix: str, pk: str) -> Q:

@@ -22,7 +22,6 @@ from safeloop.graphql.inspections.filters import (
     InspectionFilter,
     InspectionTaskFilter,
     PointFilter,
-    day_start,
 )
 from safeloop.graphql.inspections.records import InspectionTaskType, InspectionType, TaskPointType
 from safeloop.graphql.inspections.types import (
@@ -35,6 +34,7 @@ from safeloop.graphql.inspections.types import (
 from safeloop.graphql.inspections.visibility import may_inspect, may_see_points
 from safeloop.graphql.nodes import lookup, visible
 from safeloop.graphql.permissions import current_user
+from safeloop.platform.localdays import day_start
 from safeloop.tenants.facilities.models import Area, Equipment
 from safeloop.tenants.facilities.qr import resolve_token
 from safeloop.tenants.inspections.models import Inspection, InspectionTask, Point

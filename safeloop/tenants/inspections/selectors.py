@@ -7,13 +7,14 @@ their own tasks and inspections.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from safeloop.access import can
+from safeloop.platform.localdays import day_bounds
 from safeloop.tenants.facilities.selectors import subtree_ids, workshop_of
 from safeloop.tenants.inspections.models import (
     Inspection,
@@ -69,17 +70,12 @@ def visible_inspections(user) -> QuerySet[Inspection]:
     return qs.filter(rule)
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    return start, start + timedelta(days=1)
-
-
 def tasks_for_day(user, day: date | None = None) -> QuerySet[InspectionTask]:
     """The user's own tasks whose window touches ``day`` ("my inspections today")."""
     person = getattr(user, "person", None)
     if person is None:
         return InspectionTask.objects.none()
-    start, end = _day_bounds(day or timezone.localdate())
+    start, end = day_bounds(day or timezone.localdate())
     return (
         InspectionTask.objects.filter(assignee=person, window_start__lt=end, window_end__gt=start)
         .select_related("plan", "route")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.access import can
+from safeloop.platform.localdays import day_start
 from safeloop.tenants.inspections.permissions import InspectionPerm
 from safeloop.tenants.inspections.selectors import overdue_tasks
 from safeloop.tenants.inspections.services import completion_stats
@@ -32,8 +33,7 @@ def period_bounds(period: str, today=None) -> tuple[datetime, datetime]:
     else:
         first = today - timedelta(days=today.weekday())
         after = first + timedelta(days=7)
-    start = timezone.make_aware(datetime.combine(first, time.min))
-    return start, timezone.make_aware(datetime.combine(after, time.min))
+    return day_start(first), day_start(after)
 
 
 def completion(request: HttpRequest) -> HttpResponse:

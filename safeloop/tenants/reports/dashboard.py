@@ -13,7 +13,7 @@ hazards or ten thousand.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safeloop.access import can, permission
+from safeloop.platform.localdays import day_start
 from safeloop.tenants.facilities.models import Area, AreaKind
 from safeloop.tenants.facilities.selectors import AreaTree
 from safeloop.tenants.hazards.filters import overdue_q
@@ -116,7 +117,7 @@ def closure_trend(hazards: QuerySet[Hazard], today: date) -> list[dict]:
     last ``TREND_WEEKS`` weeks (Monday to Sunday, local time), this week last; None for
     a week with nothing closed. One query, summed by local closing day."""
     first = week_start(today) - timedelta(weeks=TREND_WEEKS - 1)
-    start = timezone.make_aware(datetime.combine(first, time.min))
+    start = day_start(first)
     took = ExpressionWrapper(F("closed_at") - F("reported_at"), output_field=DurationField())
     rows = (
         hazards.filter(state=State.CLOSED, closed_at__gte=start)
@@ -159,8 +160,7 @@ def area_heat(hazards: QuerySet[Hazard], now: datetime, today: date) -> dict:
     areas after them; places with nothing are left out. Two queries: the counts per
     area, the area tree."""
     since = today - timedelta(days=RECENT_DAYS - 1)
-    local = timezone.get_current_timezone()
-    recent = Q(reported_at__gte=timezone.make_aware(datetime.combine(since, time.min), local))
+    recent = Q(reported_at__gte=day_start(since))
     own = {
         row["area_id"]: (row["open"], row["overdue"], row["recent"])
         for row in hazards.filter(Q(state__in=OPEN_STATES) | recent)

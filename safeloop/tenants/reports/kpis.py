@@ -24,14 +24,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import DurationField, ExpressionWrapper, F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.learning.models import Assignment
+from safeloop.platform.localdays import day_bounds
 from safeloop.tenants.hazards.models import Hazard, State
 from safeloop.tenants.inspections.models import InspectionTask, TaskState
 
@@ -58,11 +58,6 @@ class Kpi:
     compute: Callable[[date], Result]
 
 
-def _bounds(day: date) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    return start, start + timedelta(days=1)
-
-
 def _share(numerator: int, denominator: int) -> Result:
     if not denominator:
         return Result(value=None, numerator=numerator, denominator=0)
@@ -75,7 +70,7 @@ def _share(numerator: int, denominator: int) -> Result:
 
 
 def closure_24h(day: date) -> Result:
-    start, end = _bounds(day)
+    start, end = day_bounds(day)
     reported = Hazard.objects.filter(
         reported_at__gte=start, reported_at__lt=end, is_near_miss=False
     ).exclude(state=State.DISMISSED)
@@ -89,20 +84,20 @@ def closure_24h(day: date) -> Result:
 
 
 def training_completion(day: date) -> Result:
-    _, end = _bounds(day)
+    _, end = day_bounds(day)
     due = Assignment.objects.filter(due_on__lte=day, cancelled_at__isnull=True)
     done = due.filter(completed_at__isnull=False, completed_at__lt=end)
     return _share(done.count(), due.count())
 
 
 def near_miss_ratio(day: date) -> Result:
-    _, end = _bounds(day)
+    _, end = day_bounds(day)
     reports = Hazard.objects.filter(reported_at__gte=end - timedelta(days=30), reported_at__lt=end)
     return _share(reports.filter(is_near_miss=True).count(), reports.count())
 
 
 def inspection_completion(day: date) -> Result:
-    start, end = _bounds(day)
+    start, end = day_bounds(day)
     ended = InspectionTask.objects.filter(window_end__gt=start, window_end__lte=end)
     done = ended.filter(Q(state=TaskState.DONE))
     return _share(done.count(), ended.count())

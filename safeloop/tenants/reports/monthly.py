@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
@@ -32,18 +32,13 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from safeloop.platform.localdays import month_bounds
 from safeloop.tenants.facilities.labels import register_font
 from safeloop.tenants.facilities.models import Area, AreaKind
 from safeloop.tenants.hazards.models import Grade, Hazard, State
 from safeloop.tenants.inspections.models import InspectionTask, TaskState
 
 TREND_MONTHS = 6
-
-
-def month_bounds(first: date) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime.combine(first, time.min))
-    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return start, timezone.make_aware(datetime.combine(following, time.min))
 
 
 def previous_month(today: date | None = None) -> date:

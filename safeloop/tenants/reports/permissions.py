@@ -10,7 +10,9 @@ from safeloop.access import Role, declare
 class ReportPerm(StrEnum):
     # Join a group HQ or register with a district authority by its invitation code
     # (consent to share the daily KPI aggregates and monthly reports), and leave it.
-    SHARE = "reports.share"
+    REPORTS_SHARE = "reports.share"
 
 
-declare(ReportPerm, {Role.ADMIN: {ReportPerm.SHARE}, Role.PRINCIPAL: {ReportPerm.SHARE}})
+declare(
+    ReportPerm, {Role.ADMIN: {ReportPerm.REPORTS_SHARE}, Role.PRINCIPAL: {ReportPerm.REPORTS_SHARE}}
+)
