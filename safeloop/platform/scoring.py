@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -109,20 +109,44 @@ def grade_of(points: float | None) -> str:
     return "D"
 
 
+@dataclass
+class Totals:
+    """A period's daily snapshots pooled: per KPI code, Σ numerators, Σ denominators and
+    whether any day measured it; and how many days there were. Pooled here from the
+    values, or in SQL by ``platform.oversight`` for many sites at once."""
+
+    numerators: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    denominators: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    measured: dict[str, bool] = field(default_factory=lambda: defaultdict(bool))
+    days: int = 0
+
+    def add(self, code: str, numerator: int, denominator: int) -> None:
+        self.measured[code] = True
+        self.numerators[code] += numerator
+        self.denominators[code] += denominator
+
+
+def pool(days: Iterable[dict]) -> Totals:
+    """The totals of the daily snapshot values ``days`` (each ``SiteKpis.values``)."""
+    totals = Totals()
+    for values in days:
+        totals.days += 1
+        for code, result in values.items():
+            if result.get("measured", True):
+                totals.add(
+                    code, int(result.get("numerator") or 0), int(result.get("denominator") or 0)
+                )
+    return totals
+
+
 def score(days: Iterable[dict]) -> Score:
     """The score of the daily snapshot values ``days`` (each ``SiteKpis.values``)."""
-    numerators: dict[str, int] = defaultdict(int)
-    denominators: dict[str, int] = defaultdict(int)
-    measured: dict[str, bool] = defaultdict(bool)
-    count = 0
-    for values in days:
-        count += 1
-        for code, result in values.items():
-            if not result.get("measured", True):
-                continue
-            measured[code] = True
-            numerators[code] += int(result.get("numerator") or 0)
-            denominators[code] += int(result.get("denominator") or 0)
+    return score_totals(pool(days))
+
+
+def score_totals(totals: Totals) -> Score:
+    numerators, denominators = totals.numerators, totals.denominators
+    measured, count = totals.measured, totals.days
     figures = []
     for kpi in KPIS:
         denominator = denominators[kpi.code]

@@ -261,7 +261,7 @@ def test_the_ranking_costs_the_same_queries_for_two_sites_or_ten_days_more(ranke
     with CaptureQueriesContext(connection) as more:
         oversight.ranking(group, 90)
 
-    assert len(few) == len(more) <= 3  # the sites, their days (and the search path)
+    assert len(few) == len(more) <= 4  # sites, pooled totals, day counts (+ search path)
 
 
 def test_the_hq_api_answers_hq_accounts_only(ranked, hq, public_client):
