@@ -383,7 +383,13 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 
 # --- Files ------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Front-end libraries come from the npm registry, pinned by package-lock.json and
+# installed into node_modules/ by infra/assets.sh (./dev and the image build run it).
+NODE_MODULES = Path(env_str("SAFELOOP_NODE_MODULES") or (BASE_DIR / "node_modules"))
+STATICFILES_DIRS = [
+    PACKAGE_DIR / "static",
+    ("safeloop/vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+]
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or (embedded.STATE_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or (embedded.STATE_DIR / "media"))

@@ -222,6 +222,11 @@ def test_the_charts_load_echarts_from_our_static_files_only(as_sun, small):
     assert any(s.endswith("vendor/echarts/echarts.min.js") for s in scripts)
     assert all(s.startswith("/static/") for s in scripts)
     assert 'data-locale="ZH"' in body  # Acme's language is Chinese
+    # the library is installed (infra/assets.sh, pinned by package-lock.json) and served
+    echarts = next(s for s in scripts if s.endswith("echarts.min.js"))
+    served = as_sun.get(echarts)
+    assert served.status_code == 200
+    assert b"echarts" in b"".join(served.streaming_content)[:4096]
 
 
 def test_the_floor_gets_none_of_the_dashboard(acme_client, zhang, small):
