@@ -25,7 +25,7 @@ def _group() -> dict:
     from django_tenants.utils import tenant_context
 
     from safeloop.platform import oversight
-    from safeloop.platform.models import SiteKpis
+    from safeloop.platform.kpis import store_site_kpis
     from safeloop.platform.services import SignupData, provision_enterprise
     from safeloop.tenants.facilities.models import Person
     from safeloop.tenants.reports.monthly import previous_month
@@ -56,12 +56,7 @@ def _group() -> dict:
                     "measured": True,
                 }
             }
-            SiteKpis.objects.create(
-                enterprise=enterprise,
-                day=today - timedelta(days=n),
-                values=values,
-                computed_at=timezone.now(),
-            )
+            store_site_kpis(enterprise.pk, today - timedelta(days=n), values, timezone.now())
         code = oversight.issue_invitation(group).code
         with tenant_context(enterprise):
             admin = Person.objects.filter(roles__contains=["admin"]).first()

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
+from django.db import connection, transaction
 from django_tenants.utils import get_tenant_model, tenant_context
 
+from safeloop.platform import scoring
 from safeloop.platform.models import SiteKpis
 
 log = logging.getLogger(__name__)
@@ -23,11 +25,48 @@ def copy_snapshot(sender, *, snapshot, schema_name: str, **kwargs) -> None:
     enterprise = get_tenant_model().objects.filter(schema_name=schema_name).first()
     if enterprise is None:
         return
-    SiteKpis.objects.update_or_create(
-        enterprise=enterprise,
-        day=snapshot.day,
-        defaults={"values": snapshot.values, "computed_at": snapshot.computed_at},
-    )
+    store_site_kpis(enterprise.pk, snapshot.day, snapshot.values, snapshot.computed_at)
+
+
+# pg_advisory_xact_lock's first key: one writer of a site's running totals at a time.
+_RUNNING_LOCK = 16_0001
+
+
+def store_site_kpis(enterprise_id: int, day: date, values: dict, computed_at: datetime) -> None:
+    """Stores a site's KPIs of ``day`` in the public copy, and the running totals of that
+    day and of every later day (a day taken again changes them all)."""
+    with transaction.atomic():
+        _lock_site(enterprise_id)
+        SiteKpis.objects.update_or_create(
+            enterprise_id=enterprise_id,
+            day=day,
+            defaults={"values": values, "computed_at": computed_at},
+        )
+        refresh_running(enterprise_id, since=day)
+
+
+def _lock_site(enterprise_id: int) -> None:
+    """Until the transaction ends, the only writer of this site's KPI rows."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_RUNNING_LOCK, enterprise_id])
+
+
+def refresh_running(enterprise_id: int, since: date | None = None) -> int:
+    """Recomputes a site's running totals from ``since`` (default: its first day) on;
+    returns how many days it wrote."""
+    with transaction.atomic():
+        _lock_site(enterprise_id)
+        site = SiteKpis.objects.filter(enterprise_id=enterprise_id)
+        running: dict = {}
+        if since is not None:
+            earlier = site.filter(day__lt=since).order_by("-day").values_list("running", flat=True)
+            running = earlier.first() or {}
+            site = site.filter(day__gte=since)
+        rows = list(site.order_by("day").only("pk", "values"))
+        for row in rows:
+            running = row.running = scoring.accumulate(running, row.values)
+        SiteKpis.objects.bulk_update(rows, ["running"], batch_size=500)
+        return len(rows)
 
 
 @dataclass

@@ -109,6 +109,9 @@ class SiteKpis(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="kpis")
     day = models.DateField()
     values = models.JSONField(default=dict)
+    # The site's totals from its first day up to this one (scoring.accumulate), kept by
+    # platform.kpis.store_site_kpis: a period's totals are two rows' difference.
+    running = models.JSONField(default=dict)
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -9,6 +9,7 @@ never an enterprise's records or people.
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from dataclasses import dataclass
@@ -205,50 +206,51 @@ def site(oversight: Oversight, enterprise_id: int) -> Enterprise | None:
     return next((e for e in sites(oversight) if e.pk == enterprise_id), None)
 
 
-def _values_by_site(ids: list[int], first: date, last: date) -> dict[int, list[dict]]:
-    found: dict[int, list[dict]] = {pk: [] for pk in ids}
-    rows = SiteKpis.objects.filter(enterprise_id__in=ids, day__gte=first, day__lte=last)
-    for enterprise_id, values in rows.values_list("enterprise_id", "values"):
-        found[enterprise_id].append(values)
+# Each site's running totals (platform.kpis.store_site_kpis) at the end of the period,
+# of the period before and of the one before that: a period's totals are the difference
+# of two, so three index probes a site whatever the number of days.
+_EDGES_SQL = """
+SELECT site.id, edge.n, kpis.running
+FROM unnest(%(ids)s::int[]) AS site(id)
+CROSS JOIN (
+    VALUES (0, %(last)s::date), (1, %(before)s::date), (2, %(earlier)s::date)
+) AS edge(n, day)
+JOIN LATERAL (
+    SELECT k.running FROM platform_sitekpis k
+    WHERE k.enterprise_id = site.id AND k.day <= edge.day ORDER BY k.day DESC LIMIT 1
+) AS kpis ON true
+"""
+
+
+def _totals(ids: list[int], days: int, end: date | None) -> dict[int, tuple]:
+    """Per site, its totals over the last ``days`` days and over the ``days`` before."""
+    first, last = scoring.period(days, end)
+    params = {
+        "ids": ids,
+        "last": last,
+        "before": first - timedelta(days=1),
+        "earlier": first - timedelta(days=days + 1),
+    }
+    edges: dict[tuple[int, int], dict] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_EDGES_SQL, params)
+        for pk, n, running in cursor.fetchall():
+            edges[(pk, n)] = json.loads(running)  # Django reads jsonb as text
+    found = {}
+    for pk in ids:
+        at_end, before, earlier = (edges.get((pk, n), {}) for n in (0, 1, 2))
+        found[pk] = (scoring.between(at_end, before), scoring.between(before, earlier))
     return found
-
-
-# Each site's KPI totals over two periods, pooled by PostgreSQL: a few rows a site
-# whatever the number of days (the JSON of every day never reaches Python).
-_POOLED_SQL = """
-SELECT k.enterprise_id, k.day >= %(first)s AS current, kpi.key,
-       SUM(COALESCE((kpi.value->>'numerator')::int, 0)),
-       SUM(COALESCE((kpi.value->>'denominator')::int, 0)),
-       BOOL_OR(COALESCE((kpi.value->>'measured')::boolean, true))
-FROM platform_sitekpis k, jsonb_each(k."values") AS kpi
-WHERE k.enterprise_id = ANY(%(ids)s) AND k.day >= %(since)s AND k.day <= %(last)s
-GROUP BY 1, 2, 3
-"""
-_DAYS_SQL = """
-SELECT enterprise_id, day >= %(first)s, COUNT(*) FROM platform_sitekpis
-WHERE enterprise_id = ANY(%(ids)s) AND day >= %(since)s AND day <= %(last)s GROUP BY 1, 2
-"""
 
 
 def ranking(oversight: Oversight, days: int, end: date | None = None) -> list[SiteRank]:
     """The sites of ``oversight`` ranked by their score over the last ``days`` days
     (best first; without a score, last), each with the period before for the trend.
-    Three queries whatever the number of sites and days."""
-    first, last = scoring.period(days, end)
+    Two queries whatever the number of sites and days."""
     members = sites(oversight)
-    ids = [e.pk for e in members]
-    totals = {(pk, current): scoring.Totals() for pk in ids for current in (True, False)}
-    params = {"first": first, "since": first - timedelta(days=days), "last": last, "ids": ids}
-    with connection.cursor() as cursor:
-        cursor.execute(_POOLED_SQL, params)
-        for pk, current, code, numerator, denominator, measured in cursor.fetchall():
-            if measured:
-                totals[(pk, current)].add(code, int(numerator), int(denominator))
-        cursor.execute(_DAYS_SQL, params)
-        for pk, current, count in cursor.fetchall():
-            totals[(pk, current)].days = count
+    totals = _totals([e.pk for e in members], days, end)
     scored = [
-        (e, scoring.score_totals(totals[(e.pk, True)]), scoring.score_totals(totals[(e.pk, False)]))
+        (e, scoring.score_totals(totals[e.pk][0]), scoring.score_totals(totals[e.pk][1]))
         for e in members
     ]
     scored.sort(key=lambda t: (t[1].points is None, -(t[1].points or 0), t[0].name))
@@ -268,8 +270,7 @@ def site_days(enterprise: Enterprise, days: int, end: date | None = None) -> lis
 
 def own_score(enterprise: Enterprise, days: int = 90) -> scoring.Score:
     """An enterprise's own score and advice, as an authority grades it."""
-    first, last = scoring.period(days)
-    return scoring.score(_values_by_site([enterprise.pk], first, last)[enterprise.pk])
+    return scoring.score_totals(_totals([enterprise.pk], days, None)[enterprise.pk][0])
 
 
 def grade_panel(user) -> dict | None:

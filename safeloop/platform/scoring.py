@@ -139,6 +139,36 @@ def pool(days: Iterable[dict]) -> Totals:
     return totals
 
 
+def accumulate(running: dict, values: dict) -> dict:
+    """The running totals of a site after one more day: ``running`` (every earlier day's,
+    as ``SiteKpis.running`` stores them) plus that day's ``values``. Per KPI code
+    [Σ numerators, Σ denominators, days measured], and the number of days; so a
+    period's totals are the difference of two rows, however long the period."""
+    kpis = {code: list(sums) for code, sums in running.get("kpis", {}).items()}
+    for code, result in values.items():
+        if result.get("measured", True):
+            numerator, denominator, measured = kpis.get(code, (0, 0, 0))
+            kpis[code] = [
+                numerator + int(result.get("numerator") or 0),
+                denominator + int(result.get("denominator") or 0),
+                measured + 1,
+            ]
+    return {"days": running.get("days", 0) + 1, "kpis": kpis}
+
+
+def between(end: dict, start: dict) -> Totals:
+    """The totals of the days after the row whose running totals are ``start`` up to
+    the one whose are ``end`` (``{}``: before the first day) — what ``pool`` gives
+    for those days' values."""
+    totals = Totals(days=end.get("days", 0) - start.get("days", 0))
+    before = start.get("kpis", {})
+    for code, (numerator, denominator, measured) in end.get("kpis", {}).items():
+        numerator0, denominator0, measured0 = before.get(code, (0, 0, 0))
+        if measured > measured0:
+            totals.add(code, numerator - numerator0, denominator - denominator0)
+    return totals
+
+
 def score(days: Iterable[dict]) -> Score:
     """The score of the daily snapshot values ``days`` (each ``SiteKpis.values``)."""
     return score_totals(pool(days))

@@ -14,7 +14,8 @@ from django_tenants.utils import schema_context, tenant_context
 
 from conftest import PASSWORD
 from safeloop.platform import oversight, scoring
-from safeloop.platform.models import Invitation, Membership, OversightKind, SiteKpis
+from safeloop.platform.kpis import store_site_kpis
+from safeloop.platform.models import Invitation, Membership, OversightKind
 
 pytestmark = pytest.mark.django_db
 HQ_PASSWORD = "Group-HQ-2026!"
@@ -108,6 +109,41 @@ def test_grades(points, grade):
     assert scoring.grade_of(points) == grade
 
 
+def test_running_totals_give_what_pooling_the_days_gives(acme, globex):
+    """The ranking reads each site's running totals at the period's edges; whatever the
+    days (a gap, unmeasured KPIs, a day taken again later), they must pool as the days do."""
+    today = timezone.localdate()
+    days = {}
+    for n in range(1, 41):
+        if n % 7 == 0:
+            continue  # a night without a snapshot
+        values = day(closure_24h=kpi(n % 4, 4), near_miss_ratio=kpi(n % 3, 5))
+        if n % 5 == 0:
+            values["near_miss_ratio"] = UNMEASURED
+        days[today - timedelta(days=n)] = values
+    with schema_context("public"):
+        for when, values in sorted(days.items()):
+            store_site_kpis(acme.pk, when, values, timezone.now())
+            store_site_kpis(globex.pk, when, day(closure_24h=kpi(4, 4)), timezone.now())
+        # a past day taken again: every later day's running totals change with it
+        redone = today - timedelta(days=30)
+        days[redone] = day(closure_24h=kpi(0, 9), near_miss_ratio=kpi(5, 5))
+        store_site_kpis(acme.pk, redone, days[redone], timezone.now())
+        group = oversight.create_oversight("Running")
+        for site in (acme, globex):
+            Membership.objects.create(oversight=group, enterprise=site, joined_at=timezone.now())
+
+        for period in (7, 14, 30):
+            first, last = scoring.period(period)
+            before = scoring.period(period, first - timedelta(days=1))
+            ranks = {r.enterprise_id: r for r in oversight.ranking(group, period)}
+            expected = scoring.score(v for d, v in days.items() if first <= d <= last)
+            previous = scoring.score(v for d, v in days.items() if before[0] <= d <= before[1])
+            assert ranks[acme.pk].score == expected
+            assert ranks[acme.pk].previous == previous
+            assert ranks[globex.pk].score.points == 10.0
+
+
 # --- Invitations, consent, leaving ---------------------------------------------------------
 
 
@@ -182,11 +218,11 @@ def _figures(enterprise, closed: int, reported: int, days: int = 10, since: int 
     today = timezone.localdate()
     with schema_context("public"):
         for n in range(since, since + days):
-            SiteKpis.objects.create(
-                enterprise=enterprise,
-                day=today - timedelta(days=n),
-                values=day(closure_24h=kpi(closed, reported)),
-                computed_at=timezone.now(),
+            store_site_kpis(
+                enterprise.pk,
+                today - timedelta(days=n),
+                day(closure_24h=kpi(closed, reported)),
+                timezone.now(),
             )
 
 
@@ -261,7 +297,7 @@ def test_the_ranking_costs_the_same_queries_for_two_sites_or_ten_days_more(ranke
     with CaptureQueriesContext(connection) as more:
         oversight.ranking(group, 90)
 
-    assert len(few) == len(more) <= 4  # sites, pooled totals, day counts (+ search path)
+    assert len(few) == len(more) <= 3  # sites, running totals at the edges (+ search path)
 
 
 def test_the_hq_api_answers_hq_accounts_only(ranked, hq, public_client):
