@@ -22,6 +22,9 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from tests.support.worker import celery_worker  # noqa: E402,F401  (a session fixture)
+from tests.support.xdist_env import isolate_this_worker
+
+isolate_this_worker()
 
 PASSWORD = "Safe-Loop-2026!"
 PIN = "2468"

@@ -28,9 +28,11 @@ from django.db import connections
 from tenant_schemas_celery.app import CeleryApp as TenantAwareCeleryApp
 
 from safeloop.platform import embedded
+from tests.support.xdist_env import worker_index
 
-# No other test uses this Redis database: it is flushed when the worker starts.
-REDIS_DB = 11
+# No other test uses this Redis database (one per xdist worker): it is flushed when the
+# worker starts.
+REDIS_DB = 11 + worker_index()
 WORKER_READY_SECONDS = 60
 DELIVERY_SECONDS = 15
 REPO = Path(__file__).resolve().parents[2]
