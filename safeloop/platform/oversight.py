@@ -198,7 +198,9 @@ def sites(oversight: Oversight) -> list[Enterprise]:
     return list(
         Enterprise.objects.filter(
             memberships__oversight=oversight, memberships__left_at__isnull=True
-        ).order_by("name")
+        )
+        .only("pk", "name", "industry", "schema_name")
+        .order_by("name")
     )
 
 

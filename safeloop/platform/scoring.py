@@ -27,8 +27,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.tenants.reports.kpis import KPIS
@@ -68,7 +69,7 @@ ADVICE = {
 ADVICE_COUNT = 2
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: an HQ page builds thousands (frozen init is slow)
 class Figure:
     code: str
     title: str
@@ -86,7 +87,7 @@ class Figure:
         return min(self.value / self.threshold, 1.0) if self.threshold else 1.0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: an HQ page builds thousands (frozen init is slow)
 class Score:
     points: float | None  # 0–10, two decimals; None: no KPI had data
     grade: str  # "A"–"D", or "" without a score
@@ -174,9 +175,17 @@ def score(days: Iterable[dict]) -> Score:
     return score_totals(pool(days))
 
 
+@lru_cache(maxsize=8)
+def _texts(language: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """The KPI titles and the advice in ``language``, translated once (an HQ page
+    scores a thousand sites, fourteen texts each)."""
+    return {kpi.code: str(kpi.title) for kpi in KPIS}, {c: str(a) for c, a in ADVICE.items()}
+
+
 def score_totals(totals: Totals) -> Score:
     numerators, denominators = totals.numerators, totals.denominators
     measured, count = totals.measured, totals.days
+    titles, advice_texts = _texts(translation.get_language())
     figures = []
     for kpi in KPIS:
         denominator = denominators[kpi.code]
@@ -184,7 +193,7 @@ def score_totals(totals: Totals) -> Score:
         figures.append(
             Figure(
                 code=kpi.code,
-                title=str(kpi.title),
+                title=titles[kpi.code],
                 threshold=kpi.threshold,
                 weight=WEIGHTS.get(kpi.code, 0),
                 value=value,
@@ -204,7 +213,7 @@ def score_totals(totals: Totals) -> Score:
         key=lambda f: (-(f.weight * (1 - f.achievement)), f.code),
     )
     advised = [f for f in shortfalls[:ADVICE_COUNT] if f.code in ADVICE]
-    advice = tuple(str(ADVICE[f.code]) for f in advised)
+    advice = tuple(advice_texts[f.code] for f in advised)
     weakest = tuple(f.title for f in advised)
     return Score(points, grade_of(points), tuple(figures), count, advice, weakest)
 

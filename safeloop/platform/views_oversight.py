@@ -11,6 +11,7 @@ from allauth.account.forms import LoginForm
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +28,8 @@ from safeloop.web.guards import guarded
 
 PERIODS = (30, 90, 180)
 DEFAULT_DAYS = 90
+SITES_PER_PAGE = 100  # the ranking is scored whole, shown a hundred ranks at a time
+LOW_LISTED = 50  # the district's list for targeted inspection: the 50 weakest
 EMAIL_BACKEND = "safeloop.tenants.accounts.backends.EmailBackend"
 
 
@@ -127,14 +130,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     days = _days(request)
     ranks = oversight.ranking(request.oversight, days)
     first, last = scoring.period(days)
+    low = [r for r in reversed(ranks) if r.score.low]  # the weakest first
     return render(
         request,
         "platform/oversight/dashboard.html",
         {
             "oversight": request.oversight,
             "district": request.oversight.kind == OversightKind.DISTRICT,
-            "ranks": ranks,
-            "low": [r for r in ranks if r.score.low],
+            "page_obj": Paginator(ranks, SITES_PER_PAGE).get_page(request.GET.get("page")),
+            "low": low[:LOW_LISTED],
+            "low_more": max(0, len(low) - LOW_LISTED),
             "days": days,
             "periods": PERIODS,
             "first": first,

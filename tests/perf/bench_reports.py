@@ -86,6 +86,8 @@ def main() -> None:
     import django
 
     django.setup()
+    import safeloop.platform.wsgi  # noqa: F401  the process as gunicorn starts it (gc.freeze)
+
     logging.getLogger("safeloop").setLevel(logging.WARNING)
     from django.db import connection, connections
     from django.test import Client

@@ -320,3 +320,40 @@ def test_the_enterprise_sees_its_own_grade_on_its_home(as_wang, acme):
     html = as_wang.get("/w/").content.decode()
 
     assert 'data-testid="grade-panel"' in html and 'data-testid="own-advice"' in html
+
+
+def test_a_district_of_many_sees_the_weakest_first_and_the_grades_a_page_at_a_time(
+    public_client, monkeypatch
+):
+    from safeloop.platform import views_oversight
+    from safeloop.platform.models import Enterprise
+
+    monkeypatch.setattr(views_oversight, "SITES_PER_PAGE", 2)
+    monkeypatch.setattr(views_oversight, "LOW_LISTED", 2)
+    district = oversight.create_oversight("示范区应急管理局", OversightKind.DISTRICT)
+    account = oversight.create_account(district, "district@many.test", HQ_PASSWORD)
+    works = Enterprise.objects.bulk_create(  # figures only: no schema needed
+        [
+            Enterprise(schema_name=f"many{i}", slug=f"many{i}", name=f"Works {i}", industry="metal")
+            for i in range(5)
+        ]
+    )
+    for i, site in enumerate(works):
+        _figures(site, 2 + 4 * i, 20)  # closure 10 % … 90 %: D, D, D, C, A
+    Membership.objects.bulk_create(
+        [Membership(oversight=district, enterprise=e, joined_at=timezone.now()) for e in works]
+    )
+    public_client.force_login(
+        account.user, backend="safeloop.tenants.accounts.backends.ModelBackend"
+    )
+
+    html = public_client.get("/hq/?days=30").content.decode()
+    low = html[html.index('data-testid="low-graded"') : html.index('data-testid="ranking"')]
+    assert low.index("Works 0") < low.index("Works 1") and "Works 2" not in low
+    assert "另有 2 家 C级、D级企业" in low
+    ranking = html[html.index('data-testid="ranking"') :]
+    assert 'data-testid="rank-1"' in ranking and "Works 4" in ranking and "Works 3" in ranking
+    assert "Works 2" not in ranking and 'data-testid="next-page"' in ranking
+
+    last = public_client.get("/hq/?days=30&page=3").content.decode()
+    assert 'data-testid="rank-5"' in last and "Works 0" in last and "Works 4" not in last
