@@ -5,6 +5,7 @@ safeloop migrate              migrate public, the base schema and the tenants th
 safeloop create-tenant ...    provision an enterprise (see --help)
 safeloop demo                 provision the demo enterprise and print its logins
 safeloop verify-audit [SLUG]  check one tenant's audit trail (or all) against its key and seal
+safeloop oversight ...        group HQs and district authorities and their sign-ins (see --help)
 safeloop <django command>     any other Django / django-tenants management command
 """
 

@@ -59,6 +59,27 @@ def create_account(oversight: Oversight, email: str, password: str) -> Oversight
         return OversightAccount.objects.create(user=user, oversight=oversight)
 
 
+def remove_account(email: str) -> OversightAccount:
+    """Ends an HQ or authority person's access at once: the account goes and the user is
+    deactivated (its sessions stop working); nothing of the sites changes."""
+    email = (email or "").strip().lower()
+    with schema_context("public"), transaction.atomic():
+        account = (
+            OversightAccount.objects.select_related("user", "oversight")
+            .filter(user__email__iexact=email)
+            .first()
+        )
+        if account is None:
+            raise ValidationError(
+                _("No HQ or authority account has the address %(email)s.") % {"email": email}
+            )
+        account.user.is_active = False
+        account.user.save(update_fields=["is_active"])
+        account.delete()
+    log.info("Oversight account %s of oversight %s removed", account.user_id, account.oversight_id)
+    return account
+
+
 def account_of(user) -> OversightAccount | None:
     """The user's HQ account, when the user is one (public schema only)."""
     if not getattr(user, "is_authenticated", False) or connection.schema_name != "public":
@@ -74,6 +95,33 @@ def issue_invitation(oversight: Oversight, *, days: int = INVITATION_DAYS) -> In
             oversight=oversight, code=code, expires_at=timezone.now() + timedelta(days=days)
         )
     log.info("Invitation issued by oversight %s, valid %s days", oversight.pk, days)
+    return invitation
+
+
+def open_invitations(oversight: Oversight) -> list[Invitation]:
+    """The codes not used yet and not expired, newest first, for the HQ to see or withdraw."""
+    with schema_context("public"):
+        return list(
+            oversight.invitations.filter(
+                used_at__isnull=True, expires_at__gt=timezone.now()
+            ).order_by("-created_at")
+        )
+
+
+def withdraw_invitation(oversight: Oversight, invitation_id: int) -> Invitation:
+    """Ends an open code of ``oversight`` now (a code given to the wrong person): whoever
+    types it is told it has expired. Another oversight's code is not found."""
+    with schema_context("public"), transaction.atomic():
+        invitation = (
+            oversight.invitations.select_for_update()
+            .filter(pk=invitation_id, used_at__isnull=True, expires_at__gt=timezone.now())
+            .first()
+        )
+        if invitation is None:
+            raise ValidationError(_("This invitation code is no longer open."))
+        invitation.expires_at = timezone.now()
+        invitation.save(update_fields=["expires_at"])
+    log.info("Invitation %s withdrawn by oversight %s", invitation.pk, oversight.pk)
     return invitation
 
 

@@ -9,6 +9,11 @@ hq_patterns = [
     path("", views_oversight.dashboard, name="dashboard"),
     path("login/", views_oversight.hq_login, name="login"),
     path("invitations/", views_oversight.new_invitation, name="new_invitation"),
+    path(
+        "invitations/<int:invitation_id>/withdraw/",
+        views_oversight.withdraw_invitation,
+        name="withdraw_invitation",
+    ),
     path("sites/<int:enterprise_id>/", views_oversight.site_page, name="site"),
     path(
         "sites/<int:enterprise_id>/monthly/<int:year>-<int:month>.pdf",

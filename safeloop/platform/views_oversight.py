@@ -146,8 +146,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "last": last,
             "weights": scoring.weights(),
             "grades": scoring.GRADES,
+            "invitations": oversight.open_invitations(request.oversight),
         },
     )
+
+
+@hq_only
+@require_POST
+def withdraw_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    try:
+        invitation = oversight.withdraw_invitation(request.oversight, invitation_id)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request,
+            _("Code %(code)s withdrawn: it can no longer be used.") % {"code": invitation.code},
+        )
+    return redirect("hq:dashboard")
 
 
 @hq_only

@@ -357,3 +357,54 @@ def test_a_district_of_many_sees_the_weakest_first_and_the_grades_a_page_at_a_ti
 
     last = public_client.get("/hq/?days=30&page=3").content.decode()
     assert 'data-testid="rank-5"' in last and "Works 0" in last and "Works 4" not in last
+
+
+def test_the_hq_sees_its_open_codes_and_a_withdrawn_one_is_refused(
+    group, hq, public_client, wang, acme
+):
+    other = oversight.issue_invitation(oversight.create_oversight("Other Group"))
+    code = oversight.issue_invitation(group)
+    connection.set_schema_to_public()
+    public_client.force_login(hq.user, backend="safeloop.tenants.accounts.backends.ModelBackend")
+
+    html = public_client.get("/hq/").content.decode()
+    assert code.code in html and other.code not in html  # only its own codes
+
+    assert public_client.post(f"/hq/invitations/{other.pk}/withdraw/").status_code == 302
+    other.refresh_from_db()
+    assert other.expires_at > timezone.now()  # another HQ's code is not found, not touched
+    public_client.post(f"/hq/invitations/{code.pk}/withdraw/")
+    page = public_client.get("/hq/").content.decode()
+    assert f"邀请码 {code.code} 已撤回" in page
+    assert 'data-testid="open-invitations"' not in page
+
+    with tenant_context(acme), pytest.raises(ValidationError, match="已过期"):
+        oversight.accept_invitation(code.code, by=wang)
+
+
+def test_the_operator_sets_up_an_hq_and_ends_a_persons_access(public_client):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from safeloop.platform.models import Oversight
+
+    out = StringIO()
+    call_command("oversight", "create", "西部集团", "--email", "HQ@West.test", stdout=out)
+    line = next(x for x in out.getvalue().splitlines() if x.startswith("Sign-in for"))
+    password = line.split(" / ")[1].split(" ")[0]
+    login = {"login": "hq@west.test", "password": password}
+    assert public_client.post("/hq/login/", login).status_code == 302
+    with pytest.raises(CommandError, match="already has an account"):
+        west = Oversight.objects.get(name="西部集团")
+        call_command("oversight", "add-account", str(west.pk), "--email", "hq@west.test")
+    with pytest.raises(CommandError, match="not an e-mail address"):
+        call_command("oversight", "create", "东部集团", "--email", "nobody")
+
+    call_command("oversight", "remove-account", "--email", "hq@west.test", stdout=StringIO())
+
+    assert public_client.get("/hq/").status_code == 302  # the open session ends too
+    assert public_client.post("/hq/login/", login).status_code == 200
+    listing = StringIO()
+    call_command("oversight", "list", stdout=listing)
+    assert "西部集团" in listing.getvalue() and "hq@west.test" not in listing.getvalue()
