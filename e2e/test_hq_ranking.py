@@ -109,4 +109,15 @@ def test_hq_ranks_three_sites_and_opens_one_sites_report(
     pdf = page.request.get(base + report.get_attribute("href"))
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF")
+
+    # a code made for a site, then withdrawn (given to the wrong person)
+    page.goto(f"{base}/hq/")
+    page.get_by_test_id("new-invitation").click()
+    code = page.get_by_test_id("invitation").first.locator("code").inner_text()
+    withdraw = page.get_by_test_id("invitation").first.get_by_test_id("withdraw")
+    assert withdraw.bounding_box()["height"] >= 44
+    page.screenshot(path=str(ARTIFACTS / f"hq-invitations-{viewport_name}.png"), full_page=True)
+    withdraw.click()
+    expect(page.locator("body")).to_contain_text(f"邀请码 {code} 已撤回")
+    expect(page.locator(f"text={code}")).to_have_count(1)  # in the message only
     context.close()
