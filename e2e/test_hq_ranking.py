@@ -113,6 +113,7 @@ def test_hq_ranks_three_sites_and_opens_one_sites_report(
     # a code made for a site, then withdrawn (given to the wrong person)
     page.goto(f"{base}/hq/")
     page.get_by_test_id("new-invitation").click()
+    page.wait_for_load_state("load")  # measured below: with the page's stylesheet
     code = page.get_by_test_id("invitation").first.locator("code").inner_text()
     withdraw = page.get_by_test_id("invitation").first.get_by_test_id("withdraw")
     assert withdraw.bounding_box()["height"] >= 44

@@ -123,6 +123,9 @@ def _quick_login(thumb: Thumb, employee_no: str) -> None:
     thumb.type(page.locator("input[name=employee_no]"), employee_no)
     thumb.type(page.locator("input[name=pin]"), PIN)
     thumb.tap(page.locator("#quick-login-form button[type=submit]"))
+    # The click returns once the next page is committed; its stylesheets may still be
+    # on the way (a phone would not paint yet, but a measurement would read it bare).
+    page.wait_for_load_state("load")
 
 
 def _scan_and_sign_in(page, tenant_url):
