@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django_tenants.utils import get_tenant_model, tenant_context
 
 from safeloop.platform import scoring
+from safeloop.platform.dbconn import shed_catalog_cache
 from safeloop.platform.models import SiteKpis
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,8 @@ def copy_snapshot(sender, *, snapshot, schema_name: str, **kwargs) -> None:
 
 # pg_advisory_xact_lock's first key: one writer of a site's running totals at a time.
 _RUNNING_LOCK = 16_0001
+# A night's run hands its connection back every so many tenants (platform/dbconn.py).
+TENANTS_PER_CONNECTION = 50
 
 
 def store_site_kpis(enterprise_id: int, day: date, values: dict, computed_at: datetime) -> None:
@@ -81,7 +84,9 @@ def snapshot_all(day: date | None = None) -> SnapshotRun:
 
     run = SnapshotRun()
     tenants = get_tenant_model().objects.exclude(schema_name="public").filter(is_active=True)
-    for tenant in tenants.order_by("schema_name"):
+    for n, tenant in enumerate(tenants.order_by("schema_name"), start=1):
+        if n % TENANTS_PER_CONNECTION == 0:
+            shed_catalog_cache()
         try:
             with tenant_context(tenant):
                 take_snapshot(day)

@@ -25,6 +25,7 @@ from django_tenants.utils import (
 )
 
 from safeloop.platform.cloning import clone_schema
+from safeloop.platform.dbconn import shed_catalog_cache
 from safeloop.platform.errors import field_error
 from safeloop.platform.industry import TemplateError, apply_template, get_template
 from safeloop.platform.migrating import TenantMigrationRun, TenantSchemasMissing, migrate_tenants
@@ -241,6 +242,7 @@ def provision_enterprise(data: SignupData, *, trial_days: int | None = None) -> 
         ) from exc
     finally:
         connection.set_schema_to_public()
+    shed_catalog_cache()  # the new schema's ~1,000 catalog entries leave with the backend
     log.info("provisioned %s (%s) in %.2fs", slug, template.key, time.perf_counter() - started)
     return enterprise
 
