@@ -194,3 +194,39 @@ class OversightAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} at {self.oversight_id}"
+
+
+class OversightAction(models.TextChoices):
+    INVITATION_ISSUED = "invitation.issued", _("made invitation code %(code)s")
+    INVITATION_WITHDRAWN = "invitation.withdrawn", _("withdrew invitation code %(code)s")
+    ACCOUNT_ADDED = "account.added", _("added account %(email)s")
+    ACCOUNT_REMOVED = "account.removed", _("removed account %(email)s")
+    SITE_JOINED = "site.joined", _("%(site)s began sharing its figures")
+    SITE_LEFT = "site.left", _("%(site)s stopped sharing its figures")
+
+
+class OversightEvent(models.Model):
+    """What was done at or to an HQ or authority: its own trail in the public schema
+    (the sites' consent to share is also in each site's audit trail). Append-only by
+    convention: written by platform/oversight.py, never edited."""
+
+    oversight = models.ForeignKey(Oversight, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=32, choices=OversightAction.choices)
+    # Who did it: an HQ person (kept as text when the account is later removed), a
+    # site's admin (by name and site), or "" for the command line.
+    actor = models.CharField(max_length=254, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["oversight", "-at"], name="platform_oe_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.action} at {self.oversight_id}"
+
+    @property
+    def text(self) -> str:
+        return str(OversightAction(self.action).label) % {
+            key: self.detail.get(key, "") for key in ("code", "email", "site")
+        }

@@ -31,6 +31,8 @@ from safeloop.platform.models import (
     Membership,
     Oversight,
     OversightAccount,
+    OversightAction,
+    OversightEvent,
     OversightKind,
     SiteKpis,
 )
@@ -45,6 +47,22 @@ SHARE = "reports.share"
 # --- Setting up (HQ side, command line, demo) -------------------------------------------
 
 
+def _record(oversight: Oversight | int, action: str, *, by=None, **detail) -> None:
+    """One line of the HQ's own trail; ``by`` is the person (None: the command line)."""
+    actor = ""
+    if by is not None:
+        actor = getattr(by, "email", "") or str(by)
+    OversightEvent.objects.create(
+        oversight_id=getattr(oversight, "pk", oversight), action=action, actor=actor, detail=detail
+    )
+
+
+def recent_events(oversight: Oversight, limit: int = 10) -> list[OversightEvent]:
+    """The HQ's latest actions and the sites' joining and leaving, newest first."""
+    with schema_context("public"):
+        return list(oversight.events.all()[:limit])
+
+
 def create_oversight(name: str, kind: str = OversightKind.GROUP) -> Oversight:
     with schema_context("public"):
         return Oversight.objects.create(name=name, kind=kind)
@@ -56,7 +74,9 @@ def create_account(oversight: Oversight, email: str, password: str) -> Oversight
     with schema_context("public"), transaction.atomic():
         user = get_user_model().objects.create_user(username=email, email=email, password=password)
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        return OversightAccount.objects.create(user=user, oversight=oversight)
+        account = OversightAccount.objects.create(user=user, oversight=oversight)
+        _record(oversight, OversightAction.ACCOUNT_ADDED, email=email)
+        return account
 
 
 def remove_account(email: str) -> OversightAccount:
@@ -76,6 +96,7 @@ def remove_account(email: str) -> OversightAccount:
         account.user.is_active = False
         account.user.save(update_fields=["is_active"])
         account.delete()
+        _record(account.oversight, OversightAction.ACCOUNT_REMOVED, email=email)
     log.info("Oversight account %s of oversight %s removed", account.user_id, account.oversight_id)
     return account
 
@@ -87,13 +108,14 @@ def account_of(user) -> OversightAccount | None:
     return OversightAccount.objects.select_related("oversight").filter(user=user).first()
 
 
-def issue_invitation(oversight: Oversight, *, days: int = INVITATION_DAYS) -> Invitation:
+def issue_invitation(oversight: Oversight, *, by=None, days: int = INVITATION_DAYS) -> Invitation:
     raw = "".join(secrets.choice(_ALPHABET) for _ in range(12))
     code = "-".join(raw[i : i + 4] for i in (0, 4, 8))
-    with schema_context("public"):
+    with schema_context("public"), transaction.atomic():
         invitation = Invitation.objects.create(
             oversight=oversight, code=code, expires_at=timezone.now() + timedelta(days=days)
         )
+        _record(oversight, OversightAction.INVITATION_ISSUED, by=by, code=code)
     log.info("Invitation issued by oversight %s, valid %s days", oversight.pk, days)
     return invitation
 
@@ -108,7 +130,7 @@ def open_invitations(oversight: Oversight) -> list[Invitation]:
         )
 
 
-def withdraw_invitation(oversight: Oversight, invitation_id: int) -> Invitation:
+def withdraw_invitation(oversight: Oversight, invitation_id: int, *, by=None) -> Invitation:
     """Ends an open code of ``oversight`` now (a code given to the wrong person): whoever
     types it is told it has expired. Another oversight's code is not found."""
     with schema_context("public"), transaction.atomic():
@@ -121,6 +143,7 @@ def withdraw_invitation(oversight: Oversight, invitation_id: int) -> Invitation:
             raise ValidationError(_("This invitation code is no longer open."))
         invitation.expires_at = timezone.now()
         invitation.save(update_fields=["expires_at"])
+        _record(oversight, OversightAction.INVITATION_WITHDRAWN, by=by, code=invitation.code)
     log.info("Invitation %s withdrawn by oversight %s", invitation.pk, oversight.pk)
     return invitation
 
@@ -174,6 +197,9 @@ def accept_invitation(raw: str, *, by) -> Membership:
     membership = Membership.objects.create(
         oversight=invitation.oversight, enterprise=enterprise, joined_at=now
     )
+    # The HQ learns which site joined, not who at the site agreed (no people, as the
+    # consent page promises); the site's own trail names the person.
+    _record(invitation.oversight_id, OversightAction.SITE_JOINED, site=enterprise.name)
     record_event(
         None,
         "oversight.joined",
@@ -202,6 +228,7 @@ def leave(membership_id: int, *, by) -> Membership:
         raise ValidationError(_("Your enterprise does not share its figures there any more."))
     membership.left_at = timezone.now()
     membership.save(update_fields=["left_at"])
+    _record(membership.oversight_id, OversightAction.SITE_LEFT, site=connection.tenant.name)
     record_event(
         None,
         "oversight.left",

@@ -147,6 +147,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "weights": scoring.weights(),
             "grades": scoring.GRADES,
             "invitations": oversight.open_invitations(request.oversight),
+            "events": oversight.recent_events(request.oversight),
         },
     )
 
@@ -155,7 +156,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_POST
 def withdraw_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
     try:
-        invitation = oversight.withdraw_invitation(request.oversight, invitation_id)
+        invitation = oversight.withdraw_invitation(
+            request.oversight, invitation_id, by=request.user
+        )
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
@@ -169,7 +172,7 @@ def withdraw_invitation(request: HttpRequest, invitation_id: int) -> HttpRespons
 @hq_only
 @require_POST
 def new_invitation(request: HttpRequest) -> HttpResponse:
-    invitation = oversight.issue_invitation(request.oversight)
+    invitation = oversight.issue_invitation(request.oversight, by=request.user)
     messages.success(
         request,
         _("New invitation code: %(code)s (valid until %(until)s). Give it to the site's admin.")

@@ -282,7 +282,9 @@ def test_hq_sees_aggregates_of_its_sites_only_and_a_site_that_left_is_gone(
         oversight.leave(membership.pk, by=admin.user)
     connection.set_schema_to_public()
     assert public_client.get(f"/hq/sites/{globex.pk}/").status_code == 404
-    assert "Globex" not in public_client.get("/hq/").content.decode()
+    ranking, trail = public_client.get("/hq/").content.decode().split('data-testid="hq-trail"')
+    assert "Globex" not in ranking  # gone from the ranking; the HQ is told it left:
+    assert "Globex Foods 停止共享指标" in trail
 
     public_client.force_login(
         outsider.user, backend="safeloop.tenants.accounts.backends.ModelBackend"
@@ -408,3 +410,37 @@ def test_the_operator_sets_up_an_hq_and_ends_a_persons_access(public_client):
     listing = StringIO()
     call_command("oversight", "list", stdout=listing)
     assert "西部集团" in listing.getvalue() and "hq@west.test" not in listing.getvalue()
+
+
+def test_the_hq_reads_who_made_and_withdrew_codes_and_which_site_joined(
+    group, hq, public_client, acme
+):
+    other = oversight.create_oversight("Other Group")
+    oversight.issue_invitation(other)
+    membership = _join(group, acme)  # the site's admin agreed, at the site
+    connection.set_schema_to_public()
+    public_client.force_login(hq.user, backend="safeloop.tenants.accounts.backends.ModelBackend")
+    public_client.post("/hq/invitations/")
+    code = oversight.open_invitations(group)[0]
+    public_client.post(f"/hq/invitations/{code.pk}/withdraw/")
+    with tenant_context(acme):
+        from safeloop.tenants.facilities.models import Person
+
+        admin = Person.objects.filter(roles__contains=["admin"]).first()
+        oversight.leave(membership.pk, by=admin.user)
+    connection.set_schema_to_public()
+
+    events = [(e.action, e.actor, e.text) for e in oversight.recent_events(group)]
+
+    site = acme.name
+    assert events[:4] == [
+        ("site.left", "", f"{site} 停止共享指标"),
+        ("invitation.withdrawn", "hq@east.test", f"撤回了邀请码 {code.code}"),
+        ("invitation.issued", "hq@east.test", f"生成了邀请码 {code.code}"),
+        ("site.joined", "", f"{site} 开始共享指标"),  # not who at the site agreed
+    ]
+    assert events[-1][:2] == ("account.added", "")  # the command line, before any code
+    html = public_client.get("/hq/").content.decode()
+    assert 'data-testid="hq-trail"' in html and f"撤回了邀请码 {code.code}" in html
+    assert not oversight.recent_events(other)[0].actor  # the other HQ's own code only
+    assert len(oversight.recent_events(other)) == 1
