@@ -120,5 +120,11 @@ def test_hq_ranks_three_sites_and_opens_one_sites_report(
     page.screenshot(path=str(ARTIFACTS / f"hq-invitations-{viewport_name}.png"), full_page=True)
     withdraw.click()
     expect(page.locator("body")).to_contain_text(f"邀请码 {code} 已撤回")
-    expect(page.locator(f"text={code}")).to_have_count(1)  # in the message only
+    # gone from the open codes; the HQ's trail says who made and withdrew it
+    expect(page.get_by_test_id("open-invitations")).to_have_count(0)
+    trail = page.get_by_test_id("hq-trail")
+    expect(trail).to_contain_text(f"撤回了邀请码 {code}")
+    expect(trail).to_contain_text(f"生成了邀请码 {code}")
+    expect(trail).to_contain_text(hq_group["email"])
+    page.screenshot(path=str(ARTIFACTS / f"hq-trail-{viewport_name}.png"), full_page=True)
     context.close()
