@@ -135,7 +135,9 @@ def main() -> None:
         )
 
         # 89 more days: the night's values copied back, as 90 nights would have left them.
-        latest = list(SiteKpis.objects.all())
+        # (the night's rows only: on --reuse the table already holds the kept run's 90 days)
+        night_day = SiteKpis.objects.order_by("-day").values_list("day", flat=True).first()
+        latest = list(SiteKpis.objects.filter(day=night_day))
         SiteKpis.objects.bulk_create(
             [
                 SiteKpis(
