@@ -211,10 +211,11 @@ class OversightEvent(models.Model):
     convention: written by platform/oversight.py, never edited."""
 
     oversight = models.ForeignKey(Oversight, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    at = models.DateTimeField(default=timezone.now)
     action = models.CharField(max_length=32, choices=OversightAction.choices)
-    # Who did it: an HQ person (kept as text when the account is later removed), a
-    # site's admin (by name and site), or "" for the command line.
+    # Who did it: an HQ person's e-mail (kept as text when the account is later
+    # removed); "" for the command line and for a site joining or leaving (its people
+    # stay with the site).
     actor = models.CharField(max_length=254, blank=True)
     detail = models.JSONField(default=dict, blank=True)
 

@@ -47,13 +47,13 @@ SHARE = "reports.share"
 # --- Setting up (HQ side, command line, demo) -------------------------------------------
 
 
-def _record(oversight: Oversight | int, action: str, *, by=None, **detail) -> None:
+def _record(oversight_id: int, action: str, *, by=None, **detail) -> None:
     """One line of the HQ's own trail; ``by`` is the person (None: the command line)."""
     actor = ""
     if by is not None:
         actor = getattr(by, "email", "") or str(by)
     OversightEvent.objects.create(
-        oversight_id=getattr(oversight, "pk", oversight), action=action, actor=actor, detail=detail
+        oversight_id=oversight_id, action=action, actor=actor, detail=detail
     )
 
 
@@ -75,7 +75,7 @@ def create_account(oversight: Oversight, email: str, password: str) -> Oversight
         user = get_user_model().objects.create_user(username=email, email=email, password=password)
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         account = OversightAccount.objects.create(user=user, oversight=oversight)
-        _record(oversight, OversightAction.ACCOUNT_ADDED, email=email)
+        _record(oversight.pk, OversightAction.ACCOUNT_ADDED, email=email)
         return account
 
 
@@ -96,7 +96,7 @@ def remove_account(email: str) -> OversightAccount:
         account.user.is_active = False
         account.user.save(update_fields=["is_active"])
         account.delete()
-        _record(account.oversight, OversightAction.ACCOUNT_REMOVED, email=email)
+        _record(account.oversight_id, OversightAction.ACCOUNT_REMOVED, email=email)
     log.info("Oversight account %s of oversight %s removed", account.user_id, account.oversight_id)
     return account
 
@@ -115,7 +115,7 @@ def issue_invitation(oversight: Oversight, *, by=None, days: int = INVITATION_DA
         invitation = Invitation.objects.create(
             oversight=oversight, code=code, expires_at=timezone.now() + timedelta(days=days)
         )
-        _record(oversight, OversightAction.INVITATION_ISSUED, by=by, code=code)
+        _record(oversight.pk, OversightAction.INVITATION_ISSUED, by=by, code=code)
     log.info("Invitation issued by oversight %s, valid %s days", oversight.pk, days)
     return invitation
 
@@ -143,7 +143,7 @@ def withdraw_invitation(oversight: Oversight, invitation_id: int, *, by=None) ->
             raise ValidationError(_("This invitation code is no longer open."))
         invitation.expires_at = timezone.now()
         invitation.save(update_fields=["expires_at"])
-        _record(oversight, OversightAction.INVITATION_WITHDRAWN, by=by, code=invitation.code)
+        _record(oversight.pk, OversightAction.INVITATION_WITHDRAWN, by=by, code=invitation.code)
     log.info("Invitation %s withdrawn by oversight %s", invitation.pk, oversight.pk)
     return invitation
 

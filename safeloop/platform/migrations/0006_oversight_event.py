@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             name='OversightEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ('at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('action', models.CharField(choices=[('invitation.issued', 'made invitation code %(code)s'), ('invitation.withdrawn', 'withdrew invitation code %(code)s'), ('account.added', 'added account %(email)s'), ('account.removed', 'removed account %(email)s'), ('site.joined', '%(site)s began sharing its figures'), ('site.left', '%(site)s stopped sharing its figures')], max_length=32)),
                 ('actor', models.CharField(blank=True, max_length=254)),
                 ('detail', models.JSONField(blank=True, default=dict)),
