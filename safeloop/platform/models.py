@@ -231,3 +231,27 @@ class OversightEvent(models.Model):
         return str(OversightAction(self.action).label) % {
             key: self.detail.get(key, "") for key in ("code", "email", "site")
         }
+
+
+class IotDrop(models.Model):
+    """Messages the IoT bridge dropped, counted per enterprise and reason.
+
+    Kept in the public schema: a message for an unknown enterprise has no schema
+    of its own (``schema_name`` is then ""). The bridge adds to ``count`` once per
+    batch; ``last_topic`` and ``last_detail`` say what the latest one was.
+    """
+
+    schema_name = models.CharField(max_length=63, blank=True)
+    reason = models.CharField(max_length=20)
+    count = models.BigIntegerField(default=0)
+    last_at = models.DateTimeField(default=timezone.now)
+    last_topic = models.CharField(max_length=200, blank=True)
+    last_detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["schema_name", "reason"], name="platform_one_drop_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name or '?'}: {self.reason} × {self.count}"

@@ -125,6 +125,7 @@ TENANT_APPS = [
     "safeloop.learning",
     "safeloop.contractors",
     "safeloop.portal",
+    "safeloop.iot_bridge",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -247,6 +248,19 @@ _db.setdefault("OPTIONS", {}).setdefault(
 _db.setdefault("TEST", {})["NAME"] = env_str("SAFELOOP_TEST_DB_NAME") or None
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- IoT: the MQTT broker and the bridge (safeloop/iot_bridge) ------------------
+# mqtt://user:pass@host:1883 or mqtts://… (TLS; SAFELOOP_MQTT_CA names a CA file).
+# Unset: `safeloop run` starts an embedded mosquitto on SAFELOOP_MQTT_PORT whose
+# passwords and ACLs come from the device table.
+MQTT_URL = env_str("MQTT_URL")
+SAFELOOP_MQTT_PORT = env_int("SAFELOOP_MQTT_PORT", 1884)
+SAFELOOP_MQTT_CA = env_str("SAFELOOP_MQTT_CA", "")
+# A reading older than this (or further ahead of our clock than the skew) is dropped.
+SAFELOOP_IOT_MAX_AGE_SECONDS = env_int("SAFELOOP_IOT_MAX_AGE_SECONDS", 6 * 3600)
+SAFELOOP_IOT_MAX_SKEW_SECONDS = env_int("SAFELOOP_IOT_MAX_SKEW_SECONDS", 300)
+# Readings are kept this many days (alarms, their curves' peaks and hazards stay).
+SAFELOOP_IOT_RETENTION_DAYS = env_int("SAFELOOP_IOT_RETENTION_DAYS", 400)
 
 # --- Cache, Redis, Celery -----------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

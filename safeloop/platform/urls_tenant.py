@@ -29,6 +29,7 @@ urlpatterns = [
     # Sharing the KPI aggregates with a group HQ or a district authority.
     path("sharing/", views_oversight.sharing, name="sharing"),
     path("inbox/", include("safeloop.tenants.alerts.urls")),
+    path("iot/", include("safeloop.iot_bridge.urls")),
     path("l/", include("safeloop.learning.urls")),
     path("k/", include("safeloop.contractors.urls")),
     # Contractors' workers at the gate, without an account (safeloop/portal/).

@@ -116,7 +116,24 @@ _CONTRACTORS = {
     Role.CONTRACTOR_WORKER: set(),
     Role.SUPPLIER: set(),
 }
-EXPECTED = {role: EXPECTED[role] | _LEARNING[role] | _CONTRACTORS[role] for role in Role}
+# Sensors and alarms (issue 17): whoever answers an alarm sees the board; the people
+# who run the site acknowledge; the safety department registers devices.
+_ANSWER = {"iot.view", "iot.acknowledge"}
+_IOT = {
+    Role.ADMIN: {"iot.view", "iot.acknowledge", "iot.manage_devices"},
+    Role.SAFETY_MANAGER: {"iot.view", "iot.acknowledge", "iot.manage_devices"},
+    Role.SAFETY_OFFICER: _ANSWER,
+    Role.LEADER_IN_CHARGE: _ANSWER,
+    Role.PRINCIPAL: _ANSWER,
+    Role.WORKSHOP_DIRECTOR: _ANSWER,
+    Role.TEAM_LEADER: _ANSWER,
+    Role.MAINTENANCE: {"iot.view"},
+    Role.OPERATOR: {"iot.view"},
+}
+EXPECTED = {
+    role: EXPECTED[role] | _LEARNING[role] | _CONTRACTORS[role] | _IOT.get(role, set())
+    for role in Role
+}
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -127,7 +144,7 @@ def test_each_role_holds_what_it_held_before_the_apps_declared_their_own(role):
 def test_every_permission_is_declared_by_the_app_it_is_named_after():
     for perm in access.declared_permissions():
         app = perm.value.split(".")[0]
-        app = "facilities" if app == "people" else app
+        app = {"people": "facilities", "iot": "iot_bridge"}.get(app, app)
         assert type(perm).__module__ in (
             f"safeloop.tenants.{app}.permissions",
             f"safeloop.{app}.permissions",

@@ -474,3 +474,22 @@ def test_the_demo_group_ranks_three_different_sites_and_the_authority_grades_the
         assert client.get("/hq/").content.decode().count('data-testid="site-link"') == 3
     banner = demo_banner(demo[0], demo[1], 8000)
     assert f"http://localhost:8000/hq/ {HQ_EMAIL}" in banner
+
+
+def test_three_gas_detectors_with_a_day_of_readings_and_yesterdays_episode(demo, in_demo):
+    from safeloop.iot_bridge.models import Alarm, Device, Reading
+
+    devices = list(Device.objects.order_by("code"))
+    assert [d.code for d in devices] == ["co-w3a1-01", "gd-w3a2-01", "gd-w4a2-01"]
+    for device in devices:
+        readings = Reading.objects.filter(sensor__device=device)
+        assert readings.count() >= 700  # every two minutes for a day
+        assert device.last_seen_at is not None
+    # Yesterday's solvent vapour in the spray booth: up to level 2, acknowledged by
+    # the safety officer, cleared; the hazard it opened is still being worked on.
+    episode = Alarm.objects.select_related("hazard", "acknowledged_by").get()
+    assert episode.device.code == "gd-w4a2-01"
+    assert episode.peak_level == 2 and not episode.is_open
+    assert episode.acknowledged_by.email == "sun@demo.test"
+    assert episode.hazard is not None and episode.hazard.state != "closed"
+    assert episode.hazard.reported_at < timezone.now() - timedelta(hours=19)

@@ -32,6 +32,7 @@ PLATFORM_BASE = {
     "background",
     "gb6441",
     "localdays",
+    "iot_registry",
 }
 
 

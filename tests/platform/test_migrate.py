@@ -52,7 +52,7 @@ def _recorded(schema: str, app: str, name: str) -> bool:
 
 def _lose_newest_risks_migration(schema: str) -> None:
     """The tenant as it was before risks 0002 (and the 0003 to 0005 that follow
-    it): no columns, no record of any."""
+    it, and the IoT app, which depends on 0005): no columns, no record of any."""
 
     def undo() -> None:
         with connection.cursor() as cursor:
@@ -69,6 +69,12 @@ def _lose_newest_risks_migration(schema: str) -> None:
                 "AND name IN ('0002_risksettings_emergency_phone', '0003_basis', "
                 "'0004_accident_edition', '0005_inventories')"
             )
+            iot = ", ".join(
+                f'"{schema}".iot_{table}'
+                for table in ("reading", "alarm", "threshold", "sensor", "device", "responseplan")
+            )
+            cursor.execute(f"DROP TABLE {iot} CASCADE")
+            cursor.execute(f"DELETE FROM \"{schema}\".django_migrations WHERE app = 'iot'")
 
     committed(undo)
 

@@ -84,11 +84,25 @@ def ensure_demo() -> tuple[Enterprise, list[DemoLogin]]:
             scheduling.tick()  # what beat does every 15 minutes: today's windows
             _catch_up_contractors()
             _snapshot_kpis(timezone.now())  # nightly beat's job, in case it did not run
+        _seed_iot(timezone.now())  # a demo seeded before the detectors came gets them too
     from safeloop.platform.demo.group import ensure_demo_group
 
     ensure_demo_group(enterprise, DEMO_PASSWORD)
     logins = [DemoLogin(p[0], ", ".join(p[3]), p[1], p[2]) for p in DEMO_PEOPLE]
     return enterprise, logins
+
+
+def _seed_iot(now) -> None:
+    from safeloop.platform.demo.iot import seed_iot
+    from safeloop.tenants.facilities.models import Person
+
+    people = Person.objects.select_related("user")
+    with transaction.atomic():
+        seed_iot(
+            people.get(employee_no=DEMO_PEOPLE[0][2]).user,
+            people.get(employee_no="S4001").user,
+            now,
+        )
 
 
 def _seed(now) -> None:

@@ -31,6 +31,8 @@ class RobotEvent(models.TextChoices):
     HAZARD_REMINDER = "hazard.reminder", _("Hazard deadline coming up")
     HAZARD_ESCALATION_1 = "hazard.escalation_1", _("Hazard overdue: first escalation")
     HAZARD_ESCALATION_2 = "hazard.escalation_2", _("Hazard overdue: second escalation")
+    IOT_ALARM_LEVEL2 = "iot.alarm_level2", _("Sensor alarm, level 2")
+    IOT_ALARM_LEVEL3 = "iot.alarm_level3", _("Sensor alarm, level 3")
 
 
 # The event of the message "send a test message" posts; it ignores the filter.

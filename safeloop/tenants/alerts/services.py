@@ -122,6 +122,7 @@ def notify(
     *,
     dedupe_key: str,
     robots: bool | Iterable[Robot] = True,
+    channels: Iterable[str] | None = None,
 ) -> list[Notification]:
     """Queue ``message`` for each recipient on their channels and for the robots.
 
@@ -131,7 +132,8 @@ def notify(
 
     Idempotent per ``dedupe_key``: calling it again (a retried task, a second
     beat tick) queues nothing new. Delivery happens after the commit, in Celery,
-    in the schema this is called in.
+    in the schema this is called in. ``channels`` (e.g. only the inbox) replaces
+    each recipient's own choice.
     """
     created: list[Notification] = []
     seen: set[int] = set()
@@ -139,7 +141,7 @@ def notify(
         if user is None or user.pk in seen or not user.is_active:
             continue
         seen.add(user.pk)
-        for channel in channels_for(user):
+        for channel in channels_for(user) if channels is None else channels:
             created += _queue(dict(recipient=user, channel=channel), message, dedupe_key)
     for robot in _robots_for(message, robots):
         created += _queue(dict(robot=robot, channel=robot.kind), message, dedupe_key)

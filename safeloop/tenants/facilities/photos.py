@@ -92,7 +92,7 @@ def _exif_time(image: Image.Image) -> datetime | None:
     return timezone.make_aware(naive, timezone.get_current_timezone())
 
 
-def _font(size: int, text: str = ""):
+def font_for(size: int, text: str = ""):
     candidates = CJK_FONTS + LATIN_FONTS if not text.isascii() else LATIN_FONTS + CJK_FONTS
     for candidate in candidates:
         if Path(candidate).exists():
@@ -194,7 +194,7 @@ def _draw_stamp(image: Image.Image, lines: list[str]) -> None:
     draw = ImageDraw.Draw(image)
     y = image.height - band + 4
     for line in lines:
-        draw.text((8, y), line, fill=(255, 255, 255), font=_font(size, line))
+        draw.text((8, y), line, fill=(255, 255, 255), font=font_for(size, line))
         y += size + 6
 
 

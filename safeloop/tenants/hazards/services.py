@@ -117,9 +117,45 @@ def _filed_with(key: str | None) -> Hazard | None:
     return Hazard.objects.filter(submission_key=key).first() if key else None
 
 
+def report_hazard(*, by, **report) -> Hazard:
+    """Record a report ("3 photos + 1 pick") and route it to whoever fixes it.
+
+    The title is the picked entry's, else the first line of the description;
+    a caller that knows a better short name (a failed check item) passes ``title``.
+    A phone that lost the answer sends the report again with the same
+    ``client_key``: it gets the hazard filed the first time, and nothing is filed
+    or sent twice. The arguments are ``_file_report``'s.
+    """
+    ensure_can(by, HazardPerm.HAZARD_REPORT)
+    return _file_report(by=by, **report)
+
+
+def report_by_system(
+    *,
+    area: Area,
+    title: str,
+    description: str,
+    grade: str,
+    reported_at: datetime | None = None,
+    photos: Sequence = (),
+) -> Hazard:
+    """A hazard nobody reported by hand: a sensor's alarm opened it (its curve is the
+    photo). No reporter; routed, graded and told like any other report (the caller
+    audits why)."""
+    return _file_report(
+        by=None,
+        area=area,
+        photos=photos,
+        title=title,
+        description=description,
+        grade=grade,
+        reported_at=reported_at,
+    )
+
+
 @photo_files_kept_on_success()
 @transaction.atomic
-def report_hazard(
+def _file_report(
     *,
     by,
     area: Area,
@@ -138,16 +174,8 @@ def report_hazard(
     title: str = "",
     client_key: str | None = None,
 ) -> Hazard:
-    """Record a report ("3 photos + 1 pick") and route it to whoever fixes it.
-
-    The title is the picked entry's, else the first line of the description;
-    a caller that knows a better short name (a failed check item) passes ``title``.
-    A phone that lost the answer sends the report again with the same
-    ``client_key``: it gets the hazard filed the first time, and nothing is filed
-    or sent twice.
-    """
-    ensure_can(by, HazardPerm.HAZARD_REPORT)
-    key = submission_key(by, client_key)
+    """Check, store and route a report; ``by`` is None for one a sensor opened."""
+    key = submission_key(by, client_key) if by is not None else None
     if (earlier := _filed_with(key)) is not None:
         return earlier
     description = (description or "").strip()
@@ -212,7 +240,10 @@ def report_hazard(
         raise
     hazard.number = f"H{reported_at:%y%m}-{hazard.pk:05d}"
     hazard.save(update_fields=["number"])
-    who = _("anonymous") if anonymous else (by.get_full_name() or by.email)
+    if by is None:
+        who = _("sensor alarm")
+    else:
+        who = _("anonymous") if anonymous else (by.get_full_name() or by.email)
     for upload in photos:
         _store_photo(hazard, upload, PhotoStage.REPORT, by=by, who=who, latitude=lat, longitude=lng)
     record_event(

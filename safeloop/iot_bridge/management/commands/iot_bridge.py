@@ -1,0 +1,44 @@
+"""``safeloop iot-bridge``: run one MQTT bridge (start several; they share the load)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from django.core.management.base import BaseCommand, CommandError
+
+from safeloop.iot_bridge.bridge import run_bridge
+from safeloop.iot_bridge.broker import mqtt_url
+
+
+class Command(BaseCommand):
+    help = "Subscribe to the devices' topics and store readings, thresholds and alarms."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--client-id",
+            default=os.environ.get("SAFELOOP_BRIDGE_ID")
+            or f"safeloop-bridge-{socket.gethostname()}",
+            help="keep it the same across restarts: the broker keeps this id's queue",
+        )
+        parser.add_argument("--group", default="safeloop", help="the $share group of the bridges")
+        parser.add_argument("--no-share", action="store_true", help="a plain subscription")
+        parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument("--max-wait-ms", type=int, default=20)
+
+    def handle(self, *args, client_id, group, no_share, batch_size, max_wait_ms, **options):
+        url = mqtt_url()
+        if not url:
+            raise CommandError(
+                "No MQTT broker: set MQTT_URL, or run ./dev start, which starts the embedded one."
+            )
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+        run_bridge(
+            url,
+            client_id=client_id,
+            group=group,
+            shared=not no_share,
+            batch_size=batch_size,
+            max_wait=max_wait_ms / 1000,
+        )
