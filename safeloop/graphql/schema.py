@@ -29,6 +29,8 @@ from safeloop.graphql.hygiene import InputHygiene
 from safeloop.graphql.inspections.mutations import InspectionsMutation
 from safeloop.graphql.inspections.mutations_setup import InspectionsSetupMutation
 from safeloop.graphql.inspections.queries import InspectionsQuery
+from safeloop.graphql.iot.mutations import IotMutation
+from safeloop.graphql.iot.queries import IotQuery
 from safeloop.graphql.learning.bank import BankMutation, BankQuery
 from safeloop.graphql.learning.courses import CoursesMutation, CoursesQuery
 from safeloop.graphql.learning.quiz import QuizMutation, QuizQuery
@@ -56,6 +58,7 @@ Query = merge_types(
         BankQuery,
         TrainingQuery,
         ContractorsQuery,
+        IotQuery,
     ),
 )
 Mutation = merge_types(
@@ -74,6 +77,7 @@ Mutation = merge_types(
         BankMutation,
         TrainingMutation,
         ContractorsMutation,
+        IotMutation,
     ),
 )
 

@@ -45,6 +45,7 @@ log = logging.getLogger("safeloop.iot_bridge")
 
 SESSION_EXPIRY_SECONDS = 7 * 24 * 3600  # the broker keeps our queue a week while we are down
 TOPICS = ("safeloop/+/+/up", "safeloop/+/+/status")
+RETIRE_IDLE_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class Bridge:
         shared: bool = True,
         batch_size: int = 1000,
         max_wait: float = 0.02,
+        retire: bool = False,
     ):
         self.address = broker_address(url)
         self.client_id = client_id
@@ -114,6 +116,10 @@ class Bridge:
         self.shared = shared
         self.batch_size = batch_size
         self.max_wait = max_wait
+        # Retiring: take over this id's queued messages, stop receiving new ones (they go
+        # to the group's other members), store the rest, then end the session for good.
+        self.retire = retire
+        self.last_message = time.monotonic()
         self.inbox: queue.SimpleQueue[mqtt.MQTTMessage] = queue.SimpleQueue()
         self.directory = ingest.Directory()
         self.stats = Stats()
@@ -130,7 +136,10 @@ class Bridge:
             log.error("The broker refused the bridge: %s", reason_code)
             return
         prefix = f"$share/{self.group}/" if self.shared else ""
-        client.subscribe([(prefix + topic, SubscribeOptions(qos=1)) for topic in TOPICS])
+        if self.retire:
+            client.unsubscribe([prefix + topic for topic in TOPICS])
+        else:
+            client.subscribe([(prefix + topic, SubscribeOptions(qos=1)) for topic in TOPICS])
         self.connected.set()
         log.info(
             "Bridge %s connected to %s:%s (session present: %s)",
@@ -146,6 +155,7 @@ class Bridge:
             log.warning("Bridge lost the broker (%s); reconnecting", reason_code)
 
     def _on_message(self, client, userdata, message) -> None:
+        self.last_message = time.monotonic()
         self.inbox.put(message)
 
     # --- the writer ------------------------------------------------------------------
@@ -168,6 +178,10 @@ class Bridge:
                 batch = self._take()
                 if batch:
                     self._handle(batch)
+                elif self.retire and self.connected.is_set():
+                    if time.monotonic() - self.last_message > RETIRE_IDLE_SECONDS:
+                        self._end_session()
+                        return
                 if time.monotonic() - last_report > 60:
                     last_report = time.monotonic()
                     self._report()
@@ -176,6 +190,12 @@ class Bridge:
             self.client.disconnect()
             self.client.loop_stop()
             connections.close_all()
+
+    def _end_session(self) -> None:
+        props = Properties(PacketTypes.DISCONNECT)
+        props.SessionExpiryInterval = 0
+        self.client.disconnect(properties=props)
+        log.info("Bridge %s retired: its session is gone", self.client_id)
 
     def _take(self) -> list[mqtt.MQTTMessage]:
         try:

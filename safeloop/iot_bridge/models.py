@@ -8,6 +8,8 @@ last will). ``safeloop.iot_bridge.bridge`` subscribes, checks and stores.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
@@ -198,6 +200,11 @@ class Alarm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} alarm L{self.level} of device {self.device_id}"
+
+    @property
+    def steps(self) -> list[dict]:
+        """The history with its moments as datetimes (for the page's local times)."""
+        return [{**step, "at": datetime.fromisoformat(step["at"])} for step in self.history]
 
     @property
     def is_open(self) -> bool:

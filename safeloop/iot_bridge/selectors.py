@@ -16,12 +16,19 @@ from safeloop.iot_bridge.models import Alarm, Device, Sensor, Threshold
 ONLINE_WITHIN = timedelta(minutes=5)  # no reading and no last will for longer: shown as silent
 # Range name → (span, bucket): about 120–340 points whatever the range.
 RANGES = {
+    "live": (timedelta(minutes=15), timedelta(seconds=5)),
     "hour": (timedelta(hours=1), timedelta(seconds=30)),
     "day": (timedelta(days=1), timedelta(minutes=5)),
     "week": (timedelta(days=7), timedelta(minutes=30)),
 }
 # The colours of the alarm levels (the map's alarm overlay and the board).
 LEVEL_COLOURS = {1: "#f2c200", 2: "#ff7a00", 3: "#d0021b"}
+# A zone with an open alarm on the four-colour map: a colour none of the bands uses.
+ALARM_COLOUR = "#c11574"
+
+
+def has_devices() -> bool:
+    return Device.objects.filter(is_active=True).exists()
 
 
 def devices() -> QuerySet[Device]:
@@ -69,6 +76,8 @@ class Series:
     range: str
     bucket_seconds: int
     points: list[tuple[str, float, float, float]]  # (bucket start, min, mean, max)
+    start: datetime
+    end: datetime
 
 
 def series(sensor: Sensor, range_name: str = "hour", now: datetime | None = None) -> Series:
@@ -90,6 +99,8 @@ def series(sensor: Sensor, range_name: str = "hour", now: datetime | None = None
         sensor=sensor,
         range=range_name if range_name in RANGES else "hour",
         bucket_seconds=int(bucket.total_seconds()),
+        start=now - span,
+        end=now,
         points=[(b.isoformat(), lo, round(mean, 4), hi) for b, lo, mean, hi in rows],
     )
 

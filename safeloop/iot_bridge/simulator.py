@@ -10,12 +10,14 @@ topics); with MQTT_URL it uses that URL's account.
 from __future__ import annotations
 
 import json
+import os
 import random
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import paho.mqtt.client as mqtt
 
@@ -61,7 +63,7 @@ def baseline(sensor: SimulatedSensor, rng: random.Random) -> float:
 
 def connect(url: str, device: SimulatedDevice) -> mqtt.Client:
     address = broker_address(url)
-    client = make_client(address, f"sim-{device.slug}-{device.code}")
+    client = make_client(address, f"sim-{device.slug}-{device.code}-{os.getpid()}")
     client.will_set(device.status_topic, b"offline", qos=1, retain=False)
     client.connect(address.host, address.port, keepalive=15)
     client.loop_start()
@@ -79,6 +81,35 @@ def body(values: dict[str, float], at: datetime | None = None) -> bytes:
     return json.dumps({"ts": moment, "values": values}).encode()
 
 
+class LeakLocks:
+    """On one machine (``./dev start``'s detectors and a ``--leak`` run beside them), the
+    baseline skips a device while another simulator plays its leak: one device, one curve."""
+
+    FRESH_SECONDS = 30
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def _path(self, device: SimulatedDevice) -> Path | None:
+        return self.folder / f"leak-{device.slug}-{device.code}" if self.folder else None
+
+    def hold(self, device: SimulatedDevice) -> None:
+        if (path := self._path(device)) is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch()
+
+    def release(self, device: SimulatedDevice) -> None:
+        if (path := self._path(device)) is not None:
+            path.unlink(missing_ok=True)
+
+    def held_elsewhere(self, device: SimulatedDevice) -> bool:
+        path = self._path(device)
+        try:
+            return path is not None and time.time() - path.stat().st_mtime < self.FRESH_SECONDS
+        except FileNotFoundError:
+            return False
+
+
 def run(
     url: str,
     devices: Sequence[SimulatedDevice],
@@ -89,6 +120,7 @@ def run(
     duration: float | None = None,
     stop: threading.Event | None = None,
     seed: int = 17,
+    locks: LeakLocks | None = None,
 ) -> int:
     """Publish until ``duration`` is over or ``stop`` is set; the number of readings sent."""
     rng = random.Random(seed)
@@ -99,11 +131,16 @@ def run(
         for d in devices
         if d.code == leak
     }
+    locks = locks or LeakLocks(None)
     sent = 0
     started = time.monotonic()
     try:
         while not stop.is_set() and (duration is None or time.monotonic() - started < duration):
             for device in devices:
+                if device.code in curves:
+                    locks.hold(device)
+                elif locks.held_elsewhere(device):
+                    continue
                 values = {}
                 for sensor in device.sensors:
                     curve = curves.get(device.code, {}).get(sensor.metric)
@@ -113,7 +150,16 @@ def run(
                 sent += 1
             stop.wait(interval)
     finally:
+        for device in devices:
+            if device.code in curves:
+                locks.release(device)
         for client in clients.values():
             client.disconnect()  # a clean goodbye: no last will, the device just stops
+        deadline = time.monotonic() + 3
+        # The DISCONNECT must reach the broker before the network threads stop, or the
+        # broker sees a dropped connection and publishes the last will ("offline").
+        while any(c.is_connected() for c in clients.values()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        for client in clients.values():
             client.loop_stop()
     return sent

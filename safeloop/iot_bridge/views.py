@@ -119,6 +119,8 @@ def sensor_series(request: HttpRequest, pk: int) -> JsonResponse:
             "unit": sensor.unit,
             "range": data.range,
             "bucketSeconds": data.bucket_seconds,
+            "start": data.start.isoformat(),
+            "end": data.end.isoformat(),
             "points": data.points,
             "thresholds": [
                 {

@@ -26,6 +26,17 @@ def enterprise_for(slug: str) -> Enterprise | None:
     return enterprise
 
 
+def current_slug() -> str:
+    """The slug of the enterprise whose schema the connection is in (a schema_context
+    has no Enterprise object, only its schema name)."""
+    slug = getattr(connection.tenant, "slug", None)
+    if slug:
+        return slug
+    schema = connection.schema_name
+    with schema_context(get_public_schema_name()):
+        return Enterprise.objects.values_list("slug", flat=True).get(schema_name=schema)
+
+
 def enterprises() -> list[Enterprise]:
     with schema_context(get_public_schema_name()):
         return list(Enterprise.objects.exclude(schema_name=get_public_schema_name()))

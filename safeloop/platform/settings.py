@@ -363,6 +363,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=20),
         "args": ["safeloop.tenants.reports.tasks.snapshot_kpis"],
     },
+    # Sensors: readings past the retention deleted, silent devices taken as offline.
+    "iot-housekeeping": {
+        "task": "safeloop.platform.tasks.fan_out_to_tenants",
+        "schedule": env_int("SAFELOOP_IOT_CHORES_SECONDS", 5 * 60),
+        "args": ["safeloop.iot_bridge.tasks.iot_housekeeping"],
+    },
     # The monthly closed-loop health report of last month, e-mailed, on the 1st.
     "monthly-report": {
         "task": "safeloop.platform.tasks.fan_out_to_tenants",

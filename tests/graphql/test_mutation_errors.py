@@ -153,6 +153,9 @@ CASES = {
     "gateCheck": _refused(token="forged"),
     "submitSupplierReport": _refused(),
     "reviewSupplierReport": _not_found("id", "SupplierReport", accept=True),
+    "acknowledgeIotAlarm": _not_found("id", "IotAlarm"),
+    "registerIotDevice": _not_found("area", "Area", code="qc-x", name="测试检测仪", kind="GAS"),
+    "setIotThreshold": _not_found("sensor", "IotSensor", level=1, limit=0.5),
 }
 
 

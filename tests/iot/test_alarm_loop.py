@@ -35,7 +35,7 @@ def test_the_leak_curve_raises_one_episode_through_three_levels_and_clears(feed,
         "qian@acme.test",
     }
     assert {n.channel for n in level1} == {"inbox"}
-    assert "呼吸器" in level1[0].body or "respirator" in level1[0].body
+    assert "防毒面具" in level1[0].body  # the guidance: respirator, check for the leak
     # Level 2: the emergency group; level 3: the leaders. Each once.
     assert {"sun@acme.test", "liu@acme.test"} <= {
         n.recipient.email for n in notices(2) if n.recipient

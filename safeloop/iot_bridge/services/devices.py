@@ -17,12 +17,13 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from safeloop.access import ensure_can
 from safeloop.iot_bridge.models import Device, Direction, Sensor, Threshold
 from safeloop.iot_bridge.permissions import IotPerm
+from safeloop.platform import iot_registry
 from safeloop.platform.errors import field_error
 from safeloop.tenants.audit.services import record_event
 
@@ -34,6 +35,56 @@ class DeviceErrorCode:
     INVALID = "invalid"
     DUPLICATE = "duplicate"
     LEVELS = "levels"
+    REQUIRED = "required"
+    TOO_LONG = "too_long"
+
+
+METRIC_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+
+
+def _text(value: str, model: type, name: str, *, field: str, required: bool = False) -> str:
+    """``value`` stripped, checked against its column (the database would refuse a long
+    one with an error naming nothing the person typed)."""
+    value = (value or "").strip()
+    if required and not value:
+        raise field_error(field, _("This field is required."), DeviceErrorCode.REQUIRED)
+    limit = model._meta.get_field(name).max_length
+    if len(value) > limit:
+        raise field_error(
+            field, _("At most %(n)d characters.") % {"n": limit}, DeviceErrorCode.TOO_LONG
+        )
+    return value
+
+
+def _checked_sensors(sensors: Iterable[SensorSpec]) -> list[SensorSpec]:
+    """Each sensor with its own well-formed metric, a unit and a range the right way up."""
+    seen: set[str] = set()
+    checked = []
+    for spec in sensors:
+        if not METRIC_PATTERN.match(spec.metric or "") or spec.metric in seen:
+            raise field_error(
+                "sensors",
+                _("Each sensor needs its own metric: letters, digits, - or _, up to 40."),
+                DeviceErrorCode.INVALID,
+            )
+        if not spec.range_min < spec.range_max:
+            raise field_error(
+                "sensors",
+                _("A sensor's lowest value must be below its highest."),
+                DeviceErrorCode.INVALID,
+            )
+        seen.add(spec.metric)
+        checked.append(
+            SensorSpec(
+                metric=spec.metric,
+                unit=_text(spec.unit, Sensor, "unit", field="sensors", required=True),
+                range_min=spec.range_min,
+                range_max=spec.range_max,
+                label=_text(spec.label, Sensor, "label", field="sensors"),
+                high=spec.high,
+            )
+        )
+    return checked
 
 
 def mosquitto_hash(password: str, *, salt: bytes | None = None) -> str:
@@ -111,6 +162,9 @@ def register_device(
             ),
             DeviceErrorCode.INVALID,
         )
+    name = _text(name, Device, "name", field="name", required=True)
+    model = _text(model, Device, "model", field="model")
+    sensors = _checked_sensors(sensors)
     if Device.objects.filter(code=code).exists():
         raise field_error("code", _("A device with this code exists."), DeviceErrorCode.DUPLICATE)
     if risk_point is not None and risk_point.area_id != area.pk:
@@ -151,7 +205,7 @@ def reset_credentials(device: Device, *, by) -> Credentials:
     device.mqtt_password_hash = mosquitto_hash(password)
     device.save(update_fields=["mqtt_password_hash"])
     record_event(device, "iot.device_credentials_reset", by=by)
-    slug = connection.tenant.slug
+    slug = iot_registry.current_slug()
     return Credentials(
         username=mqtt_username(slug, device.code),
         password=password,

@@ -37,6 +37,9 @@ from safeloop.web.forms import ShellForm, apply_service_error
 from safeloop.web.guards import guarded
 
 REFRESH_SECONDS = 60
+# With sensors on site the map follows their alarms: a zone turns to the alarm colour
+# within seconds of the alarm (the payload is a few small queries).
+ALARM_REFRESH_SECONDS = 3
 
 
 class SitePlanForm(ShellForm):
@@ -66,10 +69,15 @@ def map_payload(plan: SitePlan | None) -> dict[str, Any]:
     """The map as JSON: the plan and each zone with its colour, counts and link."""
     if plan is None:
         return {"plan": None, "zones": []}
+    from safeloop.iot_bridge.selectors import ALARM_COLOUR, alarm_areas
+
     register = reverse("risks:register")
+    alarms = alarm_areas()
     zones = []
     for view in map_zones(plan):
         row = view.as_dict()
+        row["alarm"] = alarms.get(view.zone.area_id, 0)
+        row["alarmColour"] = ALARM_COLOUR if row["alarm"] else None
         row["label"] = mapping.label_point(view.zone.polygon)
         row["url"] = f"{register}?area={view.zone.area_id}"
         zones.append(row)
@@ -141,6 +149,8 @@ def json_guarded(perm: Permission) -> Callable:
 @require_GET
 @guarded(RiskPerm.RISKS_VIEW)
 def risk_map(request: HttpRequest) -> HttpResponse:
+    from safeloop.iot_bridge.selectors import ALARM_COLOUR, has_devices
+
     payload = map_payload(current_site_plan())
     zones = [_template_zone(row) for row in payload["zones"]]
     return render(
@@ -151,7 +161,8 @@ def risk_map(request: HttpRequest) -> HttpResponse:
             "zones": zones,
             "legend": _legend(),
             "unassessed_colour": UNASSESSED_COLOUR,
-            "refresh_seconds": REFRESH_SECONDS,
+            "refresh_seconds": ALARM_REFRESH_SECONDS if has_devices() else REFRESH_SECONDS,
+            "alarm_colour": ALARM_COLOUR,
             "can_manage": can(request.user, RiskPerm.RISKS_MANAGE),
         },
     )

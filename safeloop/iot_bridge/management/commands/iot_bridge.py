@@ -26,8 +26,13 @@ class Command(BaseCommand):
         parser.add_argument("--no-share", action="store_true", help="a plain subscription")
         parser.add_argument("--batch-size", type=int, default=1000)
         parser.add_argument("--max-wait-ms", type=int, default=20)
+        parser.add_argument(
+            "--retire",
+            action="store_true",
+            help="for good: store this id's queued messages, end its session, exit",
+        )
 
-    def handle(self, *args, client_id, group, no_share, batch_size, max_wait_ms, **options):
+    def handle(self, *args, client_id, group, no_share, batch_size, max_wait_ms, retire, **options):
         url = mqtt_url()
         if not url:
             raise CommandError(
@@ -41,4 +46,5 @@ class Command(BaseCommand):
             shared=not no_share,
             batch_size=batch_size,
             max_wait=max_wait_ms / 1000,
+            retire=retire,
         )

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
 from safeloop.iot_bridge import simulator
-from safeloop.iot_bridge.broker import SIMULATOR_USER, EmbeddedBroker
+from safeloop.iot_bridge.broker import BROKER_DIR, SIMULATOR_USER, EmbeddedBroker
 from safeloop.iot_bridge.models import Device
 from safeloop.platform.iot_registry import enterprise_for
 
@@ -81,6 +81,7 @@ class Command(BaseCommand):
                 leak=leak,
                 leak_steps=leak_steps,
                 duration=duration,
+                locks=simulator.LeakLocks(BROKER_DIR),
             )
         except KeyboardInterrupt:
             return

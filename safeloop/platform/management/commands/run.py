@@ -42,8 +42,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--web-workers", type=int, default=2)
         parser.add_argument("--no-celery", action="store_true", help="web server only")
+        parser.add_argument(
+            "--no-iot",
+            action="store_true",
+            help="no MQTT broker, bridge or simulated detectors",
+        )
 
-    def handle(self, *args, port, bind, web_workers, no_celery, **options):
+    def handle(self, *args, port, bind, web_workers, no_celery, no_iot, **options):
         running = read_pid_file()
         if running and embedded.process_alive(running["pid"]):
             raise CommandError(
@@ -71,7 +76,9 @@ class Command(BaseCommand):
                 "DJANGO_SETTINGS_MODULE": "safeloop.platform.settings",
             }
             embedded.LOG_DIR.mkdir(parents=True, exist_ok=True)
-            for name, command in self._commands(bind, port, web_workers, no_celery).items():
+            self.broker = None
+            iot = not no_iot and self._start_broker(processes)
+            for name, command in self._commands(bind, port, web_workers, no_celery, iot).items():
                 processes[name] = self._start(name, command, env)
                 write_pid_file(os.getpid(), {n: proc.pid for n, proc in processes.items()})
             self._wait_until_up(bind, port, processes["web"])
@@ -83,13 +90,39 @@ class Command(BaseCommand):
             pass
         finally:
             self._stop(processes)
+            if getattr(self, "broker", None) is not None:
+                self.broker.stop()
             PID_FILE.unlink(missing_ok=True)
             connections.close_all()
             if not os.environ.get("DATABASE_URL"):
                 self.stdout.write(embedded.stop_embedded_database())
             self.stdout.write("SafeLoop stopped.")
 
-    def _commands(self, bind, port, web_workers, no_celery) -> dict[str, list[str]]:
+    def _start_broker(self, processes: dict[str, subprocess.Popen]) -> bool:
+        """The embedded mosquitto when no MQTT_URL is set; whether IoT runs at all."""
+        if settings.MQTT_URL:
+            return True
+        from safeloop.iot_bridge.broker import EmbeddedBroker, mosquitto_binary
+
+        if mosquitto_binary() is None:
+            self.stderr.write(
+                "No MQTT_URL and no mosquitto here: sensors are off. Install the Debian "
+                "package mosquitto (infra/system-deps.sh does) or set MQTT_URL."
+            )
+            return False
+        self.broker = EmbeddedBroker()
+        if not _port_free(self.broker.port):
+            self.stderr.write(
+                f"Port {self.broker.port} (the embedded MQTT broker's) is taken: sensors are "
+                "off. Set SAFELOOP_MQTT_PORT to a free port, or MQTT_URL."
+            )
+            self.broker = None
+            return False
+        log = (embedded.LOG_DIR / "mqtt.log").open("a")
+        processes["mqtt"] = self.broker.start(log)
+        return True
+
+    def _commands(self, bind, port, web_workers, no_celery, iot=False) -> dict[str, list[str]]:
         bin_dir = os.path.dirname(sys.executable)
         commands = {
             "web": [
@@ -131,6 +164,11 @@ class Command(BaseCommand):
                 "--scheduler",
                 "django_celery_beat.schedulers:DatabaseScheduler",
             ]
+        if iot:
+            safeloop = os.path.join(bin_dir, "safeloop")
+            commands["bridge"] = [safeloop, "iot-bridge", "--client-id", "safeloop-bridge-local"]
+            # The demo's detectors keep publishing, so its board and curves are live.
+            commands["detectors"] = [safeloop, "iot-simulate", "--enterprise", "demo"]
         return commands
 
     def _start(self, name: str, command: list[str], env: dict) -> subprocess.Popen:
@@ -167,9 +205,16 @@ class Command(BaseCommand):
             if os.environ.get("DATABASE_URL")
             else f"embedded PostgreSQL, data in {embedded.PGDATA}"
         )
+        mqtt = (
+            "MQTT_URL"
+            if settings.MQTT_URL
+            else f"embedded mosquitto on 127.0.0.1:{self.broker.port}"
+            if getattr(self, "broker", None) is not None
+            else "off"
+        )
         return (
             f"{reach}\n"
-            f"  Database: {database}; {broker}.\n"
+            f"  Database: {database}; {broker}; sensors (MQTT): {mqtt}.\n"
             f"  Logs: {logs}\n"
             "  Stop: Ctrl-C here, or ./dev stop from another terminal.\n"
         )
@@ -200,7 +245,15 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
 
     def _supervise(self, processes: dict[str, subprocess.Popen]) -> None:
+        ticks = 0
         while True:
+            ticks += 1
+            if getattr(self, "broker", None) is not None and ticks % 5 == 0:
+                # A device registered since: its password and topics reach the broker.
+                try:
+                    self.broker.refresh()
+                except Exception as exc:  # noqa: BLE001 — the database is away a moment
+                    self.stderr.write(f"Could not refresh the MQTT broker's accounts: {exc}")
             for name, proc in processes.items():
                 if proc.poll() is not None:
                     self.stderr.write(
@@ -224,6 +277,13 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def _port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
 def log_path(name: str) -> Path:

@@ -2,7 +2,7 @@
    seconds (/iot/live/, server-rendered HTML) so a new alarm shows without a reload;
    each [data-iot-chart] draws its sensor's curve (ECharts, buckets the server
    computed: min-max band and mean) with the threshold lines, refreshed live on the
-   "last hour" range. No inline script (CSP). */
+   15-minute and last-hour ranges. No inline script (CSP). */
 (function () {
   "use strict";
 
@@ -30,6 +30,12 @@
     });
   }
 
+  function nice(v) {
+    if (!(v > 0)) return 1;
+    var step = Math.pow(10, Math.floor(Math.log10(v)));
+    return Math.ceil(v / step * 2) / 2 * step;
+  }
+
   function chartOption(el, d) {
     var unit = d.unit || el.getAttribute("data-unit") || "";
     var times = d.points.map(function (p) { return p[0]; });
@@ -49,8 +55,12 @@
         trigger: "axis",
         valueFormatter: function (v) { return v == null ? "—" : (+v).toFixed(2) + " " + unit; },
       },
-      xAxis: { type: "time", boundaryGap: false },
-      yAxis: { type: "value", name: unit, scale: true, max: function (v) { return Math.max(v.max, limitMax) * 1.1; } },
+      xAxis: { type: "time", boundaryGap: false, min: d.start, max: d.end },
+      yAxis: {
+        type: "value", name: unit, min: 0,
+        max: function (v) { return nice(Math.max(v.max, limitMax) * 1.1); },
+        axisLabel: { formatter: function (v) { return +v.toPrecision(3); } },
+      },
       series: [
         { name: "min", type: "line", data: d.points.map(function (p, i) { return [times[i], p[1]]; }),
           lineStyle: { opacity: 0 }, symbol: "none", stack: "band" },
@@ -58,7 +68,7 @@
           lineStyle: { opacity: 0 }, symbol: "none", stack: "band", areaStyle: { color: "rgba(11,59,91,0.15)" },
           tooltip: { show: false } },
         { name: "mean", type: "line", data: d.points.map(function (p, i) { return [times[i], p[2]]; }),
-          symbol: "none", lineStyle: { width: 2, color: "#0b3b5b" }, itemStyle: { color: "#0b3b5b" },
+          symbol: d.points.length < 40 ? "circle" : "none", symbolSize: 7, lineStyle: { width: 2, color: "#0b3b5b" }, itemStyle: { color: "#0b3b5b" },
           markLine: { symbol: "none", silent: true, data: lines } },
       ],
     };
@@ -67,7 +77,7 @@
   function startChart(el) {
     if (!window.echarts) return;
     var chart = window.echarts.init(el, null, { locale: el.getAttribute("data-locale") || "ZH" });
-    var range = "hour";
+    var range = el.getAttribute("data-range") || "hour";
     var box = el.closest(".iot-chart-box");
     function load() {
       var url = el.getAttribute("data-src") + "?range=" + range;
@@ -93,7 +103,7 @@
     }
     load();
     every(parseInt(el.getAttribute("data-refresh"), 10) || 3, function () {
-      return range === "hour" ? load() : null;
+      return range === "hour" || range === "live" ? load() : null;
     });
     window.addEventListener("resize", function () { chart.resize(); });
   }

@@ -1,5 +1,6 @@
 /* The four-colour map: the server renders it; this re-reads /r/map/data.json every
-   minute (and when the tab comes back, or on a "safeloop:map-refresh" event) so a
+   minute (every few seconds when sensors are on site: a zone with an open alarm
+   turns to the alarm colour) (and when the tab comes back, or on a "safeloop:map-refresh" event) so a
    re-assessment recolours the zones without a reload. A new plan or a zone added or
    removed reloads the page instead. Also: a zoom toggle for phones. */
 (function () {
@@ -43,7 +44,8 @@
     data.zones.forEach(function (zone) {
       var id = '[data-zone-id="' + zone.id + '"]';
       var polygon = map.querySelector("polygon" + id);
-      polygon.setAttribute("fill", zone.colour);
+      polygon.setAttribute("fill", zone.alarm ? zone.alarmColour : zone.colour);
+      polygon.setAttribute("data-alarm", String(zone.alarm || 0));
       polygon.setAttribute("data-band", zone.band);
       polygon.setAttribute("points", points(zone.polygon));
       var label = map.querySelector(".rmap-label" + id);
