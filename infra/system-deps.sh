@@ -13,6 +13,7 @@ zbar-tools              zbarimg                                          QR labe
 poppler-utils           pdftoppm                                         PDFs are rasterised and read (pdftoppm, pdftotext)
 fonts-dejavu-core       /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf  Latin text stamped on photos
 fonts-wqy-microhei      /usr/share/fonts/truetype/wqy/wqy-microhei.ttc   Chinese text on photos, labels and cards
+mosquitto               /usr/sbin/mosquitto                              the MQTT broker ./dev start embeds and the IoT tests run
 "
 
 present() {
