@@ -22,6 +22,7 @@ OK = {
     "wecom": {"errcode": 0, "errmsg": "ok"},
     "dingtalk": {"errcode": 0, "errmsg": "ok"},
     "feishu": {"code": 0, "msg": "success", "data": {}},
+    "webhook": {"ok": True},
 }
 DINGTALK_BAD_SIGN = {"errcode": 310000, "errmsg": "sign not match"}
 FEISHU_BAD_SIGN = {
@@ -39,6 +40,11 @@ class Hit:
     body: dict
     answer: dict = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    raw_body: bytes = b""
+
+    def header(self, name: str) -> str:
+        """A request header by name, whatever its case (urllib sends "X-safeloop-signature")."""
+        return next((v for k, v in self.headers.items() if k.lower() == name.lower()), "")
 
 
 def dingtalk_expected_sign(secret: str, timestamp_ms: str) -> str:
@@ -53,6 +59,18 @@ def feishu_expected_sign(secret: str, timestamp_s: str) -> str:
     """Feishu: HMAC-SHA256 keyed with "{timestamp}\\n{secret}" over an empty message, base64."""
     digest = hmac.new(f"{timestamp_s}\n{secret}".encode(), b"", hashlib.sha256).digest()
     return base64.b64encode(digest).decode()
+
+
+def webhook_signed(secret: str, hit: Hit) -> bool:
+    """SafeLoop's own webhook: "t=<unix>,v1=<hex HMAC-SHA256 of '<t>.<raw body>'>", fresh."""
+    parts = dict(p.split("=", 1) for p in hit.header("X-SafeLoop-Signature").split(",") if "=" in p)
+    timestamp = parts.get("t", "")
+    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > 300:
+        return False
+    expected = hmac.new(
+        secret.encode(), f"{timestamp}.".encode() + hit.raw_body, hashlib.sha256
+    ).hexdigest()
+    return hmac.compare_digest(expected, parts.get("v1", ""))
 
 
 class RobotServer:
@@ -115,7 +133,9 @@ class RobotServer:
             return failures.pop(0)
         vendor = hit.path.split("/")[1]
         hit.answer = self._vendor_answer(vendor, hit)
-        return 200, json.dumps(hit.answer).encode()
+        # A webhook answers with its HTTP status; the chat vendors with a code in a 200.
+        status = 401 if vendor == "webhook" and not hit.answer.get("ok") else 200
+        return status, json.dumps(hit.answer).encode()
 
     def _vendor_answer(self, vendor: str, hit: Hit) -> dict:
         secret = self.secrets.get(hit.path)
@@ -131,6 +151,8 @@ class RobotServer:
             fresh = timestamp.isdigit() and abs(time.time() - int(timestamp)) < ONE_HOUR
             if not fresh or hit.body.get("sign") != feishu_expected_sign(secret, timestamp):
                 return FEISHU_BAD_SIGN
+        if vendor == "webhook" and secret and not webhook_signed(secret, hit):
+            return {"ok": False, "error": "bad signature"}
         return OK[vendor]
 
 
@@ -149,6 +171,7 @@ class _Handler(BaseHTTPRequestHandler):
             query=dict(parse_qsl(parts.query)),
             body=body,
             headers=dict(self.headers.items()),
+            raw_body=raw,
         )
         status, payload = self.server.robot_server.answer(hit)  # type: ignore[attr-defined]
         self.send_response(status)

@@ -122,3 +122,23 @@ def test_acknowledging_is_for_the_people_on_duty_and_happens_once(feed, detector
     with pytest.raises(ValidationError) as refused:
         acknowledge(alarm, by=li)
     assert refused.value.error_dict["alarm"][0].code == "already"
+
+
+def test_an_alarm_left_untold_by_a_crash_is_told_by_beats_chores(feed, detector, monkeypatch):
+    from safeloop.iot_bridge.services import alarms
+    from safeloop.iot_bridge.services.housekeeping import respond_pending
+
+    def crash(alarm_id):
+        raise RuntimeError("the bridge died after the commit")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(alarms, "respond", crash)
+        feed.curve("gd-101", [1.5, 3.5])  # stored; nobody told, no hazard
+    alarm = Alarm.objects.get(device=detector)
+    assert alarm.notified_levels == [] and alarm.hazard is None
+    assert Reading.objects.filter(sensor__device=detector).count() == 2
+
+    assert respond_pending() == 1
+    alarm.refresh_from_db()
+    assert alarm.notified_levels == [1, 2, 3] and alarm.hazard is not None
+    assert notices(3) and respond_pending() == 0  # once

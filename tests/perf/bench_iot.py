@@ -158,10 +158,9 @@ def main() -> None:
         broker_files,
         device_accounts,
     )
-    from safeloop.iot_bridge.models import Alarm, Reading
+    from safeloop.iot_bridge.models import Reading
     from safeloop.iot_bridge.services.devices import SensorSpec, register_device
     from safeloop.platform.services import SignupData, migrate_all, provision_enterprise
-    from safeloop.tenants.alerts.models import Notification
     from safeloop.tenants.facilities.models import Area
     from tests.support import mqtt as support
 
@@ -249,8 +248,43 @@ def main() -> None:
         index = int(args.rate * args.seconds / len(codes)) + 10
 
         # 2. Latency under background load ---------------------------------------
-        import paho.mqtt.client as mqtt
+        # A watcher on a connection of its own sees each alarm row and its first notice
+        # the moment they are committed (polled every 5 ms): what the board would see.
+        import threading
 
+        import paho.mqtt.client as mqtt
+        import psycopg
+
+        schema = enterprise.schema_name
+        seen_alarm: dict[int, tuple[str, str, float]] = {}
+        seen_notice: dict[int, float] = {}
+        watching = threading.Event()
+        watching.set()
+
+        def watch() -> None:
+            with psycopg.connect(url, autocommit=True) as conn:
+                last_alarm = last_notice = 0
+                while watching.is_set():
+                    now_wall = time.time()
+                    for pk, code, raised in conn.execute(
+                        f'SELECT a.id, d.code, a.raised_at FROM "{schema}".iot_alarm a '
+                        f'JOIN "{schema}".iot_device d ON d.id = a.device_id WHERE a.id > %s',
+                        [last_alarm],
+                    ):
+                        seen_alarm[pk] = (code, raised.isoformat(), now_wall)
+                        last_alarm = max(last_alarm, pk)
+                    for pk, key in conn.execute(
+                        f'SELECT id, dedupe_key FROM "{schema}".alerts_notification '
+                        "WHERE id > %s AND dedupe_key LIKE 'iot.alarm:%%'",
+                        [last_notice],
+                    ):
+                        alarm_pk = int(key.split(":")[1])
+                        seen_notice.setdefault(alarm_pk, now_wall)
+                        last_notice = max(last_notice, pk)
+                    time.sleep(0.005)
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
         pub = mqtt.Client(
             callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
             client_id="bench-alarms",
@@ -260,8 +294,9 @@ def main() -> None:
         pub.connect("127.0.0.1", broker.port)
         pub.loop_start()
         background_rate = min(args.rate / 2, 2000)
+        background_seconds = args.alarms * 0.25 + 5
         procs, queue = _publish(
-            broker.port, slug, codes, background_rate, args.alarms * 0.25 + 5, index, tag="bg"
+            broker.port, slug, codes, background_rate, background_seconds, index, tag="bg"
         )
         published: dict[tuple[str, str], float] = {}
         time.sleep(2)
@@ -289,36 +324,27 @@ def main() -> None:
             time.sleep(0.15)
         _collect(procs, queue)
         time.sleep(3)
-        with tenant_context(enterprise):
-            alarm_rows = list(
-                Alarm.objects.filter(device__code__in=alarm_codes).values_list(
-                    "pk", "device__code", "raised_at", "created_at"
-                )
-            )
-            firsts = {}
-            for key, created in Notification.objects.filter(
-                dedupe_key__startswith="iot.alarm:"
-            ).values_list("dedupe_key", "created_at"):
-                pk = int(key.split(":")[1])
-                firsts[pk] = min(created, firsts.get(pk, created))
+        watching.clear()
+        watcher.join(timeout=5)
         to_alarm, to_notice = [], []
-        for pk, code, raised_at, created_at in alarm_rows:
-            sent_at = published.get((code, raised_at.isoformat()))
+        for pk, (code, raised, seen_at) in seen_alarm.items():
+            sent_at = published.get((code, raised))
             if sent_at is None:
                 continue
-            to_alarm.append((created_at.timestamp() - sent_at) * 1000)
-            if pk in firsts:
-                to_notice.append((firsts[pk].timestamp() - sent_at) * 1000)
+            to_alarm.append((seen_at - sent_at) * 1000)
+            if pk in seen_notice:
+                to_notice.append((seen_notice[pk] - sent_at) * 1000)
         print(
-            f"2. published → alarm row: n={len(to_alarm)} of {args.alarms}, "
+            f"2. published → alarm row committed: n={len(to_alarm)} of {args.alarms}, "
             f"p50 {statistics.median(to_alarm):.0f} ms, p99 {percentile(to_alarm, 99):.0f} ms "
-            f"(target p99 ≤ 100 ms); → first notification row: "
+            f"(target p99 ≤ 100 ms); → first notification row: n={len(to_notice)}, "
             f"p50 {statistics.median(to_notice):.0f} ms, p99 {percentile(to_notice, 99):.0f} ms "
-            f"(background {background_rate:.0f} readings/s)"
+            f"(background {background_rate:.0f} readings/s; each episode reaches level 3: "
+            f"notices of three levels and a hazard with its curve picture)"
         )
         pub.disconnect()
         pub.loop_stop()
-        index += int(background_rate * (args.alarms * 0.25 + 5) / len(codes)) + 10
+        index += int(background_rate * background_seconds / len(codes)) + 10
 
         # 3. The bridge killed and restarted under load ------------------------------
         before = stored()

@@ -14,6 +14,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -155,12 +156,22 @@ def wait_connected(proc: subprocess.Popen, timeout: float = 60) -> None:
 class Device:
     """A device publishing as devices do: its own account, QoS 1, MQTT 5."""
 
-    def __init__(self, port: int, username: str, password: str, client_id: str | None = None):
+    def __init__(
+        self,
+        port: int,
+        username: str,
+        password: str,
+        client_id: str | None = None,
+        *,
+        ca: str | None = None,
+    ):
         self.client = mqtt.Client(
             callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
             client_id=client_id or username,
             protocol=mqtt.MQTTv5,
         )
+        if ca:  # a TLS listener: check its certificate against this CA
+            self.client.tls_set(ca_certs=ca, cert_reqs=ssl.CERT_REQUIRED)
         self.client.username_pw_set(username, password)
         self.refused: list[int] = []
         self.client.on_publish = self._on_publish

@@ -111,8 +111,13 @@ def follow(
     after: State,
     value: float,
     ts: datetime,
+    to_respond: set[int],
 ) -> tuple[Alarm | None, int]:
-    """Move a sensor's episode along after one reading: (the open alarm, 1 if it changed)."""
+    """Move a sensor's episode along after one reading: (the open alarm, 1 if it changed).
+
+    An alarm raised or gone up is added to ``to_respond``: its notices and hazard are
+    made by ``respond`` after the readings' transaction has committed, so the alarm is on
+    the board at once and a slow notice never holds a batch of readings."""
     if alarm is None:
         if after.level == 0:
             return None, 0
@@ -129,7 +134,7 @@ def follow(
             history=[_moment(ts, after.level, value)],
         )
         record_event(alarm, "iot.alarm_raised", by=None, level=after.level, value=value)
-        _respond(alarm)
+        to_respond.add(alarm.pk)
         return alarm, 1
     alarm.last_value = value
     worse = (
@@ -156,21 +161,41 @@ def follow(
     alarm.save(update_fields=[*fields, "level", "peak_level", "history"])
     record_event(alarm, "iot.alarm_level", by=None, level=after.level, value=value)
     if rose:
-        _respond(alarm)
+        to_respond.add(alarm.pk)
     return alarm, 1
 
 
+def needs_response(alarm: Alarm) -> bool:
+    told = max(alarm.notified_levels, default=0)
+    return alarm.peak_level > told or (
+        alarm.peak_level >= HAZARD_FROM_LEVEL and alarm.hazard_id is None
+    )
+
+
+@transaction.atomic
+def respond(alarm_id: int) -> bool:
+    """Tell each level the episode reached its people, once, and open the hazard at level 2.
+
+    Idempotent: what was told is on the alarm (``notified_levels``, ``hazard``), under a
+    row lock; a level reached and left before this ran is still told. The bridge calls it
+    after each commit; beat's chores call it for any alarm a crash left untold."""
+    alarm = Alarm.objects.select_for_update().get(pk=alarm_id)
+    if alarm.kind != AlarmKind.THRESHOLD or not needs_response(alarm):
+        return False
+    _respond(alarm)
+    return True
+
+
 def _respond(alarm: Alarm) -> None:
-    """Tell each level's people once per episode, and open the hazard at level 2."""
     device = Device.objects.select_related("area", "risk_point").get(pk=alarm.device_id)
     sensor = Sensor.objects.get(pk=alarm.sensor_id) if alarm.sensor_id else None
-    for level in range(1, alarm.level + 1):
+    for level in range(1, alarm.peak_level + 1):
         if level in alarm.notified_levels:
             continue
         _tell(alarm, device, sensor, level)
         alarm.notified_levels = [*alarm.notified_levels, level]
     alarm.save(update_fields=["notified_levels"])
-    if alarm.level >= HAZARD_FROM_LEVEL and alarm.hazard_id is None:
+    if alarm.peak_level >= HAZARD_FROM_LEVEL and alarm.hazard_id is None:
         _open_hazard(alarm, device, sensor)
 
 
@@ -223,11 +248,30 @@ def _tell(alarm: Alarm, device: Device, sensor: Sensor | None, level: int) -> No
             body=plan.guidance,
             link=link,
             urgent=level >= 2,
+            data=_alarm_data(alarm, device, sensor, level, link),
         ),
         dedupe_key=f"iot.alarm:{alarm.pk}:{level}",
         robots=level >= 2,
         channels=[Channel.INBOX] if level == 1 else None,
     )
+
+
+def _alarm_data(alarm: Alarm, device: Device, sensor: Sensor | None, level: int, link: str) -> dict:
+    """What a park emergency platform takes: the level, the reading, where, the curve's link."""
+    point = device.risk_point
+    return {
+        "alarm": alarm.pk,
+        "level": level,
+        "value": alarm.last_value,
+        "peak": alarm.peak_value,
+        "unit": sensor.unit if sensor else "",
+        "metric": sensor.metric if sensor else "",
+        "raised_at": alarm.raised_at.isoformat(),
+        "device": {"code": device.code, "name": device.name, "kind": device.kind},
+        "area": {"code": device.area.code, "name": device.area.name},
+        "risk_point": {"code": point.code, "name": point.name} if point else None,
+        "curve": link,
+    }
 
 
 def _open_hazard(alarm: Alarm, device: Device, sensor: Sensor | None) -> None:
@@ -243,7 +287,7 @@ def _open_hazard(alarm: Alarm, device: Device, sensor: Sensor | None) -> None:
             "Opened by a level %(level)d sensor alarm at %(at)s. Find and remove the cause; "
             "the alarm page shows the curve and the point's recent inspections."
         ) % {
-            "level": alarm.level,
+            "level": alarm.peak_level,
             "at": timezone.localtime(alarm.raised_at).strftime("%Y-%m-%d %H:%M"),
         }
     photos = []
@@ -256,7 +300,7 @@ def _open_hazard(alarm: Alarm, device: Device, sensor: Sensor | None) -> None:
         photos=photos,
         title=title,
         description=f"{description}\n{tenant_absolute_url(reverse('iot:alarm', args=[alarm.pk]))}",
-        grade=HAZARD_GRADE[min(alarm.level, 3)],
+        grade=HAZARD_GRADE[min(alarm.peak_level, 3)],
         reported_at=min(alarm.raised_at, timezone.now()),
     )
     alarm.hazard = hazard

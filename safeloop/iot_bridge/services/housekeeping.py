@@ -23,6 +23,23 @@ SILENT_AFTER = timedelta(minutes=10)
 class Chores:
     purged: int
     silenced: int
+    responded: int = 0
+
+
+def respond_pending(now: datetime | None = None) -> int:
+    """Alarms of the last day a crash left untold (between the readings' commit and the
+    notices): told now, once."""
+    from safeloop.iot_bridge.models import Alarm, AlarmKind
+
+    since = (now or timezone.now()) - timedelta(days=1)
+    pending = [
+        alarm.pk
+        for alarm in Alarm.objects.filter(kind=AlarmKind.THRESHOLD, raised_at__gte=since).only(
+            "peak_level", "notified_levels", "hazard_id"
+        )
+        if alarms.needs_response(alarm)
+    ]
+    return sum(alarms.respond(pk) for pk in pending)
 
 
 def purge_readings(now: datetime | None = None, *, batch: int = DELETE_BATCH) -> int:
@@ -54,4 +71,8 @@ def flag_silent_devices(now: datetime | None = None) -> int:
 
 
 def run_chores(now: datetime | None = None) -> Chores:
-    return Chores(purged=purge_readings(now), silenced=flag_silent_devices(now))
+    return Chores(
+        purged=purge_readings(now),
+        silenced=flag_silent_devices(now),
+        responded=respond_pending(now),
+    )

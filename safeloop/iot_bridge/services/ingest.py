@@ -15,6 +15,7 @@ messages to ``ingest``; everything it decides lives here:
 from __future__ import annotations
 
 import json
+import logging
 import math
 import threading
 import time
@@ -31,6 +32,8 @@ from django_tenants.utils import tenant_context
 from safeloop.iot_bridge.services import alarms
 from safeloop.iot_bridge.services.thresholds import Limit, State, step
 from safeloop.platform import iot_registry
+
+log = logging.getLogger("safeloop.iot_bridge")
 
 TOPIC_PREFIX = "safeloop"
 DIRECTORY_TTL = 30.0  # seconds a bridge trusts what it knows of an enterprise's devices
@@ -322,6 +325,7 @@ class Stored:
     readings: int = 0
     duplicates: int = 0
     alarms_changed: int = 0
+    responded: int = 0
 
 
 def store(
@@ -329,44 +333,55 @@ def store(
     values: list[Value],
     statuses: list[tuple[DeviceInfo, str, datetime]] = (),
 ) -> Stored:
-    """Store one enterprise's values and statuses of a batch in one transaction."""
+    """Store one enterprise's values and statuses of a batch in one transaction, then
+    respond to the alarms it raised (notices, hazard), each in a transaction of its own."""
     result = Stored()
-    with tenant_context(tenant.enterprise), transaction.atomic():
-        new: list[tuple[int, datetime, float]] = []
-        if values:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    _INSERT,
-                    [
-                        [v.sensor.id for v in values],
-                        [v.ts for v in values],
-                        [v.value for v in values],
-                    ],
-                )
-                new = cursor.fetchall()
-        result.readings = len(new)
-        result.duplicates = len(values) - len(new)
-        sensors = {v.sensor.id: v.sensor for v in values}
-        device_of = {v.sensor.id: v.device_id for v in values}
-        if new:
-            result.alarms_changed += _judge(new, sensors, device_of)
-        seen = {v.device_id: v.ts for v in sorted(values, key=lambda v: v.ts)}
-        if seen:
-            from safeloop.iot_bridge.models import Device
-
-            Device.objects.filter(pk__in=list(seen)).update(
-                last_seen_at=timezone.now(), online=True
-            )
-            result.alarms_changed += alarms.device_online(list(seen))
-        for device, status, at in statuses:
-            result.alarms_changed += alarms.device_status(device.id, status, at)
+    to_respond: set[int] = set()
+    with tenant_context(tenant.enterprise):
+        with transaction.atomic():
+            _store(result, values, statuses, to_respond)
+        for alarm_id in sorted(to_respond):
+            try:
+                result.responded += alarms.respond(alarm_id)
+            except Exception:  # noqa: BLE001 — the readings are in; beat's chores retry this
+                log.exception("Could not respond to alarm %s yet; beat will retry", alarm_id)
     return result
+
+
+def _store(result: Stored, values: list[Value], statuses, to_respond: set[int]) -> None:
+    new: list[tuple[int, datetime, float]] = []
+    if values:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _INSERT,
+                [
+                    [v.sensor.id for v in values],
+                    [v.ts for v in values],
+                    [v.value for v in values],
+                ],
+            )
+            new = cursor.fetchall()
+    result.readings = len(new)
+    result.duplicates = len(values) - len(new)
+    sensors = {v.sensor.id: v.sensor for v in values}
+    device_of = {v.sensor.id: v.device_id for v in values}
+    if new:
+        result.alarms_changed += _judge(new, sensors, device_of, to_respond)
+    seen = {v.device_id: v.ts for v in sorted(values, key=lambda v: v.ts)}
+    if seen:
+        from safeloop.iot_bridge.models import Device
+
+        Device.objects.filter(pk__in=list(seen)).update(last_seen_at=timezone.now(), online=True)
+        result.alarms_changed += alarms.device_online(list(seen))
+    for device, status, at in statuses:
+        result.alarms_changed += alarms.device_status(device.id, status, at)
 
 
 def _judge(
     new: list[tuple[int, datetime, float]],
     sensors: dict[int, SensorInfo],
     device_of: dict[int, int],
+    to_respond: set[int],
 ) -> int:
     """Run the threshold rule over the newly stored readings, sensor by sensor."""
     by_sensor: dict[int, list[tuple[datetime, float]]] = defaultdict(list)
@@ -400,7 +415,7 @@ def _judge(
                 after = step(sensor.limits, value, ts, state)
                 if after.level != state.level or alarm is not None:
                     alarm, moved = alarms.follow(
-                        alarm, device_of[sensor_id], sensor_id, state, after, value, ts
+                        alarm, device_of[sensor_id], sensor_id, state, after, value, ts, to_respond
                     )
                     changed += moved
                 state = after

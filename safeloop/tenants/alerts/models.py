@@ -16,10 +16,11 @@ class Channel(models.TextChoices):
     WECOM = "wecom", _("WeCom group robot")
     DINGTALK = "dingtalk", _("DingTalk group robot")
     FEISHU = "feishu", _("Feishu group robot")
+    WEBHOOK = "webhook", _("Signed webhook (another system)")
 
 
 PERSONAL_CHANNELS = (Channel.INBOX, Channel.EMAIL, Channel.SMS)
-ROBOT_CHANNELS = (Channel.WECOM, Channel.DINGTALK, Channel.FEISHU)
+ROBOT_CHANNELS = (Channel.WECOM, Channel.DINGTALK, Channel.FEISHU, Channel.WEBHOOK)
 DEFAULT_CHANNELS = [Channel.INBOX.value, Channel.EMAIL.value]
 
 
@@ -96,6 +97,9 @@ class Notification(models.Model):
     body = models.TextField(blank=True)
     link = models.CharField(max_length=300, blank=True)
     urgent = models.BooleanField(default=False)
+    # What a machine reading it needs (a webhook's receiver): e.g. a sensor alarm's level,
+    # value, device and place. People's channels show subject, body and link.
+    data = models.JSONField(default=dict, blank=True)
     # Same key + recipient/robot + channel is sent once, whatever retries or restarts happen.
     dedupe_key = models.CharField(max_length=120)
     state = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.PENDING)

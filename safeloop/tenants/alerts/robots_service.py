@@ -42,6 +42,10 @@ VENDOR_HOSTS: dict[str, tuple[str, ...]] = {
     Channel.DINGTALK.value: ("oapi.dingtalk.com",),
     Channel.FEISHU.value: ("open.feishu.cn", "open.larksuite.com"),
 }
+# A signed webhook may go to any public https host: a park emergency platform is the
+# enterprise's choice. Never to this machine or a private network (the server would be
+# a way in), unless named in SAFELOOP_ROBOT_EXTRA_HOSTS.
+PRIVATE_HOSTS = ("localhost", "localhost.localdomain")
 ROBOT_FIELDS = ("name", "kind", "webhook_url", "secret", "events", "is_active")
 
 
@@ -60,6 +64,14 @@ def _check_webhook(kind: str, url: str) -> None:
     host = (parts.hostname or "").lower()
     if host in _extra_hosts():
         return
+    if kind == Channel.WEBHOOK:
+        if parts.scheme != "https" or _private(host):
+            raise field_error(
+                "webhook_url",
+                _("A webhook goes to a public https:// address."),
+                AlertErrorCode.WRONG_HOST,
+            )
+        return
     # Posting anywhere else would let the server be pointed at internal addresses.
     if host not in VENDOR_HOSTS[kind] or parts.scheme != "https":
         raise field_error(
@@ -68,6 +80,18 @@ def _check_webhook(kind: str, url: str) -> None:
             % {"kind": Channel(kind).label, "host": VENDOR_HOSTS[kind][0]},
             AlertErrorCode.WRONG_HOST,
         )
+
+
+def _private(host: str) -> bool:
+    import ipaddress
+
+    if host in PRIVATE_HOSTS or host.endswith(".localhost") or "." not in host.strip("[]"):
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return not address.is_global
 
 
 def _validate(robot: Robot) -> None:
@@ -84,6 +108,12 @@ def _validate(robot: Robot) -> None:
         field = "webhook_url" if len(robot.webhook_url) > 500 else "secret"
         raise field_error(field, _("This is too long."), AlertErrorCode.INVALID)
     _check_webhook(robot.kind, robot.webhook_url)
+    if robot.kind == Channel.WEBHOOK and not robot.secret:
+        raise field_error(
+            "secret",
+            _("A webhook is signed: give it a secret the receiver checks."),
+            AlertErrorCode.INVALID,
+        )
     if robot.kind == Channel.WECOM and robot.secret:
         raise field_error(
             "secret",

@@ -53,6 +53,7 @@ class Message:
     body: str = ""
     link: str = ""
     urgent: bool = False
+    data: dict | None = None  # structured, for machines (webhooks)
 
 
 # --- Channel choice -------------------------------------------------------------
@@ -223,6 +224,7 @@ def _queue(target: dict, message: Message, dedupe_key: str) -> list[Notification
                     body=message.body,
                     link=message.link[:300],
                     urgent=message.urgent,
+                    data=message.data or {},
                     dedupe_key=dedupe_key[:120],
                     # The inbox is the database itself: delivered on commit.
                     state=Delivery.SENT if is_inbox else Delivery.PENDING,
