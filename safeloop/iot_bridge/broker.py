@@ -112,6 +112,8 @@ def broker_config(folder: Path, port: int) -> str:
             "autosave_interval 1",
             # Hold a stopped bridge's messages (the default keeps 1,000, then drops).
             "max_queued_messages 2000000",
+            # A bridge id gone for good: its session (and queue) is dropped after a week.
+            "persistent_client_expiration 7d",
             "max_queued_bytes 0",
             "log_dest stdout",
             "log_type error",

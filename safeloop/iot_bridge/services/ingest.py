@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
+import psycopg.sql
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -300,7 +302,7 @@ def parse(
 
 
 _INSERT = """
-INSERT INTO iot_reading (sensor_id, ts, value)
+INSERT INTO {schema}.iot_reading (sensor_id, ts, value)
 SELECT * FROM unnest(%s::bigint[], %s::timestamptz[], %s::float8[])
 ON CONFLICT (sensor_id, ts) DO NOTHING
 RETURNING sensor_id, ts, value
@@ -312,12 +314,25 @@ WHERE id = ANY(%s) ORDER BY id FOR UPDATE
 """
 
 _UPDATE_SENSORS = """
-UPDATE iot_sensor AS s SET last_value = v.value, last_at = v.ts,
+UPDATE {schema}.iot_sensor AS s SET last_value = v.value, last_at = v.ts,
     pending_level = v.pending_level, pending_since = v.pending_since
 FROM unnest(%s::bigint[], %s::float8[], %s::timestamptz[], %s::smallint[], %s::timestamptz[])
     AS v(id, value, ts, pending_level, pending_since)
 WHERE s.id = v.id
 """
+
+
+def _binding_cursor() -> psycopg.Cursor:
+    """A cursor on Django's connection (same transaction) that binds parameters on the
+    server: Django's quotes each array element in Python, which measured a quarter of the
+    bridge's time on a batch of 1,000 readings."""
+    connection.ensure_connection()
+    return psycopg.Cursor(connection.connection)
+
+
+def _qualified(sql: str) -> str:
+    # The raw cursor does not go through django-tenants: name the schema.
+    return sql.format(schema=psycopg.sql.Identifier(connection.schema_name).as_string())
 
 
 @dataclass
@@ -351,9 +366,9 @@ def store(
 def _store(result: Stored, values: list[Value], statuses, to_respond: set[int]) -> None:
     new: list[tuple[int, datetime, float]] = []
     if values:
-        with connection.cursor() as cursor:
+        with _binding_cursor() as cursor:
             cursor.execute(
-                _INSERT,
+                _qualified(_INSERT),
                 [
                     [v.sensor.id for v in values],
                     [v.ts for v in values],
@@ -422,8 +437,10 @@ def _judge(
             pending_level, pending_since = state.pending_level, state.pending_since
         updates.append((sensor_id, latest_value, latest_ts, pending_level, pending_since))
     if updates:
-        with connection.cursor() as cursor:
-            cursor.execute(_UPDATE_SENSORS, [list(col) for col in zip(*updates, strict=True)])
+        with _binding_cursor() as cursor:
+            cursor.execute(
+                _qualified(_UPDATE_SENSORS), [list(col) for col in zip(*updates, strict=True)]
+            )
     return changed
 
 

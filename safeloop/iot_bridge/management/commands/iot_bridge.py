@@ -14,6 +14,9 @@ from safeloop.iot_bridge.broker import mqtt_url
 
 class Command(BaseCommand):
     help = "Subscribe to the devices' topics and store readings, thresholds and alarms."
+    # A restarted bridge is back within a second: the system checks (URLconfs and all)
+    # took a third of its start and check nothing it uses.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument(
