@@ -123,7 +123,8 @@ class Bridge:
         # to the group's other members), store the rest, then end the session for good.
         self.retire = retire
         self.last_message = time.monotonic()
-        self.inbox: queue.SimpleQueue[mqtt.MQTTMessage] = queue.SimpleQueue()
+        # (connection generation, message): see ``generation`` below.
+        self.inbox: queue.SimpleQueue[tuple[int, mqtt.MQTTMessage]] = queue.SimpleQueue()
         self.directory = ingest.Directory()
         self.stats = Stats()
         self.stopping = threading.Event()
@@ -137,6 +138,13 @@ class Bridge:
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
+        # A message is acknowledged on the connection it came in on, or not at all: after
+        # a reconnect the broker sends the unacknowledged ones again (stored once), and a
+        # late PUBACK could carry a packet id the broker has since given another message.
+        self.generation = 0
+        # Notices and hazards of new alarms: another thread, so readings never wait on them.
+        self.responses: queue.SimpleQueue[tuple[ingest.TenantInfo, set[int]]] = queue.SimpleQueue()
+        self.responder = threading.Thread(target=self._respond_loop, name="responder", daemon=True)
 
     # --- network thread: only queue ------------------------------------------------
     def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:
@@ -148,6 +156,7 @@ class Bridge:
             client.unsubscribe([prefix + topic for topic in TOPICS])
         else:
             client.subscribe([(prefix + topic, 1) for topic in TOPICS])
+        self.generation += 1
         self.connected.set()
         log.info(
             "Bridge %s connected to %s:%s (session present: %s)",
@@ -164,10 +173,23 @@ class Bridge:
 
     def _on_message(self, client, userdata, message) -> None:
         self.last_message = time.monotonic()
-        self.inbox.put(message)
+        self.inbox.put((self.generation, message))
+
+    def _respond_loop(self) -> None:
+        from django_tenants.utils import tenant_context
+
+        while True:
+            tenant, alarm_ids = self.responses.get()
+            try:
+                close_old_connections()
+                with tenant_context(tenant.enterprise):
+                    ingest.respond_to(alarm_ids)
+            except Exception:  # noqa: BLE001 — beat's chores respond to what is left
+                log.exception("Responding to alarms %s failed; beat will retry", alarm_ids)
 
     # --- the writer ------------------------------------------------------------------
     def start(self) -> None:
+        self.responder.start()
         self.client.connect_async(self.address.host, self.address.port, keepalive=30)
         self.client.loop_start()
 
@@ -211,7 +233,7 @@ class Bridge:
         wiper.loop_stop()
         log.info("Bridge %s retired: its session is gone", self.client_id)
 
-    def _take(self) -> list[mqtt.MQTTMessage]:
+    def _take(self) -> list[tuple[int, mqtt.MQTTMessage]]:
         try:
             first = self.inbox.get(timeout=0.5)
         except queue.Empty:
@@ -228,11 +250,11 @@ class Bridge:
                 break
         return batch
 
-    def _handle(self, batch: list[mqtt.MQTTMessage]) -> None:
+    def _handle(self, batch: list[tuple[int, mqtt.MQTTMessage]]) -> None:
         delay = 0.5
         while True:
             try:
-                self._store(batch)
+                self._store([message for _generation, message in batch])
                 break
             except (OperationalError, InterfaceError) as exc:
                 if self.stopping.is_set():
@@ -243,8 +265,9 @@ class Bridge:
                 connections.close_all()
                 time.sleep(delay)
                 delay = min(delay * 2, 10.0)
-        for message in batch:
-            self.client.ack(message.mid, message.qos)
+        for generation, message in batch:
+            if generation == self.generation:
+                self.client.ack(message.mid, message.qos)
 
     def _store(self, batch: list[mqtt.MQTTMessage]) -> None:
         close_old_connections()
@@ -267,7 +290,7 @@ class Bridge:
         stored = duplicates = 0
         for schema, tenant in tenants.items():
             try:
-                result = ingest.store(tenant, values[schema], statuses[schema])
+                result = ingest.store(tenant, values[schema], statuses[schema], respond_now=False)
             except (OperationalError, InterfaceError):
                 raise
             except DatabaseError as exc:
@@ -278,6 +301,8 @@ class Bridge:
                     drops.add(schema, "error", f"safeloop/{tenant.enterprise.slug}", str(exc)[:200])
                 self.directory.forget(tenant.enterprise.slug)
                 continue
+            if result.to_respond:
+                self.responses.put((tenant, result.to_respond))
             stored += result.readings
             duplicates += result.duplicates
         ingest.record_drops(drops)

@@ -341,26 +341,39 @@ class Stored:
     duplicates: int = 0
     alarms_changed: int = 0
     responded: int = 0
+    to_respond: set[int] = field(default_factory=set)
 
 
 def store(
     tenant: TenantInfo,
     values: list[Value],
     statuses: list[tuple[DeviceInfo, str, datetime]] = (),
+    *,
+    respond_now: bool = True,
 ) -> Stored:
     """Store one enterprise's values and statuses of a batch in one transaction, then
-    respond to the alarms it raised (notices, hazard), each in a transaction of its own."""
+    respond to the alarms it raised (notices, hazard), each in a transaction of its own.
+
+    ``respond_now=False`` (the bridge): the alarms to respond to are in ``to_respond``
+    for another thread, so notices never hold the next batch of readings."""
     result = Stored()
-    to_respond: set[int] = set()
     with tenant_context(tenant.enterprise):
         with transaction.atomic():
-            _store(result, values, statuses, to_respond)
-        for alarm_id in sorted(to_respond):
-            try:
-                result.responded += alarms.respond(alarm_id)
-            except Exception:  # noqa: BLE001 — the readings are in; beat's chores retry this
-                log.exception("Could not respond to alarm %s yet; beat will retry", alarm_id)
+            _store(result, values, statuses, result.to_respond)
+        if respond_now:
+            result.responded = respond_to(result.to_respond)
     return result
+
+
+def respond_to(alarm_ids) -> int:
+    """Respond to these alarms of the current enterprise; a failure is left to beat."""
+    responded = 0
+    for alarm_id in sorted(alarm_ids):
+        try:
+            responded += alarms.respond(alarm_id)
+        except Exception:  # noqa: BLE001 — the readings are in; beat's chores retry this
+            log.exception("Could not respond to alarm %s yet; beat will retry", alarm_id)
+    return responded
 
 
 def _store(result: Stored, values: list[Value], statuses, to_respond: set[int]) -> None:
