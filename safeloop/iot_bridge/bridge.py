@@ -98,6 +98,7 @@ class Stats:
         self.duplicates = 0
         self.dropped = 0
         self.batches = 0
+        self.alarms = 0
         self.lock = threading.Lock()
 
 
@@ -287,7 +288,7 @@ class Bridge:
             values[schema] += found
             if status is not None:
                 statuses[schema].append((*status, now))
-        stored = duplicates = 0
+        stored = duplicates = alarms = 0
         for schema, tenant in tenants.items():
             try:
                 result = ingest.store(tenant, values[schema], statuses[schema], respond_now=False)
@@ -297,14 +298,15 @@ class Bridge:
                 # A schema dropped under us, a constraint we did not foresee: this
                 # enterprise's part is counted and dropped; the others go on.
                 log.exception("Could not store %d values for %s", len(values[schema]), schema)
-                for _value in values[schema]:
-                    drops.add(schema, "error", f"safeloop/{tenant.enterprise.slug}", str(exc)[:200])
+                topic = f"safeloop/{tenant.enterprise.slug}"
+                drops.add(schema, "error", topic, str(exc)[:200], count=len(values[schema]))
                 self.directory.forget(tenant.enterprise.slug)
                 continue
             if result.to_respond:
                 self.responses.put((tenant, result.to_respond))
             stored += result.readings
             duplicates += result.duplicates
+            alarms += result.alarms_changed
         ingest.record_drops(drops)
         with self.stats.lock:
             self.stats.received += len(batch)
@@ -312,16 +314,19 @@ class Bridge:
             self.stats.duplicates += duplicates
             self.stats.dropped += sum(drops.counts.values())
             self.stats.batches += 1
+            self.stats.alarms += alarms
 
     def _report(self) -> None:
         s = self.stats
         log.info(
-            "Bridge %s: %d messages, %d readings stored, %d duplicates, %d dropped, %d batches",
+            "Bridge %s: %d messages, %d readings stored, %d duplicates, %d dropped, "
+            "%d alarm changes, %d batches",
             self.client_id,
             s.received,
             s.stored,
             s.duplicates,
             s.dropped,
+            s.alarms,
             s.batches,
         )
 

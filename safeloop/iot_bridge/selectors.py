@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from safeloop.iot_bridge.models import Alarm, Device, Sensor, Threshold
@@ -62,12 +62,12 @@ def recent_alarms(limit: int = 20) -> QuerySet[Alarm]:
 
 def alarm_areas() -> dict[int, int]:
     """Area id → the highest level of its open alarms (the map's alarm colour)."""
-    levels: dict[int, int] = {}
-    for area_id, level in Alarm.objects.filter(cleared_at__isnull=True).values_list(
-        "device__area_id", "level"
-    ):
-        levels[area_id] = max(level, levels.get(area_id, 0))
-    return levels
+    return dict(
+        Alarm.objects.filter(cleared_at__isnull=True)
+        .values("device__area_id")
+        .annotate(top=Max("level"))
+        .values_list("device__area_id", "top")
+    )
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,15 @@ from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image, ImageDraw
+from PIL import Image, ImageColor, ImageDraw
 
 from safeloop.iot_bridge.models import Reading, Sensor
+from safeloop.iot_bridge.selectors import LEVEL_COLOURS
 from safeloop.tenants.facilities.photos import font_for
 
 WIDTH, HEIGHT = 1200, 675
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 110, 40, 90, 70
-LEVEL_RGB = {1: (242, 194, 0), 2: (255, 122, 0), 3: (208, 2, 27)}
+LEVEL_RGB = {level: ImageColor.getrgb(colour) for level, colour in LEVEL_COLOURS.items()}
 INK = (11, 59, 91)
 
 

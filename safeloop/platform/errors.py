@@ -18,6 +18,19 @@ from django.db import IntegrityError, models, transaction
 _ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
+def clean_text(value: str | None, field: str, *, max_length: int, required: bool = True) -> str:
+    """``value`` with its whitespace collapsed; a field error (``required`` / ``too_long``)
+    when missing or longer than its column."""
+    from django.utils.translation import gettext as _
+
+    text = " ".join((value or "").split())
+    if required and not text:
+        raise field_error(field, _("This field is required."), "required")
+    if len(text) > max_length:
+        raise field_error(field, _("At most %(n)d characters.") % {"n": max_length}, "too_long")
+    return text
+
+
 def new_error_id() -> str:
     return "".join(secrets.choice(_ID_ALPHABET) for _ in range(6))
 

@@ -30,7 +30,7 @@ from safeloop.contractors.models import (
 from safeloop.contractors.permissions import ContractorPerm
 from safeloop.contractors.uploads import checked_scan
 from safeloop.contractors.validators import clean_credit_code
-from safeloop.platform.errors import field_error
+from safeloop.platform.errors import clean_text, field_error
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Area, Person, PersonKind
 from safeloop.tenants.facilities.photos import photo_files_kept_on_success, store_photo
@@ -54,20 +54,6 @@ class ContractorErrorCode:
 
 def local_today() -> date:
     return timezone.localdate()
-
-
-def clean_text(value: str | None, field: str, *, max_length: int, required: bool = True) -> str:
-    """``value`` with its whitespace collapsed; a field error when missing or too long."""
-    text = " ".join((value or "").split())
-    if required and not text:
-        raise field_error(field, _("This field is required."), ContractorErrorCode.REQUIRED)
-    if len(text) > max_length:
-        raise field_error(
-            field,
-            _("At most %(n)d characters.") % {"n": max_length},
-            ContractorErrorCode.TOO_LONG,
-        )
-    return text
 
 
 def _credit_code(value: str, *, company: ContractorCompany | None) -> str:

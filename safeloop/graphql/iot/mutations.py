@@ -6,8 +6,6 @@ they raise in the payload."""
 
 from __future__ import annotations
 
-import re
-
 import strawberry
 from strawberry import Info, relay
 from strawberry_django.optimizer import optimize
@@ -26,9 +24,6 @@ from safeloop.graphql.permissions import current_user
 from safeloop.graphql.risks.types import RiskPointType
 from safeloop.iot_bridge.models import Direction
 from safeloop.iot_bridge.services import alarms, devices
-
-_METRIC = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-TOO_LONG = "too_long"
 
 
 def visible_row(node_type: type, info: Info, pk: int | None):

@@ -24,7 +24,7 @@ from safeloop.access import ensure_can
 from safeloop.iot_bridge.models import Device, Direction, Sensor, Threshold
 from safeloop.iot_bridge.permissions import IotPerm
 from safeloop.platform import iot_registry
-from safeloop.platform.errors import field_error
+from safeloop.platform.errors import clean_text, field_error
 from safeloop.tenants.audit.services import record_event
 
 PBKDF2_ITERATIONS = 101  # mosquitto_passwd's own default for $7$
@@ -35,25 +35,15 @@ class DeviceErrorCode:
     INVALID = "invalid"
     DUPLICATE = "duplicate"
     LEVELS = "levels"
-    REQUIRED = "required"
-    TOO_LONG = "too_long"
 
 
 METRIC_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
 def _text(value: str, model: type, name: str, *, field: str, required: bool = False) -> str:
-    """``value`` stripped, checked against its column (the database would refuse a long
-    one with an error naming nothing the person typed)."""
-    value = (value or "").strip()
-    if required and not value:
-        raise field_error(field, _("This field is required."), DeviceErrorCode.REQUIRED)
-    limit = model._meta.get_field(name).max_length
-    if len(value) > limit:
-        raise field_error(
-            field, _("At most %(n)d characters.") % {"n": limit}, DeviceErrorCode.TOO_LONG
-        )
-    return value
+    return clean_text(
+        value, field, max_length=model._meta.get_field(name).max_length, required=required
+    )
 
 
 def _checked_sensors(sensors: Iterable[SensorSpec]) -> list[SensorSpec]:

@@ -118,8 +118,8 @@ class Drops:
     counts: Counter = field(default_factory=Counter)
     last: dict = field(default_factory=dict)
 
-    def add(self, schema: str, reason: str, topic: str, detail: str = "") -> None:
-        self.counts[(schema, reason)] += 1
+    def add(self, schema: str, reason: str, topic: str, detail: str = "", count: int = 1) -> None:
+        self.counts[(schema, reason)] += count
         self.last[(schema, reason)] = (topic[:200], detail[:300])
 
     def __bool__(self) -> bool:
@@ -340,7 +340,6 @@ class Stored:
     readings: int = 0
     duplicates: int = 0
     alarms_changed: int = 0
-    responded: int = 0
     to_respond: set[int] = field(default_factory=set)
 
 
@@ -361,7 +360,7 @@ def store(
         with transaction.atomic():
             _store(result, values, statuses, result.to_respond)
         if respond_now:
-            result.responded = respond_to(result.to_respond)
+            respond_to(result.to_respond)
     return result
 
 
