@@ -15,6 +15,7 @@ import email
 import email.policy
 import re
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -27,7 +28,6 @@ from e2e.test_report_page import ANDROID, PIN, Thumb, _quick_login, _report, _w1
 pytestmark = pytest.mark.django_db
 
 
-SERVER_LOG = ARTIFACTS / "e2e-server.log"
 MAIL_SECONDS = 15
 
 
@@ -42,19 +42,19 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "user_agent": ANDROID}
 
 
-def _outbox() -> list[email.message.EmailMessage]:
+def _outbox(log: Path) -> list[email.message.EmailMessage]:
     """Every e-mail the server has sent so far (the console backend prints each one,
     followed by a line of dashes)."""
-    text = SERVER_LOG.read_text(errors="replace")
+    text = log.read_text(errors="replace")
     chunks = re.findall(r"^Content-Type: text/plain.*?(?=^-{79}$)", text, re.M | re.S)
     return [email.message_from_string(c, policy=email.policy.default) for c in chunks]
 
 
-def _link_sent_to(address: str, number: str) -> str:
+def _link_sent_to(log: Path, address: str, number: str) -> str:
     """The link in the e-mail to ``address`` about hazard ``number``."""
     deadline = time.monotonic() + MAIL_SECONDS
     while True:
-        for message in _outbox():
+        for message in _outbox(log):
             if address in message["To"] and number in message["Subject"]:
                 return re.search(r"https?://\S+", message.get_content()).group(0)
         assert time.monotonic() < deadline, f"no e-mail to {address} about {number}"
@@ -76,7 +76,7 @@ def _hazard_path(number: str) -> str:
 
 
 def test_an_emailed_hazard_link_opens_the_hazard_after_a_pin_on_a_phone_or_a_password_at_a_desk(
-    page: Page, browser: Browser, tenant_url, tmp_path
+    page: Page, browser: Browser, tenant_url, server, tmp_path
 ):
     page.goto(tenant_url("acme", f"/q/{_w1_token()}/"))
     thumb = Thumb(page, touch=True)
@@ -85,7 +85,7 @@ def test_an_emailed_hazard_link_opens_the_hazard_after_a_pin_on_a_phone_or_a_pas
     path = _hazard_path(number)
 
     # Liu's phone: the link from his e-mail, as sent.
-    link = _link_sent_to("liu@acme.test", number)
+    link = _link_sent_to(server["log"], "liu@acme.test", number)
     assert link == tenant_url("acme", path)
     ma = browser.new_context(**PHONE, locale="zh-CN", user_agent=ANDROID).new_page()
     ma.goto(link)
@@ -99,7 +99,7 @@ def test_an_emailed_hazard_link_opens_the_hazard_after_a_pin_on_a_phone_or_a_pas
     ma.context.close()
 
     # Wang's desk: the e-mail login, then the same hazard.
-    link = _link_sent_to("wang@acme.test", number)
+    link = _link_sent_to(server["log"], "wang@acme.test", number)
     wang = browser.new_context(**DESKTOP, locale="zh-CN").new_page()
     wang.goto(link)
     expect(wang.get_by_test_id("login-submit")).to_be_visible()

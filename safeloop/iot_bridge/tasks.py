@@ -8,3 +8,13 @@ def iot_housekeeping() -> dict:
     """Retention and silent devices for the tenant this task was sent from."""
     chores = run_chores()
     return {"purged": chores.purged, "silenced": chores.silenced}
+
+
+@shared_task(acks_late=True)
+def respond_to_alarms(alarm_ids: list[int]) -> int:
+    """Notices and the hazard of alarms the bridge has just committed, in the tenant this
+    task was sent from. Idempotent per alarm and level: a redelivered task or beat's
+    re-drive tells nobody twice."""
+    from safeloop.iot_bridge.services.ingest import respond_to
+
+    return respond_to(alarm_ids)

@@ -35,7 +35,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script from anywhere
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))  # run as a script from anywhere
 
 from tests.perf.bench_provisioning import _drop_database, _fresh_database, percentile  # noqa: E402
 
@@ -126,6 +127,42 @@ def _collect(procs, queue) -> tuple[int, int]:
     return acked, sent
 
 
+def _start_worker(url: str):
+    """A Celery worker on the benchmark's database and file-system broker."""
+    import subprocess
+
+    log = Path(tempfile.mkdtemp(prefix="bench-iot-worker-")) / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CELERY_BROKER_URL": "filesystem://",
+    }
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "celery"),
+                "-A",
+                "safeloop",
+                "worker",
+                "--pool",
+                "solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "INFO",
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+        )
+    deadline = time.monotonic() + 60
+    while " ready." not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return proc
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=100)
@@ -140,7 +177,9 @@ def main() -> None:
     )
     _fresh_database(url)
     os.environ["DATABASE_URL"] = url
-    os.environ.pop("REDIS_URL", None)  # delivery kicks go to a file queue nobody reads
+    # The bridge hands new alarms to a Celery worker (the embedded default's file-system
+    # broker, as ./dev start runs it), which writes the notices and the hazard.
+    os.environ.pop("REDIS_URL", None)
     os.environ["SAFELOOP_BROKER_DIR"] = tempfile.mkdtemp(prefix="bench-iot-kicks-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeloop.platform.settings")
     import logging
@@ -164,7 +203,7 @@ def main() -> None:
     from safeloop.tenants.facilities.models import Area
     from tests.support import mqtt as support
 
-    bridge = broker = None
+    bridge = broker = worker = None
     try:
         migrate_all(verbosity=0)
         enterprise = provision_enterprise(
@@ -212,6 +251,7 @@ def main() -> None:
             db_url, broker, "bench-bridge", extra_env={"CELERY_TASK_ALWAYS_EAGER": "false"}
         )
         support.wait_connected(bridge)
+        worker = _start_worker(url)
 
         def stored() -> int:
             with tenant_context(enterprise):
@@ -399,6 +439,9 @@ def main() -> None:
             f"{total} stored (each once: (sensor, ts) is unique), lost {acknowledged_total - total}"
         )
     finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
         if bridge is not None and bridge.poll() is None:
             bridge.terminate()
             bridge.wait(timeout=20)

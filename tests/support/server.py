@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 from tests.support.worker import database_url, stop_process
+from tests.support.xdist_env import worker_index
 
 # Not "test-results": pytest-playwright empties that folder.
 ARTIFACTS = Path(__file__).resolve().parents[2] / "e2e-artifacts"
@@ -60,7 +61,9 @@ def serving(
         "RATELIMIT_CACHE_PREFIX": f"rl-e2e-{uuid.uuid4().hex}:",
         **(extra_env or {}),
     }
-    log_path = ARTIFACTS / f"{log_name}.log"
+    # One file per test process: two xdist workers' servers writing (and truncating) the
+    # same file at their own offsets garbled each other's e-mails.
+    log_path = ARTIFACTS / f"{log_name}-{worker_index()}.log"
     log_path.parent.mkdir(exist_ok=True)
     bin_dir = Path(sys.executable).parent
     with log_path.open("w") as log:

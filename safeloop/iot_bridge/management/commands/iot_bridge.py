@@ -25,8 +25,11 @@ class Command(BaseCommand):
             or f"safeloop-bridge-{socket.gethostname()}",
             help="keep it the same across restarts: the broker keeps this id's queue",
         )
-        parser.add_argument("--group", default="safeloop", help="the $share group of the bridges")
-        parser.add_argument("--no-share", action="store_true", help="a plain subscription")
+        parser.add_argument(
+            "--group",
+            help="join this $share group to split the load with other bridges (mosquitto "
+            "2.0 does not restore shared subscriptions after its own restart: see README)",
+        )
         parser.add_argument("--batch-size", type=int, default=1000)
         parser.add_argument("--max-wait-ms", type=int, default=20)
         parser.add_argument(
@@ -35,7 +38,7 @@ class Command(BaseCommand):
             help="for good: store this id's queued messages, end its session, exit",
         )
 
-    def handle(self, *args, client_id, group, no_share, batch_size, max_wait_ms, retire, **options):
+    def handle(self, *args, client_id, group, batch_size, max_wait_ms, retire, **options):
         url = mqtt_url()
         if not url:
             raise CommandError(
@@ -46,7 +49,6 @@ class Command(BaseCommand):
             url,
             client_id=client_id,
             group=group,
-            shared=not no_share,
             batch_size=batch_size,
             max_wait=max_wait_ms / 1000,
             retire=retire,
