@@ -31,7 +31,35 @@ PIN = "2468"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_modify_db_settings,
+    _test_media_root,
+):
+    """The test database of this process: cloned from the seeded copy this code's first
+    test process kept (tests/support/dbtemplate.py), or migrated and seeded here."""
+    from django.test.utils import setup_databases
+
+    from tests.support.dbtemplate import seeded_database
+
+    def build():
+        config = setup_databases(
+            verbosity=0, interactive=False, aliases={"default"}, serialized_aliases=set()
+        )
+        _seed()
+        return config
+
+    with django_db_blocker.unblock():
+        teardown = seeded_database(build, _test_media_root)
+    yield
+    with django_db_blocker.unblock():
+        teardown()
+
+
+def _seed() -> None:
+    """Public schema, base schema, Acme and Globex with the people the tests name."""
     from safeloop.platform.services import (
         SignupData,
         ensure_base_schema,
@@ -39,33 +67,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
         provision_enterprise,
     )
 
-    with django_db_blocker.unblock():
-        ensure_public_tenant()
-        ensure_base_schema()
-        acme = provision_enterprise(
-            SignupData(
-                "Acme Metal Works",
-                "acme",
-                "metal",
-                "Wang Wei",
-                "wang@acme.test",
-                PASSWORD,
-                "zh-hans",
-            )
+    ensure_public_tenant()
+    ensure_base_schema()
+    acme = provision_enterprise(
+        SignupData(
+            "Acme Metal Works",
+            "acme",
+            "metal",
+            "Wang Wei",
+            "wang@acme.test",
+            PASSWORD,
+            "zh-hans",
         )
-        globex = provision_enterprise(
-            SignupData(
-                "Globex Foods", "globex", "food", "Chen Jie", "chen@globex.test", PASSWORD, "en"
-            )
-        )
-        with tenant_context(acme):
-            _without_template_learning()
-            _seed_acme_people()
-        with tenant_context(globex):
-            from safeloop.tenants.facilities.models import Person
+    )
+    globex = provision_enterprise(
+        SignupData("Globex Foods", "globex", "food", "Chen Jie", "chen@globex.test", PASSWORD, "en")
+    )
+    with tenant_context(acme):
+        _without_template_learning()
+        _seed_acme_people()
+    with tenant_context(globex):
+        from safeloop.tenants.facilities.models import Person
 
-            Person.objects.update(pin_hash=_pin_hash())
-        connection.set_schema_to_public()
+        Person.objects.update(pin_hash=_pin_hash())
+    connection.set_schema_to_public()
 
 
 def _without_template_learning() -> None:

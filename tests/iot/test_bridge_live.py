@@ -82,6 +82,13 @@ def test_a_chlorine_leak_through_broker_and_bridge_raises_three_levels_once_and_
             alarm = committed(lambda: Alarm.objects.filter(device_id=device.pk).first(), works)
             return alarm.level if alarm and alarm.is_open else 0
 
+        def hazard_grade():
+            alarm = committed(
+                lambda: Alarm.objects.select_related("hazard").filter(device_id=device.pk).first(),
+                works,
+            )
+            return alarm.hazard.grade if alarm and alarm.hazard else None
+
         def alarm_areas():
             from safeloop.iot_bridge.selectors import alarm_areas
 
@@ -92,6 +99,10 @@ def test_a_chlorine_leak_through_broker_and_bridge_raises_three_levels_once_and_
             gd101.publish(credentials.topic, {"ts": ts, "values": {"cl2_ppm": ppm}})
             expected = [0, 1, 2, 3][i]
             assert until(lambda e=expected: level_now() == e), f"level {expected} after {ppm} ppm"
+            if expected == 2:
+                # The worker opens the hazard at the level the episode has reached by
+                # then: here, level 2, before the leak climbs on.
+                assert until(lambda: hazard_grade() is not None), "no hazard at level 2"
         # The zone of the detector's area is in alarm at level 3 (the map's alarm colour).
         assert alarm_areas() == {device.area_id: 3}
         ts = (start + timedelta(seconds=25)).isoformat()
