@@ -100,7 +100,9 @@ def invoicing(request: HttpRequest) -> HttpResponse:
             tax_id=request.POST.get("tax_id", ""),
         )
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"general": exc.messages}
+        # (templates cannot read "__all__")
+        errors["general"] = errors.pop("__all__", []) + errors.get("general", [])
         return _page(request, form_errors=errors, status=400)
     except BillingUnavailable as exc:
         messages.error(request, str(exc))
