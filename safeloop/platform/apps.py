@@ -21,6 +21,12 @@ class PlatformConfig(AppConfig):
         from safeloop.web.nav import register_nav
 
         register_nav("sharing", _("Group & authority"), "sharing", perm=permission(SHARE), order=88)
+
+        from safeloop.platform.billing.permissions import BillingPerm
+
+        register_nav(
+            "billing", _("Billing"), "billing:page", perm=BillingPerm.BILLING_MANAGE, order=90
+        )
         register_home_panel(
             HomePanel("grade", "platform/oversight/_home_grade.html", grade_panel, order=12)
         )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -15,7 +19,56 @@ from django_tenants.models import DomainMixin, TenantMixin
 class Plan(models.TextChoices):
     TRIAL = "trial", _("Free trial")
     STANDARD = "standard", _("Standard")
-    ENTERPRISE = "enterprise", _("Enterprise")
+    PROFESSIONAL = "professional", _("Professional")
+
+
+class SubscriptionStatus(models.TextChoices):
+    """A Stripe subscription's status, as Stripe names it ("" before any subscription)."""
+
+    NONE = "", _("No subscription")
+    TRIALING = "trialing", _("Trialing")
+    ACTIVE = "active", _("Active")
+    PAST_DUE = "past_due", _("Past due")
+    CANCELED = "canceled", _("Canceled")
+    UNPAID = "unpaid", _("Unpaid")
+    INCOMPLETE = "incomplete", _("Incomplete")
+    INCOMPLETE_EXPIRED = "incomplete_expired", _("Incomplete, expired")
+    PAUSED = "paused", _("Paused")
+
+
+# A subscription in these states keeps the workspace writable (past_due: Stripe is
+# still retrying the card; the admin is told, the site keeps working).
+LIVE_STATUSES = frozenset(
+    {SubscriptionStatus.TRIALING, SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE}
+)
+# These end it whatever the trial says.
+LAPSED_STATUSES = frozenset({SubscriptionStatus.CANCELED, SubscriptionStatus.UNPAID})
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC = re.compile(rf"^[{_USCC_CHARS}]{{18}}$")
+_LEGACY_TAX_ID = re.compile(r"^[0-9A-Z]{15}$|^[0-9A-Z]{20}$")
+
+
+def validate_tax_id(value: str) -> None:
+    """A taxpayer number (税号): the 18-character unified social credit code
+    (统一社会信用代码, GB 32100-2015, its last character a check digit), or a legacy
+    15- or 20-character tax registration number."""
+    code = (value or "").strip().upper()
+    if _LEGACY_TAX_ID.match(code):
+        return
+    if _USCC.match(code):
+        total = sum(_USCC_CHARS.index(c) * w for c, w in zip(code[:17], _USCC_WEIGHTS, strict=True))
+        check = (31 - total % 31) % 31
+        if _USCC_CHARS[check] == code[17]:
+            return
+    raise ValidationError(
+        _(
+            "Enter the 18-character unified social credit code (or a 15- or 20-character "
+            "tax registration number) as it is printed on the business licence."
+        ),
+        code="bad_tax_id",
+    )
 
 
 class Enterprise(TenantMixin):
@@ -32,6 +85,21 @@ class Enterprise(TenantMixin):
     trial_ends_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Billing (safeloop/platform/billing/): Stripe's ids for this enterprise, and the
+    # subscription's state as last fetched from Stripe by the webhook task.
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
+    stripe_subscription_id = models.CharField(max_length=255, blank=True)
+    subscription_status = models.CharField(
+        max_length=20, choices=SubscriptionStatus.choices, blank=True, default=""
+    )
+    # When that state was read from Stripe (the webhook task sets it).
+    subscription_updated_at = models.DateTimeField(null=True, blank=True)
+    current_period_end = models.DateTimeField(null=True, blank=True)
+    cancel_at_period_end = models.BooleanField(default=False)
+    invoice_title = models.CharField(_("invoice title (发票抬头)"), max_length=200, blank=True)
+    tax_id = models.CharField(
+        _("taxpayer number (税号)"), max_length=20, blank=True, validators=[validate_tax_id]
+    )
 
     # Provisioning clones the base schema explicitly, inside one transaction,
     # so that a failure leaves no orphan schema (see provisioning.py).
@@ -40,6 +108,13 @@ class Enterprise(TenantMixin):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stripe_customer_id"],
+                condition=~models.Q(stripe_customer_id=""),
+                name="enterprise_one_stripe_customer",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -71,6 +146,70 @@ class Enterprise(TenantMixin):
     @property
     def host(self) -> str:
         return f"{self.slug}.{settings.SAFELOOP_BASE_DOMAIN}"
+
+
+class BillingPlan(models.Model):
+    """A plan (套餐): its monthly prices and its limits. Rows are seeded by migration
+    0009 and edited as data; the Stripe price of each paid plan comes from the
+    environment (STRIPE_PRICE_STANDARD, STRIPE_PRICE_PROFESSIONAL), as it differs
+    between Stripe's test and live modes."""
+
+    code = models.CharField(max_length=20, choices=Plan.choices, unique=True)
+    name_en = models.CharField(max_length=60)
+    name_zh = models.CharField(max_length=60)
+    price_cny = models.DecimalField(
+        _("monthly price (CNY)"), max_digits=10, decimal_places=2, default=Decimal(0)
+    )
+    price_usd = models.DecimalField(
+        _("monthly price (USD)"), max_digits=10, decimal_places=2, default=Decimal(0)
+    )
+    max_people = models.PositiveIntegerField(_("people"))
+    max_qr_points = models.PositiveIntegerField(_("QR points"))
+    max_devices = models.PositiveIntegerField(_("IoT devices"))
+    max_storage_mb = models.PositiveIntegerField(_("storage (MB)"))
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
+
+    @property
+    def is_paid(self) -> bool:
+        return self.code != Plan.TRIAL
+
+    @property
+    def stripe_price_id(self) -> str:
+        return settings.STRIPE_PRICES.get(self.code, "")
+
+
+class StripeEvent(models.Model):
+    """A Stripe webhook event, stored once by its id as it arrived (signature checked),
+    then processed by a Celery task (safeloop/platform/billing/webhooks.py). A resent
+    event finds its row and is not processed again; ``error`` says why processing
+    failed or what was skipped (say, a customer no enterprise has)."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    payload = models.JSONField()
+    # The event's own `created` (Stripe's clock), for reading the trail in order.
+    created = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    # The enterprise it concerned, once known (kept as text: it may be deleted later).
+    schema_name = models.CharField(max_length=63, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.type}"
 
 
 class Domain(DomainMixin):

@@ -177,6 +177,9 @@ MIDDLEWARE = [
     "safeloop.web.outsiders.OutsiderMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A workspace whose trial ended unpaid, or whose subscription lapsed, takes no
+    # changes but hazard reports and the hazard loop (safeloop/platform/lapse.py).
+    "safeloop.platform.lapse.ReadOnlyLapseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -493,6 +496,29 @@ SAFELOOP_SIGNUP_RATES = env_rates("SAFELOOP_SIGNUP_RATES", ["3/10m", "10/d"])
 # Gate registrations per client network: a crew on the site's Wi-Fi shares one address,
 # yet a script must not probe which ID numbers are registered.
 SAFELOOP_GATE_RATES = env_rates("SAFELOOP_GATE_RATES", ["40/10m", "300/d"])
+
+# --- Billing (Stripe; safeloop/platform/billing/) ----------------------------------
+# Unset STRIPE_SECRET_KEY: the billing page shows plans and usage but cannot take a
+# subscription. STRIPE_API_BASE points the library elsewhere (the tests' and a dev
+# machine's fake Stripe, tests/support/fake_stripe.py).
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "") or ""
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "") or ""
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com") or "https://api.stripe.com"
+STRIPE_PRICES = {
+    "standard": env_str("STRIPE_PRICE_STANDARD", "") or "",
+    "professional": env_str("STRIPE_PRICE_PROFESSIONAL", "") or "",
+}
+# A page waits this long for Stripe, and retries a failed connection this many times.
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 10)
+STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 1)
+# The billing page's forms answer with a redirect to Stripe's Checkout and portal pages,
+# which the Content-Security-Policy's form-action must allow (STRIPE_REDIRECT_HOSTS adds
+# a fake Stripe's address in development).
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += [
+    "https://checkout.stripe.com",
+    "https://billing.stripe.com",
+    *env_list("STRIPE_REDIRECT_HOSTS", []),
+]
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SafeLoop <noreply@safeloop.localhost>")

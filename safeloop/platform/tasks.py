@@ -15,3 +15,18 @@ def fan_out_to_tenants(task_name: str) -> int:
             app.send_task(task_name)
         count += 1
     return count
+
+
+@shared_task(bind=True, max_retries=12)
+def process_stripe_event(self, event_pk: int) -> None:
+    """Apply a stored Stripe webhook event (safeloop/platform/billing/webhooks.py); while
+    Stripe cannot be reached the event waits, its error noted, and is retried later."""
+    from safeloop.platform.billing.stripe_api import BillingUnavailable
+    from safeloop.platform.billing.webhooks import process_event
+    from safeloop.platform.models import StripeEvent
+
+    try:
+        process_event(event_pk)
+    except BillingUnavailable as exc:
+        StripeEvent.objects.filter(pk=event_pk).update(error=f"retrying: {exc}")
+        raise self.retry(exc=exc, countdown=min(3600, 30 * 2**self.request.retries)) from exc

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from safeloop.graphql.hq.schema import hq_graphql_view
 from safeloop.platform import views, views_oversight, webapp
+from safeloop.platform.billing import views as billing_views
 
 hq_patterns = [
     path("", views_oversight.dashboard, name="dashboard"),
@@ -29,6 +30,9 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("signup/check-slug/", views.check_slug, name="signup_check_slug"),
     path("login/", views.find_workspace, name="find_workspace"),
+    path("pricing/", billing_views.pricing, name="pricing"),
+    # Stripe's one webhook endpoint, for every enterprise (safeloop/platform/billing/).
+    path("stripe/webhook/", billing_views.stripe_webhook, name="stripe_webhook"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Group HQ and district authority accounts (platform.oversight).
     path("hq/", include((hq_patterns, "hq"))),

@@ -28,6 +28,8 @@ urlpatterns = [
     path("reports/", include("safeloop.tenants.reports.urls")),
     # Sharing the KPI aggregates with a group HQ or a district authority.
     path("sharing/", views_oversight.sharing, name="sharing"),
+    # Plan, usage, subscribing and invoicing data (safeloop/platform/billing/).
+    path("billing/", include("safeloop.platform.billing.urls")),
     path("inbox/", include("safeloop.tenants.alerts.urls")),
     path("iot/", include("safeloop.iot_bridge.urls")),
     path("l/", include("safeloop.learning.urls")),

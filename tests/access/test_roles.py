@@ -134,6 +134,8 @@ EXPECTED = {
     role: EXPECTED[role] | _LEARNING[role] | _CONTRACTORS[role] | _IOT.get(role, set())
     for role in Role
 }
+# Billing (issue 18): subscribing and the invoicing data are the enterprise admin's alone.
+EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {"billing.manage"}
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -144,7 +146,9 @@ def test_each_role_holds_what_it_held_before_the_apps_declared_their_own(role):
 def test_every_permission_is_declared_by_the_app_it_is_named_after():
     for perm in access.declared_permissions():
         app = perm.value.split(".")[0]
-        app = {"people": "facilities", "iot": "iot_bridge"}.get(app, app)
+        app = {"people": "facilities", "iot": "iot_bridge", "billing": "platform.billing"}.get(
+            app, app
+        )
         assert type(perm).__module__ in (
             f"safeloop.tenants.{app}.permissions",
             f"safeloop.{app}.permissions",

@@ -33,6 +33,10 @@ PLATFORM_BASE = {
     "gb6441",
     "localdays",
     "iot_registry",
+    # A plan's limits, checked by the services that create what they count, and the
+    # read-only lapse the apps name their exceptions to (billing).
+    "limits",
+    "lapse",
 }
 
 

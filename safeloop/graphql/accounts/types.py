@@ -77,7 +77,7 @@ class Enterprise:
     name: str
     slug: str = strawberry.field(description="The sub-domain: <slug>.<base domain>.")
     industry: str = strawberry.field(description="The industry template it started from.")
-    plan: str = strawberry.field(description="trial, standard or enterprise.")
+    plan: str = strawberry.field(description="trial, standard or professional.")
     trial_ends_at: datetime | None
     trial_days_left: int | None = strawberry.field(
         description="Whole days left in the free trial; null when not on a trial."

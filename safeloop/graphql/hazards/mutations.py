@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import strawberry
 from strawberry import UNSET, Info, relay
+from strawberry.utils.str_converters import to_camel_case
 
 from safeloop.graphql.errors import MutationError, errors_from, find, mutation
 from safeloop.graphql.facilities.types import AreaType, EquipmentNode, PersonType
@@ -37,6 +38,7 @@ from safeloop.graphql.hazards.inputs import (
 )
 from safeloop.graphql.hazards.types import DeadlineExtensionType, HazardType, LibraryEntryType
 from safeloop.graphql.permissions import current_user
+from safeloop.platform.lapse import allow_mutations_while_read_only
 from safeloop.tenants.hazards import clauses, major, services
 from safeloop.tenants.hazards.models import Hazard
 
@@ -282,3 +284,11 @@ class HazardsMutation:
             extension, by=current_user(info), approve=input.approve, note=input.note
         )
         return DeadlineExtensionPayload(extension_pk=extension.pk, hazard_pk=extension.hazard_id)
+
+
+# Every step of the loop, from the report to the sign-off, works in a read-only
+# workspace (a lapsed subscription, safeloop/platform/lapse.py): a safety product
+# never blocks a hazard report nor the fix of one already reported.
+allow_mutations_while_read_only(
+    *(to_camel_case(f.python_name) for f in HazardsMutation.__strawberry_definition__.fields)
+)

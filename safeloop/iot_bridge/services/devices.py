@@ -25,6 +25,7 @@ from safeloop.iot_bridge.models import Device, Direction, Sensor, Threshold
 from safeloop.iot_bridge.permissions import IotPerm
 from safeloop.platform import iot_registry
 from safeloop.platform.errors import clean_text, field_error
+from safeloop.platform.limits import Limit, ensure_within_limit
 from safeloop.tenants.audit.services import record_event
 
 PBKDF2_ITERATIONS = 101  # mosquitto_passwd's own default for $7$
@@ -128,6 +129,11 @@ class Credentials:
     status_topic: str
 
 
+def count_devices() -> int:
+    """The devices a plan's limit counts: those not switched off."""
+    return Device.objects.filter(is_active=True).count()
+
+
 @transaction.atomic
 def register_device(
     *,
@@ -155,6 +161,7 @@ def register_device(
     name = _text(name, Device, "name", field="name", required=True)
     model = _text(model, Device, "model", field="model")
     sensors = _checked_sensors(sensors)
+    ensure_within_limit(Limit.DEVICES, used=count_devices())
     if Device.objects.filter(code=code).exists():
         raise field_error("code", _("A device with this code exists."), DeviceErrorCode.DUPLICATE)
     if risk_point is not None and risk_point.area_id != area.pk:

@@ -111,6 +111,12 @@ def point_panels() -> list[PointPanel]:
     return sorted(_panels.values(), key=lambda panel: (panel.order, panel.mode))
 
 
+def posted_panel(request: HttpRequest) -> PointPanel | None:
+    """The panel whose form was posted; a POST naming no known form is the default one's."""
+    by_name = {panel.form_name: panel for panel in point_panels()}
+    return by_name.get(request.POST.get("form", "")) or by_name.get("")
+
+
 def page_mode(panes: list[Pane], asked: str = "") -> str:
     """Which pane is on screen: the one asked for (the switch, a re-shown form) when
     this person has it, else the first one due here now, else the first one."""

@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 
 from safeloop.access import Role, ensure_can
 from safeloop.platform.errors import field_error
+from safeloop.platform.limits import Limit, ensure_within_limit
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import (
     AREA_PARENT_KIND,
     Area,
     AreaKind,
     Equipment,
+    EquipmentStatus,
     EquipmentType,
     JobRole,
     Person,
@@ -87,6 +89,17 @@ def _full_clean(obj, exclude: list[str] | None = None) -> None:
         ) from exc
 
 
+def count_people() -> int:
+    """The people a plan's limit counts: the enterprise's own, active employees
+    (contractors' workers and suppliers' contacts are not its seats)."""
+    return Person.objects.employees().filter(user__is_active=True).count()
+
+
+def count_qr_points() -> int:
+    """The QR points a plan's limit counts: every area, and every machine in use."""
+    return Area.objects.count() + Equipment.objects.exclude(status=EquipmentStatus.RETIRED).count()
+
+
 @transaction.atomic
 def create_area(
     *, by, code: str, name: str, kind: str, parent: Area | None = None, name_en: str = ""
@@ -95,6 +108,7 @@ def create_area(
     if kind not in AreaKind.values:
         raise field_error("kind", _("Unknown area kind."), ErrorCode.INVALID)
     _check_area_parent(kind, parent)
+    ensure_within_limit(Limit.QR_POINTS, used=count_qr_points())
     area = Area(
         code=code.strip(), name=name.strip(), name_en=name_en.strip(), kind=kind, parent=parent
     )
@@ -120,6 +134,7 @@ def create_equipment(
     *, by, code: str, name: str, equipment_type: EquipmentType, area: Area, **extra: Any
 ) -> Equipment:
     ensure_can(by, FacilityPerm.MANAGE_EQUIPMENT)
+    ensure_within_limit(Limit.QR_POINTS, used=count_qr_points())
     equipment = Equipment(
         code=code.strip(), name=name.strip(), equipment_type=equipment_type, area=area
     )
@@ -162,6 +177,7 @@ def create_person(
 ) -> Person:
     """Add an employee: a user account in this tenant plus their Person record."""
     ensure_can(by, FacilityPerm.MANAGE_PEOPLE)
+    ensure_within_limit(Limit.PEOPLE, used=count_people())
     return _create_person(
         email=email,
         full_name=full_name,

@@ -25,6 +25,7 @@ from safeloop.tenants.facilities.point_hub import (
     PointPanel,
     page_mode,
     point_panels,
+    posted_panel,
 )
 from safeloop.tenants.facilities.qr import resolve_token, revoked_token
 
@@ -62,7 +63,7 @@ def point(request: HttpRequest, token: str) -> HttpResponse:
         panes = _panes(request, allowed, area, equipment)
         return _page(request, area, equipment, allowed, panes)
 
-    owner = _post_owner(request, panels)
+    owner = posted_panel(request)
     try:
         posted = owner.post(request, area, equipment) if owner is not None else None
     except PermissionDenied:
@@ -73,13 +74,6 @@ def point(request: HttpRequest, token: str) -> HttpResponse:
         return posted
     panes = _panes(request, allowed, area, equipment, posted=posted)
     return _page(request, area, equipment, allowed, panes, mode=owner.mode, status=posted.status)
-
-
-def _post_owner(request: HttpRequest, panels: list[PointPanel]) -> PointPanel | None:
-    """The panel whose form was posted; a POST naming no known form is the default one's."""
-    name = request.POST.get("form", "")
-    by_name = {panel.form_name: panel for panel in panels}
-    return by_name.get(name) or by_name.get("")
 
 
 def _panes(

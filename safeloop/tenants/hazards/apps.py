@@ -38,3 +38,18 @@ class HazardsConfig(AppConfig):
         )
         today.register()
         register_panel(ReportPanel())
+        self._work_while_read_only(ReportPanel)
+
+    @staticmethod
+    def _work_while_read_only(report_panel) -> None:
+        """A workspace whose subscription lapsed (safeloop/platform/lapse.py) still takes
+        hazard reports from QR codes, and the loop on existing hazards can be finished:
+        a safety product never blocks a hazard report."""
+        from safeloop.platform.lapse import allow_while_read_only
+        from safeloop.tenants.facilities.point_hub import posted_panel
+
+        allow_while_read_only(
+            "qr:point", when=lambda request: isinstance(posted_panel(request), report_panel)
+        )
+        for name in ("hazards:act", "hazards:clause", "hazards:verify"):
+            allow_while_read_only(name)
