@@ -69,9 +69,35 @@ def browser_context_args(browser_context_args, viewport_name):
 
 
 @pytest.fixture(scope="session")
-def server(django_db_setup, django_db_blocker):
+def fake_stripe():
+    """Stripe for the server: the fake's API and its Checkout page (tests/support)."""
+    from tests.support.fake_stripe import FakeStripe
+
+    fake = FakeStripe().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def server(django_db_setup, django_db_blocker, fake_stripe):
     """Base URL parts of a gunicorn serving the test database: {"port", "base"}."""
-    with serving(free_port(), django_db_blocker) as served:
+    from django.conf import settings
+
+    from tests.support.fake_stripe import PRICES, SECRET_KEY, WEBHOOK_SECRET
+
+    stripe_env = {
+        "STRIPE_SECRET_KEY": SECRET_KEY,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_API_BASE": fake_stripe.url,
+        "STRIPE_PRICE_STANDARD": PRICES["standard"],
+        "STRIPE_PRICE_PROFESSIONAL": PRICES["professional"],
+        "STRIPE_REDIRECT_HOSTS": fake_stripe.url,
+        "STRIPE_MAX_NETWORK_RETRIES": "0",
+    }
+    port = free_port()
+    fake_stripe.webhook_url = f"http://127.0.0.1:{port}/stripe/webhook/"
+    fake_stripe.webhook_host = f"{settings.SAFELOOP_BASE_DOMAIN}:{port}"
+    with serving(port, django_db_blocker, extra_env=stripe_env) as served:
         yield served
 
 

@@ -4,8 +4,9 @@ Everything can still be viewed and exported (every GET works); nothing new is
 made, with the exceptions a safety product owes its users: anyone can still
 report a hazard from a QR code, the loop on existing hazards can still be
 finished, people can sign in and out, and an admin can reach the billing pages
-to pay. Paying restores everything at once: the state is read from the
-database on every state-changing request (one indexed query), never cached.
+to pay. Paying restores everything at once: a workspace the routing cache's
+copy shows read-only is read afresh from the database before a change is refused.
+A lapse reaches the other processes within the routing cache's TTL.
 
 The apps name their own exceptions from their ``AppConfig.ready()`` (this module
 imports no app)::
@@ -127,6 +128,11 @@ class ReadOnlyLapseMiddleware:
         match = request.resolver_match
         view_name = match.view_name if match is not None else ""
         if _allowed_view(request, view_name, match):
+            return None
+        # The routing cache's copy first: a writable workspace costs no query (a lapse
+        # reaches other processes within the routing TTL). Only one that looks read-only
+        # is read afresh, so paying restores writes at once.
+        if not workspace_is_read_only(tenant):
             return None
         enterprise = fresh_enterprise(tenant.pk)
         if enterprise is None or not workspace_is_read_only(enterprise):

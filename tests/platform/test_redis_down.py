@@ -139,7 +139,8 @@ def _celery_app_on(url: str):
     """A Celery app configured like SafeLoop's (from the settings), on another broker."""
     from celery import Celery
 
-    app = Celery("safeloop-fault-test")
+    # Not the current app: later tests of this process send through the project's.
+    app = Celery("safeloop-fault-test", set_as_current=False)
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.broker_url = url
     # The options SafeLoop gives a Redis broker, whichever broker the settings chose.

@@ -9,6 +9,11 @@ and Stripe-shaped JSON out:
 * ``POST /v1/billing_portal/sessions``
 * ``GET /v1/subscriptions/<id>``
 
+For a browser it also serves Checkout's page (``GET /c/pay/<session>``): its "Pay"
+button completes the session, sends the signed ``checkout.session.completed`` and
+``customer.subscription.created`` events to ``webhook_url`` as Stripe would, then
+redirects to the session's ``success_url``.
+
 It checks the secret key, replays a request with the same ``Idempotency-Key`` as
 Stripe does, and keeps every request for the tests to read. What happens on
 Stripe's own pages (paying in Checkout, cancelling in the portal) is done by the
@@ -25,6 +30,7 @@ import json
 import re
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -84,6 +90,9 @@ class FakeStripe:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
+        # Where Checkout's page sends its events (None: nowhere; the tests deliver them).
+        self.webhook_url: str | None = None
+        self.webhook_host: str | None = None
 
     # --- the server ---------------------------------------------------------------
 
@@ -119,6 +128,9 @@ class FakeStripe:
 
     def _serve(self, handler: BaseHTTPRequestHandler, method: str) -> None:
         parts = urlsplit(handler.path)
+        if m := re.fullmatch(r"/c/pay/([^/]+)", parts.path):
+            self._checkout_page(handler, method, m[1])
+            return
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length).decode() if length else parts.query
         params = decode_form(body)
@@ -218,6 +230,48 @@ class FakeStripe:
         return 200, {k: v for k, v in session.items() if not k.startswith("_")}
 
     # --- what happens on Stripe's own pages ------------------------------------------
+
+    def _checkout_page(self, handler: BaseHTTPRequestHandler, method: str, sid: str) -> None:
+        session = self.sessions.get(sid)
+        if session is None:
+            handler.send_error(404)
+            return
+        if method == "GET":
+            page = (
+                '<!doctype html><meta name="viewport" content="width=device-width">'
+                "<title>Fake Stripe Checkout</title><h1>Fake Stripe Checkout</h1>"
+                f"<p>{session['_line_items'][0]['price']}</p>"
+                f'<form method="post" action="/c/pay/{sid}">'
+                '<button style="min-height:48px" data-testid="fake-pay">Pay</button></form>'
+            ).encode()
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/html; charset=utf-8")
+            handler.send_header("Content-Length", str(len(page)))
+            handler.end_headers()
+            handler.wfile.write(page)
+            return
+        subscription = self.complete_checkout(sid)
+        for event in (
+            self.event("checkout.session.completed", self.checkout_session(sid)),
+            self.event("customer.subscription.created", subscription),
+        ):
+            self.send_webhook(event)
+        handler.send_response(303)
+        handler.send_header("Location", session["success_url"])
+        handler.end_headers()
+
+    def send_webhook(self, event: dict) -> int:
+        """POST ``event``, signed, to ``webhook_url`` as Stripe does; the answer's status."""
+        body, signature = signed(event)
+        request = urllib.request.Request(
+            self.webhook_url,
+            data=body.encode(),
+            headers={"Content-Type": "application/json", "Stripe-Signature": signature},
+        )
+        if self.webhook_host:
+            request.add_header("Host", self.webhook_host)
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status
 
     def complete_checkout(self, session_id: str, *, status: str = "active") -> dict:
         """The customer paid in Checkout: the session completes with a new subscription."""
