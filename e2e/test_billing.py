@@ -13,7 +13,7 @@ from tests.support.committed import committed
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=["desktop"])
+@pytest.fixture(params=["desktop", "phone"])
 def viewport_name(request):
     return request.param
 
@@ -29,6 +29,7 @@ def acme_unsubscribed():
         "subscription_status": "",
         "plan": "trial",
     }
+
     def reset():
         return Enterprise.objects.filter(schema_name="acme").update(**fields)
 
@@ -47,6 +48,9 @@ def test_the_admin_picks_standard_pays_in_checkout_and_comes_back_active(
     page.wait_for_url("**/billing/")
     expect(page.get_by_test_id("subscription-status")).to_contain_text("试用")
     expect(page.get_by_test_id("usage-people")).to_be_visible()
+    button = page.get_by_test_id("subscribe-standard").bounding_box()
+    assert button["height"] >= 44, button  # a gloved thumb
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
     page.get_by_test_id("subscribe-standard").click()
     page.wait_for_url(f"{fake_stripe.url}/c/pay/**")
@@ -58,4 +62,5 @@ def test_the_admin_picks_standard_pays_in_checkout_and_comes_back_active(
     expect(page.get_by_test_id("plan-standard").get_by_test_id("current")).to_be_visible()
     expect(page.get_by_test_id("plans").locator("h2")).to_have_text("套餐")
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "billing-active-desktop.png"), full_page=True)
+    name = f"billing-active-{page.viewport_size['width']}.png"
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
