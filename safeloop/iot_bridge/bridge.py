@@ -151,7 +151,7 @@ class Bridge:
         # New alarms for the Celery worker, sent from another thread, so readings never
         # wait on Redis.
         self.responses: queue.SimpleQueue[tuple[ingest.TenantInfo, set[int]]] = queue.SimpleQueue()
-        self.responder = threading.Thread(target=self._respond_loop, name="sender", daemon=True)
+        self.sender = threading.Thread(target=self._send_loop, name="sender", daemon=True)
 
     # --- network thread: only queue ------------------------------------------------
     def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:
@@ -182,7 +182,7 @@ class Bridge:
         self.last_message = time.monotonic()
         self.inbox.put((self.generation, message))
 
-    def _respond_loop(self) -> None:
+    def _send_loop(self) -> None:
         from django_tenants.utils import tenant_context
 
         from safeloop.iot_bridge.tasks import respond_to_alarms
@@ -198,7 +198,7 @@ class Bridge:
 
     # --- the writer ------------------------------------------------------------------
     def start(self) -> None:
-        self.responder.start()
+        self.sender.start()
         self.client.connect_async(self.address.host, self.address.port, keepalive=30)
         self.client.loop_start()
 

@@ -124,7 +124,9 @@ def start_checkout(enterprise: Enterprise, *, by, plan_code: str, return_url: st
     ensure_can(by, BillingPerm.BILLING_MANAGE)
     plan = BillingPlan.objects.filter(code=plan_code).exclude(code=Plan.TRIAL).first()
     if plan is None or not plan.stripe_price_id:
-        raise field_error("plan", _("This plan cannot be bought online."), "not_for_sale")
+        raise field_error(
+            "plan", _("This plan cannot be bought online."), BillingErrorCode.NOT_FOR_SALE
+        )
     enterprise = Enterprise.objects.get(pk=enterprise.pk)
     if has_live_subscription(enterprise):
         raise field_error(

@@ -213,11 +213,12 @@ def _items(subscription: dict) -> list[dict]:
 
 def _plan_of(subscription: dict) -> str | None:
     prices = {_id((item.get("price") or {}).get("id")) for item in _items(subscription)}
-    for plan in BillingPlan.objects.all():
-        if plan.is_paid and plan.stripe_price_id and plan.stripe_price_id in prices:
+    paid = [plan for plan in BillingPlan.objects.all() if plan.is_paid]
+    for plan in paid:
+        if plan.stripe_price_id and plan.stripe_price_id in prices:
             return plan.code
     named = (subscription.get("metadata") or {}).get("plan")
-    return named if named in {p.code for p in BillingPlan.objects.all() if p.is_paid} else None
+    return named if named in {plan.code for plan in paid} else None
 
 
 def _period_end(subscription: dict) -> datetime | None:
