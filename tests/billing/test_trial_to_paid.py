@@ -40,8 +40,11 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 @pytest.fixture
-def after_the_trial(acme):
+def after_the_trial(acme, as_wang, wang):
+    """A day after the trial's end, Wang signed in again: a session from before has
+    expired by then (the database session backend checks its expiry date)."""
     with time_machine.travel(acme.trial_ends_at + timedelta(days=1), tick=True):
+        as_wang.force_login(wang)
         yield
 
 
