@@ -13,11 +13,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from wagtail.documents.forms import BaseDocumentForm
+
+from safeloop.platform.limits import PLAN_LIMIT_CODE, ensure_storage_room
 
 MB = 1024 * 1024
 
@@ -106,4 +109,8 @@ class LessonFileForm(BaseDocumentForm):
         uploaded = self.cleaned_data.get("file")
         if uploaded and "file" in self.changed_data:
             check_lesson_file(uploaded)
+            try:
+                ensure_storage_room(uploaded.size)
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.messages[0], code=PLAN_LIMIT_CODE) from None
         return uploaded

@@ -12,14 +12,24 @@ locked): a limit can be overshot by one, which nobody is harmed by.
 
 from __future__ import annotations
 
+import logging
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
 from safeloop.platform.models import BillingPlan, Enterprise, Plan
+from safeloop.platform.storage import files_of
+
+log = logging.getLogger(__name__)
+MB = 1024 * 1024
+# Walking a tenant's files is not free: the measure is kept this long, and each file
+# accepted meanwhile is added to it.
+STORAGE_MEASURE_SECONDS = 300
 
 
 class Limit(StrEnum):
@@ -104,6 +114,50 @@ def ensure_within_limit(limit: Limit, *, used: int, adding: int = 1) -> None:
             )
         }
     )
+
+
+def _storage_key(schema_name: str) -> str:
+    return f"limits:storage-bytes:{schema_name}"
+
+
+def storage_used_bytes(schema_name: str, *, fresh: bool = False) -> int:
+    """The bytes of ``schema_name``'s files (photos, scans, lesson files: every key
+    starts with the schema name), measured at most every few minutes; 0 when the
+    storage cannot be read now (a hiccup there must not stop the page or the upload)."""
+    key = _storage_key(schema_name)
+    if not fresh:
+        cached = cache.get(key)
+        if cached is not None:
+            return int(cached)
+    try:
+        _count, used = files_of(schema_name)
+    except Exception:
+        log.warning("could not measure the files of %s", schema_name, exc_info=True)
+        return 0
+    cache.set(key, used, STORAGE_MEASURE_SECONDS)
+    return used
+
+
+def ensure_storage_room(incoming_bytes: int, *, field: str | None = None) -> None:
+    """Refuse a new document (a lesson file, a supplier's report, a licence scan) that
+    would take the enterprise's files past its plan's storage, with the message of the
+    other limits. Photos of hazards and inspections, signatures and gate photos are
+    never refused: the callers that take those do not ask."""
+    schema_name = getattr(connection, "schema_name", "public")
+    if schema_name == "public" or incoming_bytes <= 0:
+        return
+    used = storage_used_bytes(schema_name)
+    try:
+        ensure_within_limit(
+            Limit.STORAGE_MB, used=math.ceil((used + incoming_bytes) / MB), adding=0
+        )
+    except ValidationError as exc:
+        if field is None:
+            raise
+        raise ValidationError(
+            {field: ValidationError(exc.messages[0], code=PLAN_LIMIT_CODE)}
+        ) from None
+    cache.set(_storage_key(schema_name), used + incoming_bytes, STORAGE_MEASURE_SECONDS)
 
 
 def limit_message(plan: BillingPlan, limit: Limit, allowed: int) -> str:

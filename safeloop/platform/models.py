@@ -96,6 +96,9 @@ class Enterprise(TenantMixin):
     subscription_updated_at = models.DateTimeField(null=True, blank=True)
     current_period_end = models.DateTimeField(null=True, blank=True)
     cancel_at_period_end = models.BooleanField(default=False)
+    # When the subscription last turned canceled or unpaid (None while live or on trial):
+    # the data retention period after a lapse counts from here.
+    lapsed_at = models.DateTimeField(null=True, blank=True)
     invoice_title = models.CharField(_("invoice title (发票抬头)"), max_length=200, blank=True)
     tax_id = models.CharField(
         _("taxpayer number (税号)"), max_length=20, blank=True, validators=[validate_tax_id]
@@ -210,6 +213,48 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.type}"
+
+
+class ErasureReason(models.TextChoices):
+    TRIAL_ENDED = "trial_ended", _("the trial ended without a subscription")
+    CANCELED = "canceled", _("the subscription was cancelled")
+    UNPAID = "unpaid", _("the subscription was left unpaid")
+
+
+class WorkspaceErasure(models.Model):
+    """The public record of a lapsed workspace's data being erased after the retention
+    period (safeloop/platform/billing/retention.py): opened with the first notice to
+    its admins, closed when the schema and its files are gone, or cancelled when it
+    subscribes again. Kept after the enterprise row is deleted: names, not keys."""
+
+    schema_name = models.CharField(max_length=63, db_index=True)
+    enterprise_name = models.CharField(max_length=200)
+    slug = models.CharField(max_length=40)
+    reason = models.CharField(max_length=20, choices=ErasureReason.choices)
+    lapsed_at = models.DateTimeField()
+    # Never sooner than the retention period after the lapse, nor than the notice
+    # period after the first notice.
+    erase_after = models.DateTimeField()
+    # [{"at": iso time, "days_left": n, "recipients": n}] for each notice sent.
+    notices = models.JSONField(default=list, blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+    files_deleted = models.PositiveIntegerField(default=0)
+    bytes_deleted = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schema_name"],
+                condition=models.Q(cancelled_at__isnull=True, erased_at__isnull=True),
+                name="one_pending_erasure_per_schema",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name} erase after {self.erase_after:%Y-%m-%d}"
 
 
 class Domain(DomainMixin):

@@ -384,6 +384,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("SAFELOOP_SUPPLIER_SCAN_SECONDS", 60 * 60),
         "args": ["safeloop.contractors.tasks.scan_supplier_deadlines"],
     },
+    # Billing: trial reminders, retention notices and erasures, Stripe events re-driven.
+    "billing-lifecycle": {
+        "task": "safeloop.platform.tasks.billing_lifecycle",
+        "schedule": env_int("SAFELOOP_BILLING_SCAN_SECONDS", 60 * 60),
+    },
     # Notifications whose delivery message was lost (broker down or flushed, worker killed).
     "outbox-sweep": {
         "task": "safeloop.platform.tasks.fan_out_to_tenants",
@@ -511,6 +516,13 @@ STRIPE_PRICES = {
 # A page waits this long for Stripe, and retries a failed connection this many times.
 STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 10)
 STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 1)
+# Reminders to the admins this many days before the trial ends (e-mail and inbox).
+SAFELOOP_TRIAL_REMINDER_DAYS = [7, 3, 1]
+# A lapsed workspace (trial ended unpaid, subscription cancelled or unpaid) keeps its
+# data this many days, read-only; its admins are told NOTICE days before it is erased
+# (and again 7 and 1 days before), never less: then its schema and files are deleted.
+SAFELOOP_RETENTION_DAYS = env_int("SAFELOOP_RETENTION_DAYS", 90)
+SAFELOOP_ERASURE_NOTICE_DAYS = env_int("SAFELOOP_ERASURE_NOTICE_DAYS", 30)
 # The billing page's forms answer with a redirect to Stripe's Checkout and portal pages,
 # which the Content-Security-Policy's form-action must allow (STRIPE_REDIRECT_HOSTS adds
 # a fake Stripe's address in development).

@@ -6,6 +6,9 @@ file can check that it belongs to the tenant of the request.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from django.core.files.storage import FileSystemStorage
 from django.db import connection
 from storages.backends.s3 import S3Storage
@@ -36,3 +39,37 @@ class TenantS3Storage(TenantKeyMixin, S3Storage):
     default_acl = None
     querystring_auth = True
     file_overwrite = False
+
+
+def _tenant_prefix(schema_name: str) -> str:
+    if not schema_name or schema_name == "public" or "/" in schema_name or "." in schema_name:
+        raise ValueError(f"not a tenant schema: {schema_name!r}")
+    return f"{schema_name}/"
+
+
+def files_of(schema_name: str) -> tuple[int, int]:
+    """How many files ``schema_name`` has in the default storage, and their bytes."""
+    from django.core.files.storage import default_storage
+
+    prefix = _tenant_prefix(schema_name)
+    if isinstance(default_storage, S3Storage):
+        sizes = [obj.size for obj in default_storage.bucket.objects.filter(Prefix=prefix)]
+        return len(sizes), sum(sizes)
+    root = Path(default_storage.path(prefix))
+    sizes = [p.stat().st_size for p in root.rglob("*") if p.is_file()] if root.is_dir() else []
+    return len(sizes), sum(sizes)
+
+
+def delete_files_of(schema_name: str) -> tuple[int, int]:
+    """Delete every file of ``schema_name`` (its erasure); how many and their bytes."""
+    from django.core.files.storage import default_storage
+
+    prefix = _tenant_prefix(schema_name)
+    count, size = files_of(schema_name)
+    if isinstance(default_storage, S3Storage):
+        default_storage.bucket.objects.filter(Prefix=prefix).delete()
+    else:
+        root = Path(default_storage.path(prefix))
+        if root.is_dir():
+            shutil.rmtree(root)
+    return count, size

@@ -30,3 +30,12 @@ def process_stripe_event(self, event_pk: int) -> None:
     except BillingUnavailable as exc:
         StripeEvent.objects.filter(pk=event_pk).update(error=f"retrying: {exc}")
         raise self.retry(exc=exc, countdown=min(3600, 30 * 2**self.request.retries)) from exc
+
+
+@shared_task
+def billing_lifecycle() -> dict[str, int]:
+    """Hourly, in the public schema: trial reminders, retention notices and erasures, and
+    Stripe events whose task was lost (safeloop/platform/billing/lifecycle.py)."""
+    from safeloop.platform.billing.lifecycle import run
+
+    return run()

@@ -31,6 +31,7 @@ from safeloop.contractors.permissions import ContractorPerm
 from safeloop.contractors.uploads import checked_scan
 from safeloop.contractors.validators import clean_credit_code
 from safeloop.platform.errors import clean_text, field_error
+from safeloop.platform.limits import ensure_storage_room
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.models import Area, Person, PersonKind
 from safeloop.tenants.facilities.photos import photo_files_kept_on_success, store_photo
@@ -221,6 +222,7 @@ def _add_qualification(company, by, kind, number, valid_until, file, today) -> Q
     )
     if file:
         content, suffix = checked_scan(file, field="file")
+        ensure_storage_room(len(content), field="file")
         store_photo(qualification.file, f"{kind}{suffix}", content, field="file")
     qualification.save()
     record_event(

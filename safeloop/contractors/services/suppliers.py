@@ -37,6 +37,7 @@ from safeloop.contractors.services.companies import clean_text, local_today
 from safeloop.contractors.uploads import checked_scan
 from safeloop.contractors.validators import clean_credit_code
 from safeloop.platform.errors import field_error
+from safeloop.platform.limits import ensure_storage_room
 from safeloop.tenants.audit.services import record_event
 from safeloop.tenants.facilities.photos import photo_files_kept_on_success, store_photo
 
@@ -319,8 +320,9 @@ def _save_answers(report, supplier, answers: list[Answer]) -> SelfInspectionRepo
             if not files:
                 continue
         stored = []
-        for upload in files:
-            content, suffix = _checked_attachment(upload, name)
+        checked = [_checked_attachment(upload, name) for upload in files]
+        ensure_storage_room(sum(len(content) for content, _suffix in checked), field=name)
+        for content, suffix in checked:
             attachment = ReportAttachment(answer=row)
             store_photo(
                 attachment.file, f"r{report.pk}-i{row.item_id}{suffix}", content, field=name

@@ -7,12 +7,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
@@ -22,12 +23,22 @@ from safeloop.platform.billing.permissions import BillingPerm
 from safeloop.platform.billing.stripe_api import client, stripe_errors
 from safeloop.platform.errors import clean_text, field_error
 from safeloop.platform.lapse import workspace_is_read_only
-from safeloop.platform.limits import LIMIT_FIELDS, Limit, Usage, limit_labels
+from safeloop.platform.limits import (
+    LIMIT_FIELDS,
+    Limit,
+    Usage,
+    limit_labels,
+    storage_used_bytes,
+)
 from safeloop.platform.models import (
+    LAPSED_STATUSES,
     LIVE_STATUSES,
     BillingPlan,
     Enterprise,
+    ErasureReason,
     Plan,
+    SubscriptionStatus,
+    WorkspaceErasure,
     validate_tax_id,
 )
 
@@ -64,20 +75,28 @@ def usage_of(enterprise: Enterprise, plan: BillingPlan) -> list[Usage]:
 
 
 def storage_used_mb(schema_name: str) -> int:
-    """The enterprise's files in MB (photos, signatures, lesson files: every key starts
-    with its schema name); 0 when the storage cannot be read now."""
-    total = 0
-    try:
-        if hasattr(default_storage, "bucket"):  # S3
-            objects = default_storage.bucket.objects.filter(Prefix=f"{schema_name}/")
-            total = sum(obj.size for obj in objects)
-        else:
-            root = default_storage.path(schema_name)
-            for folder, _dirs, files in os.walk(root):
-                total += sum(os.path.getsize(os.path.join(folder, f)) for f in files)
-    except Exception:  # a storage hiccup must not take the billing page down
-        log.warning("could not measure the files of %s", schema_name, exc_info=True)
-    return round(total / (1024 * 1024))
+    """The enterprise's files in MB, measured afresh (the billing page)."""
+    return round(storage_used_bytes(schema_name, fresh=True) / (1024 * 1024))
+
+
+def lapse_of(enterprise: Enterprise) -> tuple[datetime, str] | None:
+    """When the workspace lapsed and why; None while it may still be changed."""
+    if not workspace_is_read_only(enterprise):
+        return None
+    status = enterprise.subscription_status
+    if status in LAPSED_STATUSES:
+        since = enterprise.lapsed_at or enterprise.subscription_updated_at or timezone.now()
+        reason = (
+            ErasureReason.UNPAID if status == SubscriptionStatus.UNPAID else ErasureReason.CANCELED
+        )
+        return since, reason
+    return enterprise.trial_ends_at or timezone.now(), ErasureReason.TRIAL_ENDED
+
+
+def pending_erasure(enterprise: Enterprise) -> WorkspaceErasure | None:
+    return WorkspaceErasure.objects.filter(
+        schema_name=enterprise.schema_name, cancelled_at=None, erased_at=None
+    ).first()
 
 
 @dataclass(frozen=True)
@@ -88,6 +107,8 @@ class Overview:
     usage: list[Usage]
     read_only: bool
     subscribed: bool
+    # A lapsed workspace's data is kept until this day (None while it is not lapsed).
+    kept_until: datetime | None
 
 
 def overview(enterprise: Enterprise) -> Overview:
@@ -101,6 +122,21 @@ def overview(enterprise: Enterprise) -> Overview:
         usage=usage_of(enterprise, plan),
         read_only=workspace_is_read_only(enterprise),
         subscribed=has_live_subscription(enterprise),
+        kept_until=kept_until(enterprise),
+    )
+
+
+def kept_until(enterprise: Enterprise) -> datetime | None:
+    """The day a lapsed workspace's data is erased unless it subscribes."""
+    erasure = pending_erasure(enterprise)
+    if erasure is not None:
+        return erasure.erase_after
+    lapse = lapse_of(enterprise)
+    if lapse is None:
+        return None
+    return max(
+        lapse[0] + timedelta(days=settings.SAFELOOP_RETENTION_DAYS),
+        timezone.now() + timedelta(days=settings.SAFELOOP_ERASURE_NOTICE_DAYS),
     )
 
 
@@ -158,7 +194,7 @@ def start_checkout(enterprise: Enterprise, *, by, plan_code: str, return_url: st
                 stripe_customer_id=customer_id
             )
         with tenant_context(enterprise):
-            _audit("billing.checkout_started", by=by, plan=plan.code, session=session.id)
+            audit("billing.checkout_started", by=by, plan=plan.code, session=session.id)
     return session.url
 
 
@@ -232,11 +268,12 @@ def save_invoicing(enterprise: Enterprise, *, by, invoice_title: str, tax_id: st
     with transaction.atomic():
         enterprise.save(update_fields=["invoice_title", "tax_id"])
         with tenant_context(enterprise):
-            _audit("billing.invoicing_updated", by=by, invoice_title=title, tax_id=tax_id)
+            audit("billing.invoicing_updated", by=by, invoice_title=title, tax_id=tax_id)
     return enterprise
 
 
-def _audit(verb: str, *, by=None, **data) -> None:
+def audit(verb: str, *, by=None, **data) -> None:
+    """A billing event in the current tenant's audit trail."""
     from safeloop.tenants.audit.services import record_event
 
     record_event(None, verb, by=by, object_type="enterprise", object_id="billing", **data)

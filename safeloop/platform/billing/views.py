@@ -20,7 +20,7 @@ from safeloop.access import permission
 from safeloop.platform.billing import services
 from safeloop.platform.billing.stripe_api import BillingUnavailable
 from safeloop.platform.billing.webhooks import BadWebhook, receive_event
-from safeloop.platform.models import BillingPlan
+from safeloop.platform.models import BillingPlan, Enterprise
 from safeloop.web.guards import guarded
 
 log = logging.getLogger(__name__)
@@ -37,14 +37,20 @@ def _billing_url(request: HttpRequest) -> str:
 @require_GET
 def billing_page(request: HttpRequest) -> HttpResponse:
     outcome = request.GET.get("checkout")
-    if outcome == "success":
+    if outcome not in ("success", "cancel"):
+        return _page(request)
+    # Said once, then back to the plain page: a reload must not thank again, nor say
+    # "confirming" about a subscription that is active by then.
+    if outcome == "cancel":
+        messages.info(request, _("Checkout was cancelled; nothing was charged."))
+    elif services.has_live_subscription(Enterprise.objects.get(pk=connection.tenant.pk)):
+        messages.success(request, _("Thank you! Your subscription is active."))
+    else:
         messages.success(
             request,
             _("Thank you! Stripe is confirming the payment; the plan updates within a minute."),
         )
-    elif outcome == "cancel":
-        messages.info(request, _("Checkout was cancelled; nothing was charged."))
-    return _page(request)
+    return redirect("billing:page")
 
 
 def _page(request: HttpRequest, *, form_errors: dict | None = None, status: int = 200):

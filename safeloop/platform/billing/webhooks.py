@@ -28,6 +28,7 @@ from django_tenants.utils import tenant_context
 
 from safeloop.platform.billing.stripe_api import client, stripe_errors
 from safeloop.platform.models import (
+    LAPSED_STATUSES,
     LIVE_STATUSES,
     BillingPlan,
     Enterprise,
@@ -115,7 +116,12 @@ def _apply(event: StripeEvent) -> str:
     event.schema_name = enterprise.schema_name
     if not subscription_id:
         return "no subscription in the event"
-    return sync_subscription(enterprise, subscription_id, customer=customer, event=event)
+    note = sync_subscription(enterprise, subscription_id, customer=customer, event=event)
+    if event.type == "invoice.payment_failed":
+        from safeloop.platform.billing.lifecycle import tell_payment_failed
+
+        tell_payment_failed(enterprise, event_id=event.event_id)
+    return note
 
 
 def sync_subscription(
@@ -139,6 +145,12 @@ def sync_subscription(
     before = (ent.subscription_status, ent.plan)
     plan = _plan_of(subscription)
     ent.stripe_subscription_id = subscription_id
+    if status in LAPSED_STATUSES and (before[0] not in LAPSED_STATUSES or not ent.lapsed_at):
+        ended = subscription.get("ended_at")
+        ent.lapsed_at = datetime.fromtimestamp(ended, UTC) if isinstance(ended, int) else None
+        ent.lapsed_at = ent.lapsed_at or timezone.now()
+    elif status not in LAPSED_STATUSES:
+        ent.lapsed_at = None
     ent.subscription_status = status
     if plan is not None and status in LIVE_STATUSES:
         ent.plan = plan
@@ -158,6 +170,7 @@ def sync_subscription(
             "current_period_end",
             "cancel_at_period_end",
             "subscription_updated_at",
+            "lapsed_at",
         ]
     )
     if (ent.subscription_status, ent.plan) != before:
