@@ -18,6 +18,8 @@ from safeloop.graphql.accounts.mutations import AccountsMutation
 from safeloop.graphql.accounts.queries import AccountsQuery
 from safeloop.graphql.alerts.mutations import AlertsMutation
 from safeloop.graphql.alerts.queries import AlertsQuery
+from safeloop.graphql.billing.mutations import BillingMutation
+from safeloop.graphql.billing.queries import BillingQuery
 from safeloop.graphql.contractors.mutations import ContractorsMutation
 from safeloop.graphql.contractors.queries import ContractorsQuery
 from safeloop.graphql.facilities.mutations import FacilitiesMutation
@@ -59,6 +61,7 @@ Query = merge_types(
         TrainingQuery,
         ContractorsQuery,
         IotQuery,
+        BillingQuery,
     ),
 )
 Mutation = merge_types(
@@ -78,6 +81,7 @@ Mutation = merge_types(
         TrainingMutation,
         ContractorsMutation,
         IotMutation,
+        BillingMutation,
     ),
 )
 

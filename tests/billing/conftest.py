@@ -4,7 +4,10 @@ deliver a signed webhook event to the public host."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 
 from tests.support.fake_stripe import PRICES, SECRET_KEY, WEBHOOK_SECRET, FakeStripe, signed
 from tests.support.server import free_port
@@ -62,3 +65,12 @@ def deliver(public_client, eager_celery, django_capture_on_commit_callbacks):
             )
 
     return send
+
+
+@pytest.fixture
+def after_the_trial(acme, as_wang, wang):
+    """A day after the trial's end, Wang signed in again: a session from before has
+    expired by then (the database session backend checks its expiry date)."""
+    with time_machine.travel(acme.trial_ends_at + timedelta(days=1), tick=True):
+        as_wang.force_login(wang)
+        yield

@@ -9,10 +9,7 @@ order, ends in the same state; a forged event changes nothing.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-import time_machine
 from django.conf import settings
 from django.test import Client
 from django_tenants.utils import tenant_context
@@ -37,15 +34,6 @@ BILLING_FIELDS = (
     "cancel_at_period_end",
 )
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-@pytest.fixture
-def after_the_trial(acme, as_wang, wang):
-    """A day after the trial's end, Wang signed in again: a session from before has
-    expired by then (the database session backend checks its expiry date)."""
-    with time_machine.travel(acme.trial_ends_at + timedelta(days=1), tick=True):
-        as_wang.force_login(wang)
-        yield
 
 
 def _new_area(client, code: str):

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -147,6 +148,12 @@ def has_live_subscription(enterprise: Enterprise) -> bool:
 
 
 # --- Checkout and the Customer Portal ----------------------------------------------------
+
+
+def billing_url(request) -> str:
+    """The billing page on the host and port this admin is using (Stripe sends them back
+    there after Checkout and the portal)."""
+    return f"{settings.SAFELOOP_SCHEME}://{request.get_host()}{reverse('billing:page')}"
 
 
 def start_checkout(enterprise: Enterprise, *, by, plan_code: str, return_url: str) -> str:

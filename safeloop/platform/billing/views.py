@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -25,12 +24,6 @@ from safeloop.web.guards import guarded
 
 log = logging.getLogger(__name__)
 MANAGE = "billing.manage"
-
-
-def _billing_url(request: HttpRequest) -> str:
-    """The billing page on the host and port this admin is using (Stripe sends them back
-    there after Checkout and the portal)."""
-    return f"{settings.SAFELOOP_SCHEME}://{request.get_host()}{reverse('billing:page')}"
 
 
 @guarded(permission(MANAGE))
@@ -74,7 +67,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             connection.tenant,
             by=request.user,
             plan_code=request.POST.get("plan", ""),
-            return_url=_billing_url(request),
+            return_url=services.billing_url(request),
         )
     except (ValidationError, BillingUnavailable) as exc:
         messages.error(request, _message(exc))
@@ -87,7 +80,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
 def portal(request: HttpRequest) -> HttpResponse:
     try:
         url = services.open_portal(
-            connection.tenant, by=request.user, return_url=_billing_url(request)
+            connection.tenant, by=request.user, return_url=services.billing_url(request)
         )
     except (ValidationError, BillingUnavailable) as exc:
         messages.error(request, _message(exc))
