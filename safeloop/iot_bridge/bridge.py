@@ -50,6 +50,13 @@ log = logging.getLogger("safeloop.iot_bridge")
 
 TOPICS = ("safeloop/+/+/up", "safeloop/+/+/status")
 RETIRE_IDLE_SECONDS = 3.0
+# A batch whose first message waited longer than this before its commit is logged, with
+# where the time went (queue, parse and store, commit): alarms must not wait.
+SLOW_BATCH_SECONDS = 0.1
+
+
+# (connection generation, monotonic time of arrival, message)
+Inbound = tuple[int, float, mqtt.MQTTMessage]
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,7 @@ class Stats:
         self.dropped = 0
         self.batches = 0
         self.alarms = 0
+        self.slow_batches = 0
         self.lock = threading.Lock()
 
 
@@ -129,8 +137,8 @@ class Bridge:
         # to the group's other members), store the rest, then end the session for good.
         self.retire = retire
         self.last_message = time.monotonic()
-        # (connection generation, message): see ``generation`` below.
-        self.inbox: queue.SimpleQueue[tuple[int, mqtt.MQTTMessage]] = queue.SimpleQueue()
+        # (connection generation, when it arrived, message): see ``generation`` below.
+        self.inbox: queue.SimpleQueue[Inbound] = queue.SimpleQueue()
         self.directory = ingest.Directory()
         self.stats = Stats()
         self.stopping = threading.Event()
@@ -180,7 +188,7 @@ class Bridge:
 
     def _on_message(self, client, userdata, message) -> None:
         self.last_message = time.monotonic()
-        self.inbox.put((self.generation, message))
+        self.inbox.put((self.generation, self.last_message, message))
 
     def _send_loop(self) -> None:
         from django_tenants.utils import tenant_context
@@ -242,7 +250,7 @@ class Bridge:
         wiper.loop_stop()
         log.info("Bridge %s retired: its session is gone", self.client_id)
 
-    def _take(self) -> list[tuple[int, mqtt.MQTTMessage]]:
+    def _take(self) -> list[Inbound]:
         try:
             first = self.inbox.get(timeout=0.5)
         except queue.Empty:
@@ -259,11 +267,12 @@ class Bridge:
                 break
         return batch
 
-    def _handle(self, batch: list[tuple[int, mqtt.MQTTMessage]]) -> None:
+    def _handle(self, batch: list[Inbound]) -> None:
         delay = 0.5
+        taken = time.monotonic()
         while True:
             try:
-                self._store([message for _generation, message in batch])
+                self._store([message for _generation, _at, message in batch])
                 break
             except (OperationalError, InterfaceError) as exc:
                 if self.stopping.is_set():
@@ -274,9 +283,22 @@ class Bridge:
                 connections.close_all()
                 time.sleep(delay)
                 delay = min(delay * 2, 10.0)
-        for generation, message in batch:
+        stored = time.monotonic()
+        for generation, _at, message in batch:
             if generation == self.generation:
                 self.client.ack(message.mid, message.qos)
+        waited = stored - batch[0][1]
+        if waited > SLOW_BATCH_SECONDS:
+            with self.stats.lock:
+                self.stats.slow_batches += 1
+            log.info(
+                "Slow batch of %d: %.0f ms from arrival to commit (%.0f ms queued, "
+                "%.0f ms parsing and storing)",
+                len(batch),
+                waited * 1000,
+                (taken - batch[0][1]) * 1000,
+                (stored - taken) * 1000,
+            )
 
     def _store(self, batch: list[mqtt.MQTTMessage]) -> None:
         close_old_connections()
@@ -328,7 +350,7 @@ class Bridge:
         s = self.stats
         log.info(
             "Bridge %s: %d messages, %d readings stored, %d duplicates, %d dropped, "
-            "%d alarm changes, %d batches",
+            "%d alarm changes, %d batches (%d slow)",
             self.client_id,
             s.received,
             s.stored,
@@ -336,6 +358,7 @@ class Bridge:
             s.dropped,
             s.alarms,
             s.batches,
+            s.slow_batches,
         )
 
 
