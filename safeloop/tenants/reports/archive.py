@@ -43,6 +43,8 @@ EXPORTS_FOLDER = "exports"
 # Already compressed: deflating them again costs time and saves nothing.
 STORED_AS_IS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf", ".mp4", ".webm", ".zip"}
 COPY_CHUNK = 1024 * 1024
+# A cell starting with one of these is a formula to Excel: user text must not be one.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 Progress = Callable[[int, int], None]
 
@@ -63,11 +65,13 @@ class Contents:
     inspections: int = 0
     answers: int = 0
     risk_points: int = 0
+    retired_points: int = 0
     monthly_reports: int = 0
     major_reports: int = 0
     files: int = 0
     files_bytes: int = 0
     missing: list[str] = field(default_factory=list)
+    steps: int = 0  # what progress counted: ledgers, reports, files
 
 
 # --- The stored files ----------------------------------------------------------------
@@ -237,10 +241,10 @@ def build_archive(
         ).order_by("hazard__number")
     )
     retired = RiskPoint.objects.filter(is_active=False)
-    has_retired = retired.exists()
-    total = 3 + has_retired + len(cases) + len(keys) + 2
+    contents = Contents(retired_points=retired.count())
+    has_retired = contents.retired_points > 0
+    total = contents.steps = 3 + has_retired + len(cases) + len(keys) + 2
     done = 0
-    contents = Contents()
 
     def step() -> None:
         nonlocal done
@@ -307,6 +311,15 @@ def build_archive(
     return contents
 
 
+def _clean(value: object) -> object:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
 def _index_xlsx(rows: list[tuple[str, str, str, int]]) -> bytes:
     import io
 
@@ -322,8 +335,8 @@ def _index_xlsx(rows: list[tuple[str, str, str, int]]) -> bytes:
     for letter, width in zip("ABCD", (56, 40, 56, 14), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    for row in rows:
-        sheet.append(list(row))
+    for row in rows:  # an uploaded file's name is user text: never a formula
+        sheet.append([_clean(value) for value in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -336,6 +349,7 @@ def readme(contents: Contents, *, requested_by: str, now: datetime) -> bytes:
     when = timezone.localtime(now)
     stamp = f"{when:%Y-%m-%d %H:%M} ({timezone.get_current_timezone_name()})"
     c = contents
+    active = c.risk_points - c.retired_points
     lines = [
         f"SafeLoop — {name}",
         f"导出时间：{stamp}" + (f"　导出人：{requested_by}" if requested_by else ""),
@@ -344,8 +358,12 @@ def readme(contents: Contents, *, requested_by: str, now: datetime) -> bytes:
         "本压缩包包含本企业在 SafeLoop 中的全部数据：",
         f"  hazards.xlsx              隐患台账（{c.hazards} 条隐患）",
         f"  inspections.xlsx          检查记录（{c.inspections} 次检查，{c.answers} 条检查项结果）",
-        f"  risk-register.xlsx        风险分级管控清单（共 {c.risk_points} 个风险点；"
-        "已停用的风险点另见 risk-register-retired.xlsx）",
+        f"  risk-register.xlsx        风险分级管控清单（{active} 个风险点）",
+        *(
+            [f"  risk-register-retired.xlsx  已停用的风险点（{c.retired_points} 个）"]
+            if c.retired_points
+            else []
+        ),
         "  files.xlsx                文件索引：每个文件在压缩包中的位置及所属记录",
         f"  reports/monthly/          隐患闭环健康度月报（{c.monthly_reports} 期，PDF 和 XLSX）",
         f"  reports/major-hazards/    重大事故隐患报告（{c.major_reports} 份，按隐患编号命名）",
@@ -358,12 +376,16 @@ def readme(contents: Contents, *, requested_by: str, now: datetime) -> bytes:
         f"  hazards.xlsx              hazard ledger ({c.hazards} hazards)",
         f"  inspections.xlsx          inspection records ({c.inspections} inspections,"
         f" {c.answers} answers)",
-        f"  risk-register.xlsx        risk register ({c.risk_points} risk points in all; those"
-        " taken out of use in risk-register-retired.xlsx)",
+        f"  risk-register.xlsx        risk register ({active} risk points)",
+        *(
+            [f"  risk-register-retired.xlsx  risk points taken out of use ({c.retired_points})"]
+            if c.retired_points
+            else []
+        ),
         "  files.xlsx                index of the files: where each one is and what it belongs to",
-        f"  reports/monthly/          monthly closed-loop reports ({c.monthly_reports} months,"
+        f"  reports/monthly/          monthly closed-loop reports (months: {c.monthly_reports};"
         " PDF and XLSX)",
-        f"  reports/major-hazards/    major hazard reports ({c.major_reports}, by hazard number)",
+        f"  reports/major-hazards/    major hazard reports ({c.major_reports}; by hazard number)",
         "  photos/hazards/<number>/  hazard photos (report: before, rectification: after)"
         " and signatures",
         "  photos/inspections/<no.>/ inspection photos (the Answers sheet of inspections.xlsx"

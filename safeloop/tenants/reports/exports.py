@@ -189,7 +189,7 @@ def build_export(export_id: int) -> DataExport | None:
         return export
     export.status = ExportStatus.DONE
     export.finished_at = timezone.now()
-    export.done = export.total = max(export.total, 1)
+    export.done = export.total = contents.steps
     export.save()
     record_event(
         export,
