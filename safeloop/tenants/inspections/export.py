@@ -119,21 +119,30 @@ def _clean(value: object) -> object:
 
 
 def _sheet(sheet, columns, rows) -> None:
+    """Write-only: a large enterprise has hundreds of thousands of answers, and a
+    write-only sheet streams them to the file instead of holding every cell."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    sheet.append([str(header) for header, _width, _value in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     for index, (_header, width, _value) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    headers = []
+    for header, _width, _value in columns:
+        cell = WriteOnlyCell(sheet, value=str(header))
+        cell.font = bold
+        headers.append(cell)
+    sheet.append(headers)
     for row in rows:
-        values = [_clean(value(row)) for _header, _width, value in columns]
-        sheet.append(values)
-        for cell in sheet[sheet.max_row]:
+        values = []
+        for _header, _width, value in columns:
+            cell = WriteOnlyCell(sheet, value=_clean(value(row)))
             if isinstance(cell.value, datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
+            values.append(cell)
+        sheet.append(values)
 
 
 def records_xlsx(qs: QuerySet[Inspection], *, photo_path: PhotoPath | None = None) -> bytes:
@@ -142,9 +151,8 @@ def records_xlsx(qs: QuerySet[Inspection], *, photo_path: PhotoPath | None = Non
     from openpyxl import Workbook
 
     photo_path = photo_path or (lambda file: file.name)
-    workbook = Workbook()
-    records = workbook.active
-    records.title = _("Inspection records")[:31]
+    workbook = Workbook(write_only=True)
+    records = workbook.create_sheet(_("Inspection records")[:31])
     inspections = records_queryset(qs)
     _sheet(records, INSPECTION_COLUMNS, inspections.iterator(chunk_size=CHUNK))
     answers = workbook.create_sheet(_("Answers")[:31])

@@ -159,7 +159,7 @@ def _language(export: DataExport) -> str:
 
 def zip_name(export: DataExport) -> str:
     when = timezone.localtime(export.started_at or export.requested_at)
-    return f"safeloop-{connection.schema_name}-{when:%Y%m%d-%H%M}.zip"
+    return f"safeloop-{connection.schema_name}-{when:%Y%m%d-%H%M%S}.zip"
 
 
 def build_export(export_id: int) -> DataExport | None:
