@@ -378,6 +378,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month="1", hour=6, minute=0),
         "args": ["safeloop.tenants.reports.tasks.monthly_report"],
     },
+    # Exports of all the data (reports.exports): ZIPs older than a week deleted.
+    "export-cleanup": {
+        "task": "safeloop.platform.tasks.fan_out_to_tenants",
+        "schedule": crontab(hour=3, minute=40),
+        "args": ["safeloop.tenants.reports.tasks.delete_old_exports"],
+    },
     # Suppliers' self-inspection reports: SMS before and after the due date, the overdue digest.
     "supplier-deadlines": {
         "task": "safeloop.platform.tasks.fan_out_to_tenants",

@@ -136,6 +136,8 @@ EXPECTED = {
 }
 # Billing (issue 18): subscribing and the invoicing data are the enterprise admin's alone.
 EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {"billing.manage"}
+# Taking all the data out in one ZIP (issue 18): the enterprise admin's alone.
+EXPECTED[Role.ADMIN] = EXPECTED[Role.ADMIN] | {"reports.export_all"}
 
 
 @pytest.mark.parametrize("role", list(Role))

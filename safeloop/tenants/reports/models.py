@@ -1,10 +1,13 @@
-"""The daily KPI snapshot (safety-health table, seed 004) of one enterprise."""
+"""The daily KPI snapshot (safety-health table, seed 004), the monthly reports and the
+exports of all the enterprise's data."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class KpiSnapshot(models.Model):
@@ -55,3 +58,51 @@ class ReportSettings(models.Model):
     @classmethod
     def current(cls) -> ReportSettings:
         return cls.objects.first() or cls()
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class DataExport(models.Model):
+    """One export of all the enterprise's data (导出全部数据): a ZIP of the ledgers, the
+    reports and every stored file, built by a worker (``reports.exports``). The ZIP is
+    deleted after ``exports.KEEP_DAYS``; the row stays as the record that it was made."""
+
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Moved on with every step: a running export whose heartbeat stopped was killed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/", blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    # The language the ledgers' headings are written in: the requester's at the time.
+    language = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"data export {self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return min(99, self.done * 100 // self.total) if self.total else 0
