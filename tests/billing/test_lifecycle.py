@@ -155,6 +155,9 @@ def test_a_cancelled_workspace_is_noticed_30_7_and_1_days_before_then_erased_wit
         (notice,) = [n for n in _notices(quarry, "billing.erasure_notice") if n[1] == "inbox"]
     day = timezone.localtime(erasure.erase_after).date().isoformat()
     assert notice == ("liu@quarry.test", "inbox", f"Your SafeLoop data will be deleted on {day}")
+    with tenant_context(quarry):
+        link = Notification.objects.filter(event="billing.erasure_notice").first().link
+    assert link.startswith("http://quarry.") and link.endswith("/reports/export/")  # export first
 
     with time_machine.travel(erasure.erase_after - timedelta(days=6, hours=12)):
         assert run()["notices"] == 1

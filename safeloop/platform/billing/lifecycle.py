@@ -215,7 +215,7 @@ def _send_notice(enterprise: Enterprise, erasure: WorkspaceErasure, now: datetim
             "courses, photos) will be deleted on %(date)s and cannot be recovered. "
             "Export everything as one ZIP before then."
         ) % {"since": timezone.localtime(erasure.lapsed_at).date().isoformat(), "date": date}
-        return subject, body, reverse("billing:page")
+        return subject, body, reverse("reports:export")
 
     reached = tell_admins(
         enterprise,
