@@ -12,8 +12,10 @@
   publish between the restart and the bridge's resubscribe is lost to a shared group
   (nothing is lost to a plain subscription). One bridge keeps 5,000+ readings/s.
 * New alarms are handed to Celery (``respond_to_alarms``) by a sender thread: notices,
-  hazards and curve pictures run in a worker, never in the bridge's interpreter, and a
-  Redis outage holds no batch (beat re-drives whatever was not sent).
+  hazards, curve pictures and the audit trail's entries for each moment of an episode
+  run in a worker, never in the bridge's interpreter nor under its locks (the trail's
+  lock is held by whoever files a hazard), and a Redis outage holds no batch (beat
+  re-drives whatever was not sent).
 * ``on_message`` only queues; the writer (the main thread) takes batches of up
   to ``batch_size`` messages or ``max_wait`` seconds, stores each enterprise's
   part in one transaction and then acknowledges. PostgreSQL unavailable: the
@@ -158,7 +160,10 @@ class Bridge:
         self.generation = 0
         # New alarms for the Celery worker, sent from another thread, so readings never
         # wait on Redis.
-        self.responses: queue.SimpleQueue[tuple[ingest.TenantInfo, set[int]]] = queue.SimpleQueue()
+        # (tenant, alarms to respond to, alarms with moments to audit)
+        self.responses: queue.SimpleQueue[tuple[ingest.TenantInfo, set[int], set[int]]] = (
+            queue.SimpleQueue()
+        )
         self.sender = threading.Thread(target=self._send_loop, name="sender", daemon=True)
 
     # --- network thread: only queue ------------------------------------------------
@@ -196,11 +201,11 @@ class Bridge:
         from safeloop.iot_bridge.tasks import respond_to_alarms
 
         while True:
-            tenant, alarm_ids = self.responses.get()
+            tenant, alarm_ids, audit_ids = self.responses.get()
             try:
                 close_old_connections()
                 with tenant_context(tenant.enterprise):  # the task runs in this schema
-                    respond_to_alarms.delay(sorted(alarm_ids))
+                    respond_to_alarms.delay(sorted(alarm_ids), sorted(audit_ids))
             except Exception:  # noqa: BLE001 — beat's chores respond to what is left
                 log.exception("Handing alarms %s to the worker failed; beat will", alarm_ids)
 
@@ -332,8 +337,8 @@ class Bridge:
                 drops.add(schema, "error", topic, str(exc)[:200], count=len(values[schema]))
                 self.directory.forget(tenant.enterprise.slug)
                 continue
-            if result.to_respond:
-                self.responses.put((tenant, result.to_respond))
+            if result.to_respond or result.to_audit:
+                self.responses.put((tenant, result.to_respond, result.to_audit))
             stored += result.readings
             duplicates += result.duplicates
             alarms += result.alarms_changed

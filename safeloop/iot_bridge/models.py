@@ -181,6 +181,9 @@ class Alarm(models.Model):
     peak_value = models.FloatField(null=True, blank=True)
     # [{"at": iso, "level": n, "value": v}], one entry per level change.
     history = models.JSONField(default=list)
+    # How many of ``history``'s moments are in the audit trail (the worker writes them
+    # right after the bridge's commit; beat's chores catch up on any a crash left).
+    audited_moments = models.PositiveIntegerField(default=0)
     notified_levels = models.JSONField(default=list)
     hazard = models.ForeignKey(
         "hazards.Hazard", on_delete=models.SET_NULL, null=True, blank=True, related_name="alarms"

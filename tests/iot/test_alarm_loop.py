@@ -142,3 +142,52 @@ def test_an_alarm_left_untold_by_a_crash_is_told_by_beats_chores(feed, detector,
     alarm.refresh_from_db()
     assert alarm.notified_levels == [1, 2, 3] and alarm.hazard is not None
     assert notices(3) and respond_pending() == 0  # once
+
+
+def _alarm_trail(alarm: Alarm) -> list[tuple[str, dict]]:
+    from safeloop.tenants.audit.models import AuditEvent
+
+    events = AuditEvent.objects.filter(object_type="iot.alarm", object_id=str(alarm.pk))
+    return [(e.verb, e.data) for e in events.order_by("id")]
+
+
+def test_every_moment_of_an_episode_is_in_the_audit_trail_once_with_its_own_time(feed, detector):
+    from safeloop.iot_bridge.services.alarms import audit_moments
+
+    feed.curve("gd-101", [0.1, 0.5, 1.8, 3.5, 0.2])
+    alarm = Alarm.objects.get(device=detector)
+
+    trail = [
+        (verb, data) for verb, data in _alarm_trail(alarm) if verb != "iot.alarm_hazard_opened"
+    ]
+    assert [(verb, data.get("level"), data["at"]) for verb, data in trail] == [
+        ("iot.alarm_raised", 1, alarm.history[0]["at"]),
+        ("iot.alarm_level", 2, alarm.history[1]["at"]),
+        ("iot.alarm_level", 3, alarm.history[2]["at"]),
+        ("iot.alarm_cleared", None, alarm.history[3]["at"]),
+    ]
+    assert [data["value"] for _verb, data in trail] == [0.5, 1.8, 3.5, 0.2]
+    assert audit_moments(alarm.pk) == 0  # a redelivered task writes nothing again
+    assert len(_alarm_trail(alarm)) == 5
+
+
+def test_moments_a_crash_kept_out_of_the_trail_are_written_by_beats_chores(
+    feed, detector, monkeypatch
+):
+    from safeloop.iot_bridge.services import alarms
+    from safeloop.iot_bridge.services.housekeeping import audit_pending
+
+    def crash(alarm_id):
+        raise RuntimeError("the worker died after the bridge's commit")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(alarms, "audit_moments", crash)
+        feed.curve("gd-101", [1.5, 0.2])
+    alarm = Alarm.objects.get(device=detector)
+    # The episode and its hazard are there; of its moments the trail has none yet.
+    assert [verb for verb, _data in _alarm_trail(alarm)] == ["iot.alarm_hazard_opened"]
+
+    assert audit_pending() == 2
+    verbs = [verb for verb, _data in _alarm_trail(alarm) if verb != "iot.alarm_hazard_opened"]
+    assert verbs == ["iot.alarm_raised", "iot.alarm_cleared"]
+    assert audit_pending() == 0

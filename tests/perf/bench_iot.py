@@ -251,7 +251,7 @@ def main() -> None:
             db_url, broker, "bench-bridge", extra_env={"CELERY_TASK_ALWAYS_EAGER": "false"}
         )
         support.wait_connected(bridge)
-        worker = _start_worker(url)
+        worker = None if os.environ.get("BENCH_NO_WORKER") else _start_worker(url)
 
         def stored() -> int:
             with tenant_context(enterprise):

@@ -5,6 +5,11 @@ The bridge calls ``follow`` (inside its batch's transaction, the sensor row
 locked) for every reading that changes or continues an episode; people call
 ``acknowledge``. Every change is in the audit trail; machine-made ones carry no
 actor.
+
+The bridge's writer never waits on a lock that slower work holds: an episode's
+moments go into its ``history`` at once and into the audit trail right after (by
+``audit_moments``, in the worker: the trail's lock is held by whoever is filing a
+hazard), and the response takes the alarm's row lock only for an instant.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from safeloop.iot_bridge.permissions import IotPerm
 from safeloop.iot_bridge.services.thresholds import State
 from safeloop.platform.errors import field_error
 from safeloop.platform.urls_util import tenant_absolute_url
-from safeloop.tenants.audit.services import record_event
+from safeloop.tenants.audit.services import lock_trail, record_event
 
 # Level → hazard grade of the hazard an episode opens (level 1 opens none).
 HAZARD_GRADE = {2: "serious", 3: "major"}
@@ -112,12 +117,14 @@ def follow(
     value: float,
     ts: datetime,
     to_respond: set[int],
+    to_audit: set[int],
 ) -> tuple[Alarm | None, int]:
     """Move a sensor's episode along after one reading: (the open alarm, 1 if it changed).
 
     An alarm raised or gone up is added to ``to_respond``: its notices and hazard are
     made by ``respond`` after the readings' transaction has committed, so the alarm is on
-    the board at once and a slow notice never holds a batch of readings."""
+    the board at once and a slow notice never holds a batch of readings. Each new
+    moment of its history is added to ``to_audit`` (``audit_moments``)."""
     if alarm is None:
         if after.level == 0:
             return None, 0
@@ -133,8 +140,8 @@ def follow(
             peak_value=value,
             history=[_moment(ts, after.level, value)],
         )
-        record_event(alarm, "iot.alarm_raised", by=None, level=after.level, value=value)
         to_respond.add(alarm.pk)
+        to_audit.add(alarm.pk)
         return alarm, 1
     alarm.last_value = value
     worse = (
@@ -149,7 +156,7 @@ def follow(
         alarm.state = AlarmState.CLEARED
         alarm.history = [*alarm.history, _moment(ts, 0, value)]
         alarm.save(update_fields=[*fields, "cleared_at", "state", "history"])
-        record_event(alarm, "iot.alarm_cleared", by=None, value=value)
+        to_audit.add(alarm.pk)
         return None, 1
     if after.level == alarm.level:
         alarm.save(update_fields=fields)
@@ -159,7 +166,7 @@ def follow(
     alarm.peak_level = max(alarm.peak_level, after.level)
     alarm.history = [*alarm.history, _moment(ts, after.level, value)]
     alarm.save(update_fields=[*fields, "level", "peak_level", "history"])
-    record_event(alarm, "iot.alarm_level", by=None, level=after.level, value=value)
+    to_audit.add(alarm.pk)
     if rose:
         to_respond.add(alarm.pk)
     return alarm, 1
@@ -172,15 +179,49 @@ def needs_response(alarm: Alarm) -> bool:
     )
 
 
-@transaction.atomic
+def audit_moments(alarm_id: int) -> int:
+    """Write the moments of an episode's history not yet in the audit trail (raised,
+    level changes, cleared, each with its own time); how many. Idempotent: under the
+    trail's lock (taken first, as every writer of both takes them) the count of moments
+    already written is read and moved on in the same transaction."""
+    with transaction.atomic():
+        lock_trail()
+        row = Alarm.objects.filter(pk=alarm_id).values("history", "audited_moments").first()
+        if row is None or len(row["history"]) <= row["audited_moments"]:
+            return 0
+        done, history = row["audited_moments"], row["history"]
+        for index in range(done, len(history)):
+            moment = history[index]
+            if index == 0:
+                verb, data = "iot.alarm_raised", {"level": moment["level"]}
+            elif moment["level"] == 0:
+                verb, data = "iot.alarm_cleared", {}
+            else:
+                verb, data = "iot.alarm_level", {"level": moment["level"]}
+            record_event(
+                None,
+                verb,
+                by=None,
+                object_type=Alarm._meta.label_lower,
+                object_id=alarm_id,
+                value=moment["value"],
+                at=moment["at"],
+                **data,
+            )
+        Alarm.objects.filter(pk=alarm_id).update(audited_moments=len(history))
+        return len(history) - done
+
+
 def respond(alarm_id: int) -> bool:
     """Tell each level the episode reached its people, once, and open the hazard at level 2.
 
-    Idempotent: what was told is on the alarm (``notified_levels``, ``hazard``), under a
-    row lock; a level reached and left before this ran is still told. The bridge calls it
-    after each commit; beat's chores call it for any alarm a crash left untold."""
-    alarm = Alarm.objects.select_for_update().get(pk=alarm_id)
-    if alarm.kind != AlarmKind.THRESHOLD or not needs_response(alarm):
+    Idempotent without holding the alarm's row (which the bridge's writer updates at the
+    next reading): a notice is queued once per alarm and level by its dedupe key, and the
+    hazard is filed once per alarm by its key; the row is locked only to note what was
+    done. The bridge calls it after each commit; beat's chores call it for any alarm a
+    crash left untold."""
+    alarm = Alarm.objects.filter(pk=alarm_id).first()
+    if alarm is None or alarm.kind != AlarmKind.THRESHOLD or not needs_response(alarm):
         return False
     _respond(alarm)
     return True
@@ -189,12 +230,18 @@ def respond(alarm_id: int) -> bool:
 def _respond(alarm: Alarm) -> None:
     device = Device.objects.select_related("area", "risk_point").get(pk=alarm.device_id)
     sensor = Sensor.objects.get(pk=alarm.sensor_id) if alarm.sensor_id else None
+    told = []
     for level in range(1, alarm.peak_level + 1):
-        if level in alarm.notified_levels:
-            continue
-        _tell(alarm, device, sensor, level)
-        alarm.notified_levels = [*alarm.notified_levels, level]
-    alarm.save(update_fields=["notified_levels"])
+        if level not in alarm.notified_levels:
+            with transaction.atomic():
+                _tell(alarm, device, sensor, level)
+            told.append(level)
+    if told:
+        with transaction.atomic():
+            locked = Alarm.objects.select_for_update().only("notified_levels").get(pk=alarm.pk)
+            Alarm.objects.filter(pk=alarm.pk).update(
+                notified_levels=sorted({*locked.notified_levels, *told})
+            )
     if alarm.peak_level >= HAZARD_FROM_LEVEL and alarm.hazard_id is None:
         _open_hazard(alarm, device, sensor)
 
@@ -291,21 +338,23 @@ def _open_hazard(alarm: Alarm, device: Device, sensor: Sensor | None) -> None:
             "at": timezone.localtime(alarm.raised_at).strftime("%Y-%m-%d %H:%M"),
         }
     photos = []
-    if sensor is not None:
+    if sensor is not None:  # drawn before any transaction: nothing is locked meanwhile
         from safeloop.iot_bridge.snapshot import curve_png
 
         photos.append(curve_png(sensor, alarm.raised_at, title=f"{device.code} · {title}"))
-    hazard = report_by_system(
-        area=device.area,
-        photos=photos,
-        title=title,
-        description=f"{description}\n{tenant_absolute_url(reverse('iot:alarm', args=[alarm.pk]))}",
-        grade=HAZARD_GRADE[min(alarm.peak_level, 3)],
-        reported_at=min(alarm.raised_at, timezone.now()),
-    )
-    alarm.hazard = hazard
-    alarm.save(update_fields=["hazard"])
-    record_event(alarm, "iot.alarm_hazard_opened", by=None, hazard=hazard.number)
+    link = tenant_absolute_url(reverse("iot:alarm", args=[alarm.pk]))
+    with transaction.atomic():
+        hazard = report_by_system(
+            area=device.area,
+            photos=photos,
+            title=title,
+            description=f"{description}\n{link}",
+            grade=HAZARD_GRADE[min(alarm.peak_level, 3)],
+            reported_at=min(alarm.raised_at, timezone.now()),
+            key=f"iot-alarm:{alarm.pk}",
+        )
+        if Alarm.objects.filter(pk=alarm.pk, hazard__isnull=True).update(hazard=hazard):
+            record_event(alarm, "iot.alarm_hazard_opened", by=None, hazard=hazard.number)
 
 
 def device_online(device_ids: list[int]) -> int:

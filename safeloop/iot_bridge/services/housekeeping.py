@@ -24,6 +24,7 @@ class Chores:
     purged: int
     silenced: int
     responded: int = 0
+    audited: int = 0
 
 
 def respond_pending(now: datetime | None = None) -> int:
@@ -40,6 +41,23 @@ def respond_pending(now: datetime | None = None) -> int:
         if alarms.needs_response(alarm)
     ]
     return sum(alarms.respond(pk) for pk in pending)
+
+
+def audit_pending(now: datetime | None = None) -> int:
+    """Moments of the last day's episodes that a crash kept out of the audit trail."""
+    from django.db.models import F, Func, IntegerField
+
+    from safeloop.iot_bridge.models import Alarm
+
+    since = (now or timezone.now()) - timedelta(days=1)
+    moments = Func("history", function="jsonb_array_length", output_field=IntegerField())
+    behind = (
+        Alarm.objects.filter(raised_at__gte=since)
+        .annotate(moments=moments)
+        .filter(moments__gt=F("audited_moments"))
+        .values_list("pk", flat=True)
+    )
+    return sum(alarms.audit_moments(pk) for pk in behind)
 
 
 def purge_readings(now: datetime | None = None, *, batch: int = DELETE_BATCH) -> int:
@@ -75,4 +93,5 @@ def run_chores(now: datetime | None = None) -> Chores:
         purged=purge_readings(now),
         silenced=flag_silent_devices(now),
         responded=respond_pending(now),
+        audited=audit_pending(now),
     )

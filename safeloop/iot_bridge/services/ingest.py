@@ -341,6 +341,8 @@ class Stored:
     duplicates: int = 0
     alarms_changed: int = 0
     to_respond: set[int] = field(default_factory=set)
+    # Alarms whose history gained moments the audit trail does not hold yet.
+    to_audit: set[int] = field(default_factory=set)
 
 
 def store(
@@ -358,10 +360,22 @@ def store(
     result = Stored()
     with tenant_context(tenant.enterprise):
         with transaction.atomic():
-            _store(result, values, statuses, result.to_respond)
+            _store(result, values, statuses)
         if respond_now:
+            audit(result.to_audit)
             respond_to(result.to_respond)
     return result
+
+
+def audit(alarm_ids) -> int:
+    """Write the new moments of these alarms to the audit trail; a failure is left to beat."""
+    written = 0
+    for alarm_id in sorted(alarm_ids):
+        try:
+            written += alarms.audit_moments(alarm_id)
+        except Exception:  # noqa: BLE001 — the moments are in the history; beat's chores retry
+            log.exception("Could not audit alarm %s yet; beat will retry", alarm_id)
+    return written
 
 
 def respond_to(alarm_ids) -> int:
@@ -375,7 +389,7 @@ def respond_to(alarm_ids) -> int:
     return responded
 
 
-def _store(result: Stored, values: list[Value], statuses, to_respond: set[int]) -> None:
+def _store(result: Stored, values: list[Value], statuses) -> None:
     new: list[tuple[int, datetime, float]] = []
     if values:
         with _binding_cursor() as cursor:
@@ -393,7 +407,7 @@ def _store(result: Stored, values: list[Value], statuses, to_respond: set[int]) 
     sensors = {v.sensor.id: v.sensor for v in values}
     device_of = {v.sensor.id: v.device_id for v in values}
     if new:
-        result.alarms_changed += _judge(new, sensors, device_of, to_respond)
+        result.alarms_changed += _judge(new, sensors, device_of, result)
     seen = {v.device_id: v.ts for v in sorted(values, key=lambda v: v.ts)}
     if seen:
         from safeloop.iot_bridge.models import Device
@@ -408,7 +422,7 @@ def _judge(
     new: list[tuple[int, datetime, float]],
     sensors: dict[int, SensorInfo],
     device_of: dict[int, int],
-    to_respond: set[int],
+    result: Stored,
 ) -> int:
     """Run the threshold rule over the newly stored readings, sensor by sensor."""
     by_sensor: dict[int, list[tuple[datetime, float]]] = defaultdict(list)
@@ -442,7 +456,15 @@ def _judge(
                 after = step(sensor.limits, value, ts, state)
                 if after.level != state.level or alarm is not None:
                     alarm, moved = alarms.follow(
-                        alarm, device_of[sensor_id], sensor_id, state, after, value, ts, to_respond
+                        alarm,
+                        device_of[sensor_id],
+                        sensor_id,
+                        state,
+                        after,
+                        value,
+                        ts,
+                        result.to_respond,
+                        result.to_audit,
                     )
                     changed += moved
                 state = after

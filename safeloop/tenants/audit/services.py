@@ -131,6 +131,13 @@ def _seal_is_genuine(
     return _matches_a_key(seal_mac, payload)
 
 
+def lock_trail() -> None:
+    """Take the current schema's trail lock for this transaction (``record_event`` takes
+    it too): a caller that must read something and write events by it in one piece."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_SQL)
+
+
 @transaction.atomic
 def record_event(
     obj: models.Model | None,

@@ -138,12 +138,15 @@ def report_by_system(
     grade: str,
     reported_at: datetime | None = None,
     photos: Sequence = (),
+    key: str | None = None,
 ) -> Hazard:
     """A hazard nobody reported by hand: a sensor's alarm opened it (its curve is the
     photo). No reporter; routed, graded and told like any other report (the caller
-    audits why)."""
+    audits why). ``key`` (say, the alarm's) files it once: called again with the same
+    key, the hazard filed the first time is returned."""
     return _file_report(
         by=None,
+        system_key=key,
         area=area,
         photos=photos,
         title=title,
@@ -173,9 +176,13 @@ def _file_report(
     reported_at: datetime | None = None,
     title: str = "",
     client_key: str | None = None,
+    system_key: str | None = None,
 ) -> Hazard:
     """Check, store and route a report; ``by`` is None for one a sensor opened."""
-    key = submission_key(by, client_key) if by is not None else None
+    if by is not None:
+        key = submission_key(by, client_key)
+    else:
+        key = hashlib.sha256(f"system:{system_key}".encode()).hexdigest() if system_key else None
     if (earlier := _filed_with(key)) is not None:
         return earlier
     description = (description or "").strip()
