@@ -66,13 +66,28 @@ class Usage:
     def full(self) -> bool:
         return self.used >= self.allowed
 
+    @property
+    def used_text(self) -> str:
+        return _megabytes(self.used) if self.limit == Limit.STORAGE_MB else str(self.used)
+
+    @property
+    def allowed_text(self) -> str:
+        return _megabytes(self.allowed) if self.limit == Limit.STORAGE_MB else str(self.allowed)
+
+
+def _megabytes(mb: int) -> str:
+    """A size for people: 3 MB, 1.5 GB, 200 GB."""
+    if mb < 1024:
+        return f"{mb} MB"
+    return f"{mb / 1024:.1f}".removesuffix(".0") + " GB"
+
 
 def limit_labels() -> dict[Limit, str]:
     return {
         Limit.PEOPLE: _("People"),
         Limit.QR_POINTS: _("QR points"),
         Limit.DEVICES: _("IoT devices"),
-        Limit.STORAGE_MB: _("Storage (MB)"),
+        Limit.STORAGE_MB: _("File storage"),
     }
 
 

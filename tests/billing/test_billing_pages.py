@@ -133,6 +133,10 @@ def test_the_billing_page_shows_plan_usage_and_plans_to_the_admin_only(as_wang, 
     assert page.status_code == 200
     assert 'data-testid="usage-people"' in html and 'data-testid="subscribe-standard"' in html
     assert "免费试用：剩余 30 天" in html or "免费试用：剩余 29 天" in html
+    # Storage in the units people read (the trial allows 51,200 MB).
+    storage = next(u for u in page.context["o"].usage if u.limit == "storage_mb")
+    assert storage.allowed_text == "50 GB" and storage.used_text.endswith(" MB")
+    assert f'{storage.used_text}</strong> / <span data-testid="allowed">50 GB</span>' in html
 
     as_wang.force_login(li)
     assert as_wang.get("/billing/").status_code == 403

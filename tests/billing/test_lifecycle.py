@@ -208,6 +208,8 @@ def test_the_billing_page_of_a_lapsed_workspace_says_when_its_data_is_deleted(ac
     kept = page.context["o"].kept_until
     assert kept.date() == (timezone.now() + timedelta(days=30)).date()
     assert f"<strong>{kept:%Y-%m-%d}</strong>" in page.content.decode()
+    assert 'data-testid="export-now"' in page.content.decode()  # export first
+    assert "试用已结束 · 只读" in page.content.decode()  # the badge, not "0 days left"
 
 
 def _subscribed(as_wang, fake_stripe) -> dict:
