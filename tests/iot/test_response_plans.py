@@ -1,0 +1,157 @@
+"""The tiered response (分级响应) of each kind of device, as Acme's safety department sets it.
+
+Tang Li is Acme's safety manager. She sends level 2 gas alarms to the team leaders
+only (Li Na) and writes the chlorine detector's level 1 guidance herself; the next
+alarms follow. Zhang San, an operator, sees the board but changes no plan; Zhao Min,
+the outside verifier, does not even see the plans through the API.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django_tenants.utils import tenant_context
+
+from safeloop.iot_bridge.models import ResponsePlan
+from safeloop.iot_bridge.services.alarms import DEFAULT_ROLES, plan_for
+from safeloop.iot_bridge.services.response_plans import (
+    plans_by_kind,
+    reset_response_plan,
+    set_response_plan,
+)
+from safeloop.tenants.audit.models import AuditEvent
+from safeloop.tenants.facilities.services import create_person
+from tests.iot.test_alarm_loop import notices
+
+GUIDANCE = "立即佩戴正压式空气呼吸器，关闭氯气钢瓶角阀。\n撤离下风向人员，向安全部报告。"
+
+
+@pytest.fixture
+def tang(wang):
+    """Tang Li, Acme's safety manager."""
+    return create_person(
+        by=wang,
+        email="tang@acme.test",
+        full_name="Tang Li",
+        employee_no="S5002",
+        password="Safe-Loop-2026!",
+        roles=["safety_manager"],
+    ).user
+
+
+@pytest.fixture
+def as_tang(acme_client, tang):
+    acme_client.force_login(tang)
+    return acme_client
+
+
+def _emails(level: int) -> set[str]:
+    return {n.recipient.email for n in notices(level) if n.recipient_id}
+
+
+def _errors(exc: pytest.ExceptionInfo) -> dict[str, str]:
+    return {field: errors[0].code for field, errors in exc.value.error_dict.items()}
+
+
+# --- The service, and the alarms that follow it ----------------------------------------
+
+
+def test_level_2_gas_alarms_tell_exactly_the_roles_the_safety_manager_chose(tang, feed):
+    set_response_plan(by=tang, kind="gas", level=2, roles=["team_leader"], area_people=False)
+
+    feed.send("gd-101", 1.5)  # beyond level 2 (1.0 ppm)
+
+    assert _emails(2) == {"li@acme.test"}
+    assert not {"sun@acme.test", "liu@acme.test", "tang@acme.test"} & _emails(2)
+    # Level 1, still the standard plan, went to the area's people as before.
+    assert "ma@acme.test" in _emails(1)
+
+
+def test_her_guidance_is_the_body_of_the_level_1_inbox_notice(tang, feed):
+    set_response_plan(by=tang, kind="gas", level=1, guidance=GUIDANCE, roles=[], area_people=True)
+
+    feed.send("gd-101", 0.5)  # level 1 only
+
+    level1 = notices(1)
+    assert level1 and {n.body for n in level1} == {GUIDANCE}
+    assert {n.channel for n in level1} == {"inbox"}
+    assert notices(2) == []
+
+
+def test_a_change_is_audited_with_before_and_after_and_reset_brings_the_standard_back(tang):
+    set_response_plan(by=tang, kind="gas", level=3, roles=["principal"], area_people=False)
+    set_response_plan(
+        by=tang, kind="gas", level=3, roles=["principal", "safety_manager"], area_people=True
+    )
+
+    changes = AuditEvent.objects.filter(verb="iot.response_plan_set").order_by("id")
+    assert [e.actor_id for e in changes] == [tang.pk, tang.pk]
+    assert changes[0].data["before"] is None
+    assert changes[1].data["before"]["roles"] == ["principal"]
+    assert changes[1].data["after"] == {
+        "guidance": "",
+        "roles": ["principal", "safety_manager"],
+        "area_people": True,
+    }
+    assert reset_response_plan(by=tang, kind="gas", level=3) is True
+    assert plan_for("gas", 3).roles == DEFAULT_ROLES[3]
+    assert AuditEvent.objects.filter(verb="iot.response_plan_reset").count() == 1
+    assert reset_response_plan(by=tang, kind="gas", level=3) is False
+
+
+def test_every_kind_lists_three_levels_with_the_defaults_marked(tang):
+    set_response_plan(by=tang, kind="pressure", level=2, roles=["maintenance"], area_people=False)
+
+    plans = plans_by_kind()
+
+    assert list(plans) == ["gas", "pressure", "temperature", "other"]
+    assert all([row.level for row in rows] == [1, 2, 3] for rows in plans.values())
+    pressure2 = plans["pressure"][1]
+    assert not pressure2.is_default and pressure2.roles == ["maintenance"]
+    assert pressure2.guidance  # no text of its own: the standard one
+    gas2 = plans["gas"][1]
+    assert gas2.is_default and gas2.roles == DEFAULT_ROLES[2]
+
+
+def test_the_standard_text_saved_unchanged_stays_the_standard_one(tang):
+    standard = plans_by_kind()["gas"][0].guidance
+
+    set_response_plan(by=tang, kind="gas", level=1, guidance=standard, roles=[], area_people=True)
+
+    assert ResponsePlan.objects.get(kind="gas", level=1).guidance == ""
+
+
+def test_an_operator_cannot_change_a_plan(zhang):
+    with pytest.raises(PermissionDenied):
+        set_response_plan(by=zhang, kind="gas", level=2, roles=["operator"], area_people=True)
+    with pytest.raises(PermissionDenied):
+        reset_response_plan(by=zhang, kind="gas", level=2)
+    assert not ResponsePlan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "refused"),
+    [
+        ({"roles": ["janitor"]}, {"roles": "invalid"}),
+        ({"roles": ["contractor_worker"]}, {"roles": "invalid"}),  # outsiders are never told
+        ({"roles": [], "area_people": False}, {"roles": "nobody"}),
+        ({"guidance": "漏" * 1001}, {"guidance": "too_long"}),
+        ({"level": 4}, {"level": "invalid"}),
+        ({"kind": "radiation"}, {"kind": "invalid"}),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_stored(tang, given, refused):
+    values = {"kind": "gas", "level": 2, "roles": ["safety_officer"], "area_people": False}
+
+    with pytest.raises(ValidationError) as exc:
+        set_response_plan(by=tang, **{**values, **given})
+
+    assert _errors(exc) == refused
+    assert not ResponsePlan.objects.exists()
+
+
+def test_globex_keeps_its_own_plans(tang, chen, globex):
+    set_response_plan(by=tang, kind="gas", level=2, roles=["team_leader"], area_people=False)
+
+    with tenant_context(globex):
+        assert plans_by_kind()["gas"][1].is_default
