@@ -23,6 +23,8 @@ from safeloop.tenants.audit.models import AuditEvent
 from safeloop.tenants.facilities.services import create_person
 from tests.iot.test_alarm_loop import notices
 
+ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}
+PAGE = "/iot/response/"
 GUIDANCE = "立即佩戴正压式空气呼吸器，关闭氯气钢瓶角阀。\n撤离下风向人员，向安全部报告。"
 
 
@@ -155,3 +157,57 @@ def test_globex_keeps_its_own_plans(tang, chen, globex):
 
     with tenant_context(globex):
         assert plans_by_kind()["gas"][1].is_default
+
+
+# --- The page ---------------------------------------------------------------------------
+
+
+def test_the_page_shows_each_kind_with_its_three_levels_in_chinese(as_tang):
+    response = as_tang.get(PAGE, **ZH)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in ("一级响应", "二级响应", "三级响应", "处置指引", "通知角色", "通知区域人员"):
+        assert text in html
+    for kind in ("gas", "pressure", "temperature", "other"):
+        for level in (1, 2, 3):
+            assert f'data-testid="plan-{kind}-{level}"' in html
+    assert "班组长" in html and "安全经理" in html  # the roles as the app names them
+    assert "iot.alarm_level3" in html
+
+
+def test_saving_a_level_on_the_page_stores_it_and_goes_back_to_it(as_tang):
+    form = {
+        "kind": "gas",
+        "level": "2",
+        "gas-2-guidance": "疏散下风向人员。",
+        "gas-2-roles": ["team_leader", "safety_officer"],
+    }
+
+    response = as_tang.post(PAGE, form, **ZH)
+
+    assert response.status_code == 302 and response["Location"].endswith("#plan-gas-2")
+    plan = ResponsePlan.objects.get(kind="gas", level=2)
+    assert plan.roles == ["safety_officer", "team_leader"] and not plan.area_people
+    assert plan.guidance == "疏散下风向人员。"
+    page = as_tang.get(response["Location"], **ZH).content.decode()
+    assert "已保存" in page
+
+
+def test_a_level_telling_nobody_is_shown_again_with_the_error_in_place(as_tang):
+    response = as_tang.post(PAGE, {"kind": "gas", "level": "3", "gas-3-guidance": "启动预案"}, **ZH)
+
+    assert response.status_code == 200
+    assert "无人会收到通知" in response.content.decode()
+    assert response.context["cards"][0][2][2].errors["roles"]
+    assert "启动预案" in response.content.decode()  # what she typed is kept
+    assert not ResponsePlan.objects.exists()
+
+
+def test_the_board_links_to_the_page_only_for_people_who_manage_devices(
+    as_tang, acme_client, zhang
+):
+    assert 'data-testid="response-link"' in as_tang.get("/iot/").content.decode()
+    acme_client.force_login(zhang)
+    assert 'data-testid="response-link"' not in acme_client.get("/iot/").content.decode()
+    assert acme_client.get(PAGE).status_code == 403
