@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from safeloop.iot_bridge.models import ResponsePlan
@@ -21,6 +23,8 @@ from safeloop.iot_bridge.services.response_plans import (
 )
 from safeloop.tenants.audit.models import AuditEvent
 from safeloop.tenants.facilities.services import create_person
+from tests.graphql.conftest import run
+from tests.graphql.test_query_counts import PER_REQUEST
 from tests.iot.test_alarm_loop import notices
 
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}
@@ -211,3 +215,57 @@ def test_the_board_links_to_the_page_only_for_people_who_manage_devices(
     acme_client.force_login(zhang)
     assert 'data-testid="response-link"' not in acme_client.get("/iot/").content.decode()
     assert acme_client.get(PAGE).status_code == 403
+
+
+# --- The API ----------------------------------------------------------------------------
+
+PLANS = "query { iotResponsePlans { kind level guidance roles areaPeople isDefault } }"
+SET_PLAN = """
+mutation ($input: SetIotResponsePlanInput!) {
+  setIotResponsePlan(input: $input) {
+    plan { kind level guidance roles areaPeople isDefault }
+    errors { field code message }
+  }
+}
+"""
+
+
+def test_the_api_sets_a_level_and_lists_every_level(as_tang):
+    given = {"kind": "GAS", "level": 2, "roles": ["TEAM_LEADER"], "areaPeople": False}
+
+    result = run(as_tang, SET_PLAN, {"input": given})["setIotResponsePlan"]
+    plans = run(as_tang, PLANS)["iotResponsePlans"]
+
+    assert result["errors"] == []
+    assert result["plan"]["roles"] == ["TEAM_LEADER"] and not result["plan"]["isDefault"]
+    assert len(plans) == 12
+    gas2 = next(p for p in plans if p["kind"] == "GAS" and p["level"] == 2)
+    assert gas2 == result["plan"]
+    assert sum(not p["isDefault"] for p in plans) == 1
+
+
+def test_the_api_refuses_a_level_telling_nobody(as_tang):
+    given = {"kind": "GAS", "level": 2, "roles": [], "areaPeople": False}
+
+    errors = run(as_tang, SET_PLAN, {"input": given})["setIotResponsePlan"]["errors"]
+
+    assert [(e["field"], e["code"]) for e in errors] == [("roles", "nobody")]
+
+
+def test_the_plans_are_empty_for_someone_without_the_sensor_pages(acme_client, zhao):
+    acme_client.force_login(zhao)
+    assert run(acme_client, PLANS)["iotResponsePlans"] == []
+
+
+@pytest.mark.parametrize("stored", [0, 12])
+def test_the_plans_take_one_query(as_tang, tang, stored):
+    for kind in ("gas", "pressure", "temperature", "other")[: stored // 3]:
+        for level in (1, 2, 3):
+            set_response_plan(by=tang, kind=kind, level=level, roles=["admin"], area_people=True)
+
+    with CaptureQueriesContext(connection) as captured:
+        plans = run(as_tang, PLANS)["iotResponsePlans"]
+
+    assert sum(not p["isDefault"] for p in plans) == stored
+    queries = [q for q in captured.captured_queries if not q["sql"].startswith("SET ")]
+    assert len(queries) == PER_REQUEST + 1
