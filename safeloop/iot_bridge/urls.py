@@ -11,5 +11,6 @@ urlpatterns = [
     path("alarms/<int:pk>/", views.alarm, name="alarm"),
     path("alarms/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("devices/<int:pk>/", views.device, name="device"),
+    path("response/", views.response_plans_page, name="response"),
     path("sensors/<int:pk>/series.json", views.sensor_series, name="series"),
 ]

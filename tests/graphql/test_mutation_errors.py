@@ -156,6 +156,8 @@ CASES = {
     "acknowledgeIotAlarm": _not_found("id", "IotAlarm"),
     "registerIotDevice": _not_found("area", "Area", code="qc-x", name="测试检测仪", kind="GAS"),
     "setIotThreshold": _not_found("sensor", "IotSensor", level=1, limit=0.5),
+    "setIotResponsePlan": _refused(kind="GAS", level=1, roles=[], areaPeople=True),
+    "resetIotResponsePlan": _refused(kind="GAS", level=2),
     "startCheckout": _refused(plan="standard"),
     "openBillingPortal": _refused(),
     "saveInvoicing": ("wang", {"invoiceTitle": "Acme", "taxId": "123"}, ("taxId", "bad_tax_id")),

@@ -1,8 +1,8 @@
-"""IoT mutations: acknowledge an alarm (iot.acknowledge), register a device and set a
-threshold (iot.manage_devices). Each is a thin call into ``iot_bridge/services``, which
-checks the permission, validates and writes the audit trail; here we only turn IDs
-into visible rows (an unknown or hidden ID is ``not_found``); ``mutation`` puts what
-they raise in the payload."""
+"""IoT mutations: acknowledge an alarm (iot.acknowledge), register a device, set a
+threshold and set or reset a level of the tiered response (iot.manage_devices). Each is
+a thin call into ``iot_bridge/services``, which checks the permission, validates and
+writes the audit trail; here we only turn IDs into visible rows (an unknown or hidden ID
+is ``not_found``); ``mutation`` puts what they raise in the payload."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from strawberry import Info, relay
 from strawberry_django.optimizer import optimize
 
 from safeloop.graphql.errors import MutationError, find, mutation
+from safeloop.graphql.facilities.enums import Role
 from safeloop.graphql.facilities.types import AreaType
 from safeloop.graphql.iot.enums import IotDeviceKind, IotDirection
 from safeloop.graphql.iot.types import (
     IotAlarmType,
     IotDeviceType,
+    IotResponsePlanType,
     IotSensorType,
     IotThresholdType,
 )
@@ -23,7 +25,7 @@ from safeloop.graphql.nodes import visible
 from safeloop.graphql.permissions import current_user
 from safeloop.graphql.risks.types import RiskPointType
 from safeloop.iot_bridge.models import Direction
-from safeloop.iot_bridge.services import alarms, devices
+from safeloop.iot_bridge.services import alarms, devices, response_plans
 
 
 def visible_row(node_type: type, info: Info, pk: int | None):
@@ -173,6 +175,44 @@ class SetIotThresholdPayload:
         return visible_row(IotSensorType, info, self.sensor_pk)
 
 
+# --- Tiered response ------------------------------------------------------------------------
+
+
+@strawberry.input(description="One level of the tiered response of one kind of device.")
+class SetIotResponsePlanInput:
+    kind: IotDeviceKind
+    level: int = strawberry.field(description="1, 2 or 3.")
+    guidance: str = strawberry.field(
+        default="",
+        description="What the people told should do, up to 1,000 characters; empty: the "
+        "standard text.",
+    )
+    roles: list[Role] = strawberry.field(
+        default_factory=list, description="Everyone holding one of these is told."
+    )
+    area_people: bool = strawberry.field(
+        default=False,
+        description="Tell everyone who works in the device's area, its workshop or the areas "
+        "below it. With no roles either the level is refused (code nobody).",
+    )
+
+
+@strawberry.input(description="One level of one kind of device, back to the standard plan.")
+class ResetIotResponsePlanInput:
+    kind: IotDeviceKind
+    level: int = strawberry.field(description="1, 2 or 3.")
+
+
+@strawberry.type(description="The level as alarms now use it, or why not.")
+class IotResponsePlanPayload:
+    plan: IotResponsePlanType | None = strawberry.field(default=None, description="Null on errors.")
+    errors: list[MutationError] = strawberry.field(default_factory=list)
+
+
+def _plan_payload(kind: str, level: int) -> IotResponsePlanPayload:
+    return IotResponsePlanPayload(plan=IotResponsePlanType.of(response_plans.plan_row(kind, level)))
+
+
 @strawberry.type
 class IotMutation:
     @mutation(
@@ -227,3 +267,32 @@ class IotMutation:
             dead_band=input.dead_band,
         )
         return SetIotThresholdPayload(threshold_pk=threshold.pk, sensor_pk=sensor.pk)
+
+    @mutation(
+        description="Set who is told at one level of an alarm of one kind of device, and what "
+        "to do (needs iot.manage_devices). The next alarm of that level follows it."
+    )
+    def set_iot_response_plan(
+        self, info: Info, input: SetIotResponsePlanInput
+    ) -> IotResponsePlanPayload:
+        plan = response_plans.set_response_plan(
+            by=current_user(info),
+            kind=input.kind.value,
+            level=input.level,
+            guidance=input.guidance,
+            roles=[role.value for role in input.roles],
+            area_people=input.area_people,
+        )
+        return _plan_payload(plan.kind, plan.level)
+
+    @mutation(
+        description="Put one level of one kind of device back to the standard plan (needs "
+        "iot.manage_devices)."
+    )
+    def reset_iot_response_plan(
+        self, info: Info, input: ResetIotResponsePlanInput
+    ) -> IotResponsePlanPayload:
+        response_plans.reset_response_plan(
+            by=current_user(info), kind=input.kind.value, level=input.level
+        )
+        return _plan_payload(input.kind.value, input.level)

@@ -1,5 +1,6 @@
 """IoT queries: the devices and the alarms as Relay connections, one of each by ID, and
-a sensor's curve in time buckets. All need iot.view."""
+a sensor's curve in time buckets, and the tiered response of each kind of device. All need
+iot.view."""
 
 from __future__ import annotations
 
@@ -11,17 +12,22 @@ from django.db.models import QuerySet
 from strawberry import Info, relay
 from strawberry_django.relay import DjangoListConnection
 
+from safeloop.access import can
 from safeloop.graphql.iot.enums import IotReadingRange
 from safeloop.graphql.iot.filters import IotAlarmFilter
 from safeloop.graphql.iot.types import (
     IotAlarmType,
     IotDeviceType,
     IotReadingBucket,
+    IotResponsePlanType,
     IotSensorType,
 )
 from safeloop.graphql.nodes import lookup
+from safeloop.graphql.permissions import current_user
 from safeloop.iot_bridge import selectors
 from safeloop.iot_bridge.models import Alarm, Device
+from safeloop.iot_bridge.permissions import IotPerm
+from safeloop.iot_bridge.services.response_plans import plans_by_kind
 
 
 @strawberry.type
@@ -71,3 +77,12 @@ class IotQuery:
             IotReadingBucket(start=datetime.fromisoformat(start), min=low, mean=mean, max=high)
             for start, low, mean, high in series.points
         ]
+
+    @strawberry.field(
+        description="The tiered response (分级响应): every kind of device with its levels 1–3, "
+        "the ones nobody has set with the standard plan (isDefault). Empty without iot.view."
+    )
+    def iot_response_plans(self, info: Info) -> list[IotResponsePlanType]:
+        if not can(current_user(info), IotPerm.IOT_VIEW):
+            return []
+        return [IotResponsePlanType.of(row) for rows in plans_by_kind().values() for row in rows]

@@ -15,6 +15,8 @@ import strawberry_django
 from django.db.models import QuerySet
 from strawberry import Info, auto
 
+from safeloop import access
+from safeloop.graphql.facilities.enums import Role
 from safeloop.graphql.facilities.types import AreaType
 from safeloop.graphql.hazards.types import HazardType
 from safeloop.graphql.iot.enums import (
@@ -29,6 +31,7 @@ from safeloop.graphql.permissions import visible_if
 from safeloop.graphql.risks.types import RiskPointType
 from safeloop.iot_bridge import models, selectors
 from safeloop.iot_bridge.permissions import IotPerm
+from safeloop.iot_bridge.services.response_plans import PlanRow
 
 _DISPLAY = "In the request's language: English when asked for and present, else Chinese."
 _USER_NAME = [
@@ -205,3 +208,38 @@ class IotReadingBucket:
     min: float
     mean: float = strawberry.field(description="Rounded to 4 decimals.")
     max: float
+
+
+@strawberry.type(
+    name="IotResponsePlan",
+    description="What happens at one level of an alarm of one kind of device (分级响应): "
+    "level 1 puts the guidance in the inbox of the people told; level 2 tells the emergency "
+    "group on their channels and the robots taking iot.alarm_level2; level 3 the leaders and "
+    "the robots and webhooks taking iot.alarm_level3.",
+)
+class IotResponsePlanType:
+    kind: IotDeviceKind
+    level: int = strawberry.field(description="1, 2 or 3.")
+    guidance: str = strawberry.field(
+        description="What the people told should do (处置指引), as the notice's body; the "
+        "standard text in the request's language unless the enterprise wrote its own."
+    )
+    roles: list[Role] = strawberry.field(description="Everyone holding one of these is told.")
+    area_people: bool = strawberry.field(
+        description="Everyone who works in the device's area, its workshop or the areas below "
+        "it is told too."
+    )
+    is_default: bool = strawberry.field(
+        description="True: nobody has set this level; the standard plan applies."
+    )
+
+    @classmethod
+    def of(cls, row: PlanRow) -> IotResponsePlanType:
+        return cls(
+            kind=IotDeviceKind(row.kind),
+            level=row.level,
+            guidance=row.guidance,
+            roles=[access.Role(r) for r in row.roles if r in access.Role._value2member_map_],
+            area_people=row.area_people,
+            is_default=row.is_default,
+        )
