@@ -47,17 +47,29 @@ def _tenant_prefix(schema_name: str) -> str:
     return f"{schema_name}/"
 
 
-def files_of(schema_name: str) -> tuple[int, int]:
-    """How many files ``schema_name`` has in the default storage, and their bytes."""
+def sizes_of(schema_name: str, storage=None) -> dict[str, int]:
+    """Every file key of ``schema_name`` in ``storage`` (the default storage) and its
+    bytes: one listing of the bucket on S3, one walk of the folder on disk."""
     from django.core.files.storage import default_storage
 
+    storage = storage or default_storage
     prefix = _tenant_prefix(schema_name)
-    if isinstance(default_storage, S3Storage):
-        sizes = [obj.size for obj in default_storage.bucket.objects.filter(Prefix=prefix)]
-        return len(sizes), sum(sizes)
-    root = Path(default_storage.path(prefix))
-    sizes = [p.stat().st_size for p in root.rglob("*") if p.is_file()] if root.is_dir() else []
-    return len(sizes), sum(sizes)
+    if isinstance(storage, S3Storage):
+        return {obj.key: obj.size for obj in storage.bucket.objects.filter(Prefix=prefix)}
+    root = Path(storage.path(prefix))
+    if not root.is_dir():
+        return {}
+    return {
+        prefix + path.relative_to(root).as_posix(): path.stat().st_size
+        for path in root.rglob("*")
+        if path.is_file()
+    }
+
+
+def files_of(schema_name: str) -> tuple[int, int]:
+    """How many files ``schema_name`` has in the default storage, and their bytes."""
+    sizes = sizes_of(schema_name)
+    return len(sizes), sum(sizes.values())
 
 
 def delete_files_of(schema_name: str) -> tuple[int, int]:

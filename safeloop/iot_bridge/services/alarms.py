@@ -239,9 +239,8 @@ def _respond(alarm: Alarm) -> None:
     if told:
         with transaction.atomic():
             locked = Alarm.objects.select_for_update().only("notified_levels").get(pk=alarm.pk)
-            Alarm.objects.filter(pk=alarm.pk).update(
-                notified_levels=sorted({*locked.notified_levels, *told})
-            )
+            locked.notified_levels = sorted({*locked.notified_levels, *told})
+            locked.save(update_fields=["notified_levels"])
     if alarm.peak_level >= HAZARD_FROM_LEVEL and alarm.hazard_id is None:
         _open_hazard(alarm, device, sensor)
 

@@ -37,7 +37,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeloop.platform.storage import current_schema
+from safeloop.platform.storage import current_schema, sizes_of
 
 EXPORTS_FOLDER = "exports"
 # Already compressed: deflating them again costs time and saves nothing.
@@ -79,24 +79,9 @@ class Contents:
 
 def stored_files(storage: Storage | None = None, prefix: str | None = None) -> list[str]:
     """Every key under the current tenant's prefix, sorted; the exports left out."""
-    storage = storage or default_storage
     prefix = prefix or current_schema()
-    skip = f"{prefix}/{EXPORTS_FOLDER}"
-    found: list[str] = []
-
-    def walk(folder: str) -> None:
-        if folder == skip:
-            return
-        try:
-            folders, files = storage.listdir(folder)
-        except FileNotFoundError:
-            return
-        found.extend(f"{folder}/{name}" for name in files)
-        for name in folders:
-            walk(f"{folder}/{name}")
-
-    walk(prefix)
-    return sorted(found)
+    skip = f"{prefix}/{EXPORTS_FOLDER}/"
+    return sorted(key for key in sizes_of(prefix, storage) if not key.startswith(skip))
 
 
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
